@@ -1,0 +1,168 @@
+// platform.yaml: the site-wide configuration at the root of a GitOps repo. Local and production
+// differ only in this file. Parsing is strict: unknown keys and bad values are errors that name
+// the file, the field and the reason.
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import type { PlanProps, ImagesProps, SiteProps } from '../constructs/props.ts';
+import { ValidationError, issuesFromZod, type Issue } from './errors.ts';
+
+// Kubernetes quantities as people write them: plain or decimal numbers with an optional suffix.
+const QUANTITY = /^(?:[0-9]+(?:\.[0-9]+)?)(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+export const quantity = z
+  .string({ error: 'expected a Kubernetes quantity such as "500m" or "2Gi"' })
+  .regex(QUANTITY, { error: 'expected a Kubernetes quantity such as "500m" or "2Gi"' });
+
+// registry/path/name:tag or @sha256 digest; a tag is required and "latest" is refused.
+const IMAGE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:(?::[0-9]+)?\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+export const image = z
+  .string({ error: 'expected an image reference' })
+  .regex(IMAGE, { error: 'expected an image reference such as "docker.io/library/mariadb:11.4.8"' })
+  .refine((s) => /:[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(s.split('/').pop() ?? '') || s.includes('@sha256:'), {
+    error: 'image must be pinned to a tag or digest',
+  })
+  .refine((s) => !/:latest(@|$)/.test(s), { error: 'image tag "latest" is not allowed: pin an exact version' });
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const dnsLabel = z.string().regex(DNS_LABEL, { error: 'expected a DNS label (lowercase letters, digits, hyphens; at most 63)' });
+const domain = z
+  .string()
+  .max(200, { error: 'domain is too long (at most 200 characters, so store hosts fit 253)' })
+  .refine((d) => d.split('.').length >= 2 && d.split('.').every((l) => DNS_LABEL.test(l)), {
+    error: 'expected a DNS domain such as "localtest.me" or "shops.example.com"',
+  });
+const version = z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'expected an exact version such as "10.3.5"' });
+
+const amounts = z.strictObject({ cpu: quantity, memory: quantity });
+const container = z.strictObject({ requests: amounts, limits: amounts });
+
+const plan = z.strictObject({
+  quota: z.strictObject({
+    requestsCpu: quantity,
+    requestsMemory: quantity,
+    limitsCpu: quantity,
+    limitsMemory: quantity,
+    pods: z.int().min(1).max(1000),
+    persistentVolumeClaims: z.int().min(1).max(100),
+    requestsStorage: quantity,
+  }),
+  limitRange: z.strictObject({ defaultRequest: amounts, default: amounts, max: amounts }),
+  storage: z.strictObject({ database: quantity, wordpress: quantity }),
+  resources: z.strictObject({
+    woocommerce: z.strictObject({ wordpress: container, setup: container, mariadb: container, smokeTest: container }),
+    medusa: z.strictObject({
+      backend: container,
+      storefront: container,
+      bootstrap: container,
+      postgres: container,
+      redis: container,
+      smokeTest: container,
+    }),
+  }),
+});
+
+const tls = z.discriminatedUnion(
+  'mode',
+  [
+    z.strictObject({ mode: z.literal('none') }),
+    z.strictObject({ mode: z.literal('cert-manager'), clusterIssuer: dnsLabel, secretName: dnsLabel.optional() }),
+  ],
+  { error: 'expected mode "none" or "cert-manager"' },
+);
+
+const PLAN_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+
+export const platformSchema = z
+  .strictObject({
+    apiVersion: z.literal('storefleet.dev/v1alpha1', { error: 'expected "storefleet.dev/v1alpha1"' }),
+    kind: z.literal('Platform', { error: 'expected "Platform"' }),
+    site: z.strictObject({
+      domain,
+      scheme: z.enum(['http', 'https'], { error: 'expected "http" or "https"' }),
+      ingressClassName: dnsLabel,
+      tls,
+      storageClassName: dnsLabel.optional(),
+      ingressControllerNamespace: dnsLabel,
+      dnsNamespace: dnsLabel.default('kube-system'),
+    }),
+    sealing: z
+      .strictObject({
+        /** Path of the Sealed Secrets controller's certificate, relative to the repo root. */
+        certificateFile: z.string().min(1).optional(),
+        /** The certificate itself (PEM). */
+        certificate: z.string().includes('-----BEGIN CERTIFICATE-----', { error: 'expected a PEM certificate' }).optional(),
+      })
+      .refine((s) => (s.certificateFile === undefined) !== (s.certificate === undefined), {
+        error: 'set exactly one of certificateFile or certificate',
+      }),
+    limits: z.strictObject({
+      storesPerOwner: z.int().min(1).max(10_000),
+    }),
+    provisioningTimeoutMinutes: z.int().min(1).max(24 * 60),
+    defaultPlan: z.string(),
+    images: z.strictObject({
+      woocommerce: z.strictObject({ wordpress: image, wpCli: image, mariadb: image, woocommerceVersion: version }),
+      medusa: z.strictObject({ backend: image, storefront: image, postgres: image, redis: image }),
+      smokeTest: image,
+    }),
+    plans: z
+      .record(z.string().regex(PLAN_NAME, { error: 'plan names are lowercase words (a-z, 0-9, -), at most 20' }), plan)
+      .refine((p) => Object.keys(p).length > 0, { error: 'define at least one plan' }),
+  })
+  .superRefine((p, ctx) => {
+    if (!(p.defaultPlan in p.plans)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultPlan'],
+        message: `"${p.defaultPlan}" is not one of the plans (${Object.keys(p.plans).join(', ')})`,
+      });
+    }
+    if (p.site.scheme === 'https' && p.site.tls.mode === 'none') {
+      ctx.addIssue({ code: 'custom', path: ['site', 'tls'], message: 'scheme "https" needs tls mode "cert-manager"' });
+    }
+    if (p.site.scheme === 'http' && p.site.tls.mode !== 'none') {
+      ctx.addIssue({ code: 'custom', path: ['site', 'scheme'], message: 'tls is configured: use scheme "https"' });
+    }
+  });
+
+export type PlatformConfig = z.infer<typeof platformSchema>;
+
+/** platform.yaml with the sealing certificate read in: what render() needs. */
+export interface ResolvedPlatform {
+  config: PlatformConfig;
+  sealingCertificatePem: string;
+}
+
+// Compile-time guarantee that validated config fits the constructs' props.
+const _site: (p: PlatformConfig) => SiteProps = (p) => p.site;
+const _plan: (p: PlatformConfig) => PlanProps = (p) => p.plans[p.defaultPlan];
+const _images: (p: PlatformConfig) => ImagesProps = (p) => p.images;
+void _site;
+void _plan;
+void _images;
+
+/** Parses YAML text strictly (no duplicate keys) into plain data, or returns issues naming the file. */
+export function parseYaml(text: string, file: string): { data?: unknown; issues: Issue[] } {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      issues: doc.errors.map((e) => ({
+        file,
+        field: '',
+        reason: `invalid YAML at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`,
+      })),
+    };
+  }
+  return { data: doc.toJS({ maxAliasCount: 100 }), issues: [] };
+}
+
+/** Validates platform.yaml text. Throws ValidationError listing every problem. */
+export function parsePlatform(text: string, file = 'platform.yaml'): PlatformConfig {
+  const { data, issues } = parseYaml(text, file);
+  if (issues.length > 0) throw new ValidationError(issues);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ValidationError([{ file, field: '', reason: 'expected a YAML mapping' }]);
+  }
+  const result = platformSchema.safeParse(data, { reportInput: true });
+  if (!result.success) throw new ValidationError(issuesFromZod(file, result.error));
+  return result.data;
+}

@@ -1,0 +1,126 @@
+// StoreSpec: stores/<name>/store.yaml. One schema serves the CLI, the API's request validation
+// and the OpenAPI document.
+import { Document } from 'yaml';
+import { z } from 'zod';
+import { ValidationError, issuesFromZod, type Issue } from './errors.ts';
+import type { PlatformConfig } from './platform.ts';
+import { parseYaml } from './platform.ts';
+
+/**
+ * The longest store name. Derived names must stay valid DNS labels (63): the namespace
+ * "store-<name>", the Argo CD Application "store-<name>" (also a label value) and the host
+ * "<name>-admin.<domain>" add at most 6 characters; 40 leaves room for future suffixes and keeps
+ * hosts readable.
+ */
+export const MAX_NAME_LENGTH = 40;
+
+/** Names that would collide with platform hosts or Kubernetes system namespaces. */
+export const RESERVED_NAMES = [
+  'admin',
+  'api',
+  'app',
+  'argocd',
+  'auth',
+  'dashboard',
+  'default',
+  'login',
+  'mail',
+  'platform',
+  'static',
+  'status',
+  'storefleet',
+  'www',
+] as const;
+
+const NAME_CHARS = /^[a-z0-9-]*$/;
+
+export const storeName = z
+  .string({ error: 'expected a string' })
+  .min(1, { error: 'name is required' })
+  .max(MAX_NAME_LENGTH, { error: `name is at most ${MAX_NAME_LENGTH} characters` })
+  .superRefine((name, ctx) => {
+    const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+    if (!NAME_CHARS.test(name)) return fail('use only lowercase letters, digits and hyphens');
+    if (!/^[a-z]/.test(name)) return fail('name must start with a lowercase letter');
+    if (!/[a-z0-9]$/.test(name)) return fail('name must end with a letter or digit');
+    if (name.includes('--')) return fail('name must not contain "--"');
+    if ((RESERVED_NAMES as readonly string[]).includes(name)) return fail(`"${name}" is reserved`);
+    if (name.startsWith('kube-')) return fail('names starting with "kube-" are reserved');
+    // <name>-admin is the Medusa admin host of store <name>: a store may not take it.
+    if (/-(admin|api)$/.test(name)) return fail('names ending in "-admin" or "-api" are reserved for store hosts');
+  });
+
+export const engine = z.enum(['woocommerce', 'medusa'], { error: 'expected "woocommerce" or "medusa"' });
+
+// Free Unicode text; control characters would break logs and titles.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+export const displayName = z
+  .string({ error: 'expected a string' })
+  .trim()
+  .min(1, { error: 'display name must not be empty' })
+  .max(80, { error: 'display name is at most 80 characters' })
+  .refine((s) => !CONTROL.test(s), { error: 'display name must not contain control characters or line breaks' });
+
+/** Owners are label values: the token subject of the user who asked. */
+export const owner = z
+  .string({ error: 'expected a string' })
+  .regex(/^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/, {
+    error: 'owner is a user id: lowercase letters, digits, ".", "_", "-", at most 63',
+  });
+
+export const planName = z.string({ error: 'expected a string' }).regex(/^[a-z][a-z0-9-]{0,19}$/, { error: 'expected a plan name' });
+
+export const storeSpecSchema = z.strictObject({
+  name: storeName,
+  engine,
+  plan: planName,
+  displayName,
+  owner,
+  createdAt: z.iso.datetime({ offset: false, error: 'expected a UTC timestamp such as "2026-11-23T16:00:00Z"' }),
+});
+
+export type StoreSpec = z.infer<typeof storeSpecSchema>;
+
+/** Checks what the schema alone cannot: the plan exists in platform.yaml. */
+export function checkAgainstPlatform(spec: StoreSpec, platform: PlatformConfig, file: string): Issue[] {
+  if (!(spec.plan in platform.plans)) {
+    return [{ file, field: 'plan', reason: `unknown plan "${spec.plan}" (platform.yaml has ${Object.keys(platform.plans).join(', ')})` }];
+  }
+  return [];
+}
+
+/** Parses and validates store.yaml text. `expectedName` is the folder name, which must match. */
+export function parseStoreSpec(text: string, file: string, platform?: PlatformConfig, expectedName?: string): StoreSpec {
+  const { data, issues } = parseYaml(text, file);
+  if (issues.length > 0) throw new ValidationError(issues);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ValidationError([{ file, field: '', reason: 'expected a YAML mapping' }]);
+  }
+  const result = storeSpecSchema.safeParse(data, { reportInput: true });
+  if (!result.success) throw new ValidationError(issuesFromZod(file, result.error));
+  const spec = result.data;
+  const more: Issue[] = platform ? checkAgainstPlatform(spec, platform, file) : [];
+  if (expectedName !== undefined && spec.name !== expectedName) {
+    more.push({ file, field: 'name', reason: `"${spec.name}" does not match its folder "stores/${expectedName}"` });
+  }
+  if (more.length > 0) throw new ValidationError(more);
+  return spec;
+}
+
+/** store.yaml text for a spec: fixed key order, every string double-quoted. */
+export function storeSpecYaml(spec: StoreSpec): string {
+  const ordered: StoreSpec = {
+    name: spec.name,
+    engine: spec.engine,
+    plan: spec.plan,
+    displayName: spec.displayName,
+    owner: spec.owner,
+    createdAt: spec.createdAt,
+  };
+  const doc = new Document(ordered);
+  return (
+    '# Storefleet store spec. Edit by pull request; `storefleet render` regenerates manifests/.\n' +
+    doc.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 })
+  );
+}
