@@ -1,7 +1,14 @@
 #!/usr/bin/env node
 // The CLI is TypeScript; tsx compiles it on the fly so a checkout needs no build step.
+// `serve` lives in api/ and everything else in generator/, so the generator never loads Express.
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../generator/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv[0] === 'serve') {
+  const { serveCommand } = await import('../api/serve.ts');
+  process.exitCode = await serveCommand(argv.slice(1));
+} else {
+  const { main } = await import('../generator/cli.ts');
+  process.exitCode = await main(argv);
+}

@@ -1,0 +1,64 @@
+// `storefleet check`: does the repo hold exactly what the generator produces? Used by people and
+// by the GitOps repo's CI on every pull request.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatIssue, ValidationError } from './errors.ts';
+import { renderStore } from './render.ts';
+import { listStoreFolders, loadPlatform, readStoreFiles } from './repo.ts';
+import { parseStoreSpec } from './spec.ts';
+
+export interface CheckReport {
+  stores: number;
+  problems: string[];
+}
+
+function firstDifferentLine(a: string, b: string): number {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if (x[i] !== y[i]) return i + 1;
+  return 0;
+}
+
+export function checkRepo(repoDir: string, progress?: (done: number, total: number) => void): CheckReport {
+  let platform;
+  try {
+    platform = loadPlatform(repoDir);
+  } catch (err) {
+    if (err instanceof ValidationError) return { stores: 0, problems: err.issues.map(formatIssue) };
+    throw err;
+  }
+  const problems: string[] = [];
+  const storesDir = join(repoDir, 'stores');
+  if (existsSync(storesDir)) {
+    for (const entry of readdirSync(storesDir, { withFileTypes: true })) {
+      if (!entry.isDirectory() && entry.name !== '.gitkeep') problems.push(`stores/${entry.name}: unexpected file (stores/ holds one folder per store)`);
+    }
+  }
+  const names = listStoreFolders(repoDir);
+  for (const [i, name] of names.entries()) {
+    const existing = readStoreFiles(repoDir, name);
+    const specFile = `stores/${name}/store.yaml`;
+    const text = existing.get(specFile);
+    if (text === undefined) {
+      problems.push(`stores/${name}: store folder without store.yaml`);
+    } else {
+      try {
+        const spec = parseStoreSpec(text, specFile, platform.config, name);
+        const { files } = renderStore({ spec, platform, existing });
+        for (const [path, expected] of files) {
+          const actual = existing.get(path);
+          if (actual === undefined) problems.push(`${path}: missing (the generator produces it)`);
+          else if (actual !== expected) problems.push(`${path}: differs from the generator's output (first at line ${firstDifferentLine(actual, expected)})`);
+        }
+        for (const path of existing.keys()) {
+          if (!files.has(path)) problems.push(`${path}: unexpected file (the generator does not produce it)`);
+        }
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        problems.push(...err.issues.map(formatIssue));
+      }
+    }
+    progress?.(i + 1, names.length);
+  }
+  return { stores: names.length, problems };
+}

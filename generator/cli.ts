@@ -1,0 +1,208 @@
+// The storefleet CLI (generator side): init, new, render, check, bootstrap. `serve` lives in api/
+// and is dispatched by bin/storefleet.js, so the generator never imports the API.
+// Exit codes: 0 success · 1 invalid input, or `check` found differences · 2 usage error.
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { checkRepo } from './check.ts';
+import { formatIssue, ValidationError } from './errors.ts';
+import { renderStore } from './render.ts';
+import { listStoreFolders, loadPlatform, readStoreFiles, writeStoreFiles } from './repo.ts';
+import { createDevSealingKeyPair } from './sealing.ts';
+import { storeSpecSchema, parseStoreSpec, type StoreSpec } from './spec.ts';
+import { issuesFromZod } from './errors.ts';
+
+export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
+
+const TEMPLATE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../gitops-repo-template');
+
+export const USAGE = `storefleet — GitOps store provisioning
+
+Usage:
+  storefleet init <repo-dir> [--dev-keys <key-dir>]
+      Create a GitOps repo folder from the template. --dev-keys writes a development Sealed
+      Secrets key pair to <key-dir> (tls.crt, tls.key; keep it outside the repo) and its
+      certificate to <repo-dir>/sealing/cert.pem.
+  storefleet new <repo-dir> --name <name> --engine woocommerce|medusa [--plan <plan>]
+                 [--owner <id>] [--display-name <text>] [--show-admin-login]
+      Write stores/<name>/store.yaml and render its manifests.
+  storefleet render <repo-dir> [--store <name>]
+      Re-render every store (or one). Sealed secrets are kept, never regenerated.
+  storefleet check <repo-dir>
+      Exit 1 and list every manifest that differs from the generator's output, every invalid
+      store.yaml and every store folder without one.
+  storefleet bootstrap --repo <git-url> --out <dir> [options]
+      Write the Argo CD bootstrap manifests for a GitOps repo (see docs/operations.md).
+  storefleet serve [--data-dir <dir>] [--host 127.0.0.1] [--port 3000]
+      Start the API and dashboard (see docs/configuration.md).
+
+Exit codes: 0 success, 1 invalid input or differences found, 2 usage error.
+`;
+
+class UsageError extends Error {}
+
+function parse(argv: string[], options: Parameters<typeof parseArgs>[0]['options']) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function onePositional(positionals: string[], what: string): string {
+  if (positionals.length !== 1) throw new UsageError(`expected exactly one ${what}`);
+  return positionals[0];
+}
+
+async function initCommand(argv: string[], out: Output): Promise<number> {
+  const { values, positionals } = parse(argv, { 'dev-keys': { type: 'string' } });
+  const dir = resolve(onePositional(positionals, '<repo-dir>'));
+  if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`${dir} exists and is not empty`);
+  cpSync(TEMPLATE_DIR, dir, { recursive: true });
+  out.log(`created GitOps repo folder ${dir}`);
+  const keyDir = values['dev-keys'] as string | undefined;
+  if (keyDir) {
+    const absKeys = resolve(keyDir);
+    if (absKeys === dir || absKeys.startsWith(dir + '/')) throw new UsageError('--dev-keys must be outside the repo: the private key never goes into Git');
+    const pair = await createDevSealingKeyPair();
+    mkdirSync(absKeys, { recursive: true, mode: 0o700 });
+    writeFileSync(join(absKeys, 'tls.crt'), pair.certificatePem, { mode: 0o644 });
+    writeFileSync(join(absKeys, 'tls.key'), pair.privateKeyPem, { mode: 0o600 });
+    mkdirSync(join(dir, 'sealing'), { recursive: true });
+    writeFileSync(join(dir, 'sealing', 'cert.pem'), pair.certificatePem);
+    out.log(`wrote a development sealing key pair to ${absKeys} (tls.key is private: load it into the Sealed Secrets controller, never commit it)`);
+  }
+  return EXIT.ok;
+}
+
+async function newCommand(argv: string[], out: Output): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    name: { type: 'string' },
+    engine: { type: 'string' },
+    plan: { type: 'string' },
+    owner: { type: 'string' },
+    'display-name': { type: 'string' },
+    'show-admin-login': { type: 'boolean' },
+  });
+  const repo = resolve(onePositional(positionals, '<repo-dir>'));
+  if (values.name === undefined || values.engine === undefined) throw new UsageError('--name and --engine are required');
+  const platform = loadPlatform(repo);
+  const name = values.name as string;
+  const candidate = {
+    name,
+    engine: values.engine,
+    plan: (values.plan as string | undefined) ?? platform.config.defaultPlan,
+    displayName: (values['display-name'] as string | undefined) ?? name,
+    owner: (values.owner as string | undefined) ?? 'cli',
+    createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  };
+  const parsed = storeSpecSchema.safeParse(candidate, { reportInput: true });
+  const file = `stores/${name}/store.yaml`;
+  if (!parsed.success) throw new ValidationError(issuesFromZod(file, parsed.error));
+  const spec: StoreSpec = parsed.data;
+  if (existsSync(join(repo, 'stores', spec.name))) {
+    throw new ValidationError([{ file, field: 'name', reason: `store "${spec.name}" already exists` }]);
+  }
+  const result = renderStore({ spec, platform });
+  writeStoreFiles(repo, spec.name, result.files);
+  out.log(`created stores/${spec.name}: ${result.files.size} files (${spec.engine}, plan ${spec.plan})`);
+  if (result.adminLogin && values['show-admin-login']) {
+    out.log(`admin login (shown once): ${result.adminLogin.user} / ${result.adminLogin.password}`);
+  } else {
+    out.log(`admin login sealed in secret store-admin; once synced: kubectl -n store-${spec.name} get secret store-admin -o jsonpath='{.data.ADMIN_PASSWORD}' | base64 -d`);
+  }
+  return EXIT.ok;
+}
+
+async function renderCommand(argv: string[], out: Output): Promise<number> {
+  const { values, positionals } = parse(argv, { store: { type: 'string' } });
+  const repo = resolve(onePositional(positionals, '<repo-dir>'));
+  const platform = loadPlatform(repo);
+  const names = values.store ? [values.store as string] : listStoreFolders(repo);
+  if (values.store && !existsSync(join(repo, 'stores', values.store as string, 'store.yaml'))) {
+    throw new ValidationError([{ file: `stores/${values.store}/store.yaml`, field: '', reason: 'not found' }]);
+  }
+  let changed = 0;
+  const started = Date.now();
+  for (const [i, name] of names.entries()) {
+    const existing = readStoreFiles(repo, name);
+    const specFile = `stores/${name}/store.yaml`;
+    const text = existing.get(specFile);
+    if (text === undefined) throw new ValidationError([{ file: specFile, field: '', reason: 'store folder has no store.yaml' }]);
+    const spec = parseStoreSpec(text, specFile, platform.config, name);
+    const { files } = renderStore({ spec, platform, existing });
+    const { written, removed } = writeStoreFiles(repo, name, files);
+    if (written + removed > 0) changed++;
+    if (names.length >= 100 && ((i + 1) % 100 === 0 || i + 1 === names.length)) {
+      out.progress(`rendered ${i + 1}/${names.length} stores (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    }
+  }
+  out.log(`rendered ${names.length} store(s); ${changed} changed`);
+  return EXIT.ok;
+}
+
+async function checkCommand(argv: string[], out: Output): Promise<number> {
+  const { positionals } = parse(argv, {});
+  const repo = resolve(onePositional(positionals, '<repo-dir>'));
+  const report = checkRepo(repo, (done, total) => {
+    if (total >= 100 && (done % 100 === 0 || done === total)) out.progress(`checked ${done}/${total} stores`);
+  });
+  for (const line of report.problems) out.error(line);
+  if (report.problems.length > 0) {
+    out.error(`check failed: ${report.problems.length} problem(s) in ${report.stores} store(s); run "storefleet render" to regenerate manifests`);
+    return EXIT.invalid;
+  }
+  out.log(`check passed: ${report.stores} store(s) match the generator`);
+  return EXIT.ok;
+}
+
+export interface Output {
+  log(line: string): void;
+  error(line: string): void;
+  progress(line: string): void;
+}
+
+const consoleOutput: Output = {
+  log: (l) => process.stdout.write(l + '\n'),
+  error: (l) => process.stderr.write(l + '\n'),
+  progress: (l) => process.stderr.write(l + '\n'),
+};
+
+export async function main(argv: string[], out: Output = consoleOutput): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'init':
+        return await initCommand(rest, out);
+      case 'new':
+        return await newCommand(rest, out);
+      case 'render':
+        return await renderCommand(rest, out);
+      case 'check':
+        return await checkCommand(rest, out);
+      case 'bootstrap': {
+        const { bootstrapCommand } = await import('./bootstrap.ts');
+        return await bootstrapCommand(rest);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out.log(USAGE);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      out.error(`storefleet: ${err.message}\nRun "storefleet help" for usage.`);
+      return EXIT.usage;
+    }
+    if (err instanceof ValidationError) {
+      for (const issue of err.issues) out.error(formatIssue(issue));
+      return EXIT.invalid;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,101 @@
+// Reading and writing a GitOps repo checkout (a plain folder). The API reads the same layout from
+// Git trees through resolvePlatform(), which takes a file-reading callback.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ValidationError } from './errors.ts';
+import { parsePlatform, type ResolvedPlatform } from './platform.ts';
+import { publicKeyFromCertificate } from './sealing.ts';
+import { storeDir } from './render.ts';
+
+export const PLATFORM_FILE = 'platform.yaml';
+
+/** Validates platform.yaml and reads the sealing certificate it points to. */
+export function resolvePlatform(
+  text: string,
+  readRepoFile: (repoRelPath: string) => string | undefined,
+  file = PLATFORM_FILE,
+): ResolvedPlatform {
+  const config = parsePlatform(text, file);
+  let pem = config.sealing.certificate;
+  if (pem === undefined) {
+    const certPath = config.sealing.certificateFile as string;
+    pem = readRepoFile(certPath);
+    if (pem === undefined) {
+      throw new ValidationError([
+        {
+          file,
+          field: 'sealing.certificateFile',
+          reason: `${certPath} not found: put the Sealed Secrets controller's certificate there (kubeseal --fetch-cert > ${certPath}), or create a dev key pair with "storefleet init --dev-keys <dir>"`,
+        },
+      ]);
+    }
+  }
+  try {
+    publicKeyFromCertificate(pem);
+  } catch (err) {
+    throw new ValidationError([{ file, field: 'sealing', reason: (err as Error).message }]);
+  }
+  return { config, sealingCertificatePem: pem };
+}
+
+function readIfFile(path: string): string | undefined {
+  try {
+    return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function loadPlatform(repoDir: string): ResolvedPlatform {
+  const text = readIfFile(join(repoDir, PLATFORM_FILE));
+  if (text === undefined) {
+    throw new ValidationError([{ file: PLATFORM_FILE, field: '', reason: `not found in ${repoDir}: is this a GitOps repo (see "storefleet init")?` }]);
+  }
+  return resolvePlatform(text, (rel) => readIfFile(join(repoDir, rel)));
+}
+
+/** Folder names under stores/, sorted. */
+export function listStoreFolders(repoDir: string): string[] {
+  const dir = join(repoDir, 'stores');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+/** Every file of one store folder (repo-relative path → content). */
+export function readStoreFiles(repoDir: string, name: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (rel: string) => {
+    const abs = join(repoDir, rel);
+    if (!existsSync(abs)) return;
+    for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const childRel = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(childRel);
+      else if (entry.isFile()) files.set(childRel, readFileSync(join(repoDir, childRel), 'utf8'));
+    }
+  };
+  walk(storeDir(name));
+  return files;
+}
+
+/** Makes the store folder hold exactly `files`: writes changed files, removes stale ones. */
+export function writeStoreFiles(repoDir: string, name: string, files: ReadonlyMap<string, string>): { written: number; removed: number } {
+  let written = 0;
+  let removed = 0;
+  for (const [rel, content] of files) {
+    const abs = join(repoDir, rel);
+    if (readIfFile(abs) === content) continue;
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, content);
+    written++;
+  }
+  for (const rel of readStoreFiles(repoDir, name).keys()) {
+    if (!files.has(rel)) {
+      rmSync(join(repoDir, rel));
+      removed++;
+    }
+  }
+  return { written, removed };
+}
