@@ -35,8 +35,13 @@ export function issuesFromZod(file: string, error: z.ZodError): Issue[] {
       }
       continue;
     }
+    // A bad record key (e.g. a plan name) carries the key's own issues: report those.
+    if (i.code === 'invalid_key' && i.issues.length > 0) {
+      out.push({ file, field: fieldPath(i.path), reason: i.issues[0].message });
+      continue;
+    }
     // A missing field reads better as "is required" than as a type mismatch against undefined.
-    const missing = i.code === 'invalid_type' && 'input' in i && i.input === undefined;
+    const missing = (i.code === 'invalid_type' || i.code === 'invalid_value') && 'input' in i && i.input === undefined;
     out.push({ file, field: fieldPath(i.path), reason: missing ? 'is required' : i.message });
   }
   return out;

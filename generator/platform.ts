@@ -1,7 +1,7 @@
 // platform.yaml: the site-wide configuration at the root of a GitOps repo. Local and production
 // differ only in this file. Parsing is strict: unknown keys and bad values are errors that name
 // the file, the field and the reason.
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { PlanProps, ImagesProps, SiteProps } from '../constructs/props.ts';
 import { ValidationError, issuesFromZod, type Issue } from './errors.ts';
@@ -142,13 +142,14 @@ void _images;
 
 /** Parses YAML text strictly (no duplicate keys) into plain data, or returns issues naming the file. */
 export function parseYaml(text: string, file: string): { data?: unknown; issues: Issue[] } {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
   if (doc.errors.length > 0) {
     return {
       issues: doc.errors.map((e) => ({
         file,
         field: '',
-        reason: `invalid YAML at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`,
+        reason: `invalid YAML at line ${lines.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`,
       })),
     };
   }

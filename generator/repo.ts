@@ -5,9 +5,9 @@ import { dirname, join } from 'node:path';
 import { ValidationError } from './errors.ts';
 import { parsePlatform, type ResolvedPlatform } from './platform.ts';
 import { publicKeyFromCertificate } from './sealing.ts';
-import { storeDir } from './render.ts';
+import { PLATFORM_FILE, storeDir } from './layout.ts';
 
-export const PLATFORM_FILE = 'platform.yaml';
+export { PLATFORM_FILE };
 
 /** Validates platform.yaml and reads the sealing certificate it points to. */
 export function resolvePlatform(

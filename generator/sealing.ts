@@ -5,6 +5,8 @@
 //   AES-256-GCM(sessionKey, zero nonce — the key is used once)(plaintext)
 // Strict scope binds a value to one secret: label = "<namespace>/<name>".
 import { X509Certificate, constants, createCipheriv, createDecipheriv, createPrivateKey, privateDecrypt, publicEncrypt, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
+// @peculiar/x509 resolves its ASN.1 codecs through tsyringe, which needs the metadata polyfill.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 const SESSION_KEY_BYTES = 32;

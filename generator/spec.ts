@@ -36,8 +36,8 @@ const NAME_CHARS = /^[a-z0-9-]*$/;
 
 export const storeName = z
   .string({ error: 'expected a string' })
-  .min(1, { error: 'name is required' })
-  .max(MAX_NAME_LENGTH, { error: `name is at most ${MAX_NAME_LENGTH} characters` })
+  .min(1, { error: 'name is required', abort: true })
+  .max(MAX_NAME_LENGTH, { error: `name is at most ${MAX_NAME_LENGTH} characters`, abort: true })
   .superRefine((name, ctx) => {
     const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
     if (!NAME_CHARS.test(name)) return fail('use only lowercase letters, digits and hyphens');
