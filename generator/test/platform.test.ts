@@ -96,3 +96,17 @@ describe('resolvePlatform', () => {
     );
   });
 });
+
+describe('shipped profiles', () => {
+  it('production validates and differs from local only in site, limits and timeout', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(new URL('../../gitops-repo-template/profiles/production.yaml', import.meta.url), 'utf8');
+    const prod = parsePlatform(text, 'profiles/production.yaml');
+    const local = parsePlatform(TEMPLATE_PLATFORM_TEXT);
+    expect(prod.site.scheme).toBe('https');
+    expect(prod.site.tls.mode).toBe('cert-manager');
+    // Image pins and plans are maintained in one place; a drift here means a forgotten copy.
+    expect(prod.images).toEqual(local.images);
+    expect(prod.plans).toEqual(local.plans);
+  });
+});
