@@ -1,0 +1,105 @@
+// Sign-in gate, navigation and the live data every page shares.
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { createApi, type Fetch } from './lib/api.ts';
+import { useLive } from './lib/live.ts';
+import { plansOf } from './lib/plans.ts';
+import { href, useRoute } from './lib/router.ts';
+import type { Platform } from './lib/types.ts';
+import { ConnectionBanner } from './components/connection-banner.tsx';
+import { CreateDialog } from './components/create-dialog.tsx';
+import { ErrorBox } from './components/error-box.tsx';
+import { DeletedPage } from './pages/deleted-page.tsx';
+import { PlatformPage } from './pages/platform-page.tsx';
+import { SignIn } from './pages/sign-in.tsx';
+import { StoreList } from './pages/store-list.tsx';
+import { StorePage } from './pages/store-page.tsx';
+
+const TOKEN_KEY = 'storefleet.token';
+
+export function App({ fetch }: { fetch?: Fetch }) {
+  const [token, setToken] = useState(() => localStorage.getItem(TOKEN_KEY) ?? '');
+  const [notice, setNotice] = useState<string>();
+  const signIn = (t: string) => {
+    localStorage.setItem(TOKEN_KEY, t);
+    setNotice(undefined);
+    setToken(t);
+  };
+  const signOut = useCallback((why?: string) => {
+    localStorage.removeItem(TOKEN_KEY);
+    setNotice(why);
+    setToken('');
+  }, []);
+  if (!token) return <SignIn onSignedIn={signIn} notice={notice} fetch={fetch} />;
+  return <Dashboard token={token} fetch={fetch} signOut={signOut} />;
+}
+
+function Dashboard({ token, fetch, signOut }: { token: string; fetch?: Fetch; signOut: (why?: string) => void }) {
+  const api = useMemo(() => createApi({ token, fetch }), [token, fetch]);
+  const expired = useCallback(() => signOut('The API no longer accepts your token. Sign in again.'), [signOut]);
+  const live = useLive(api, expired);
+  const route = useRoute();
+  const [creating, setCreating] = useState(false);
+  const [platform, setPlatform] = useState<Platform>();
+  useEffect(() => {
+    api.platform().then(setPlatform, () => undefined); // only for plan names; the platform page shows errors
+  }, [api]);
+  const { plans, defaultPlan } = plansOf(platform);
+  const deletedCount = live.stores?.filter((s) => s.status === 'deleted').length ?? 0;
+
+  const nav = (page: 'stores' | 'deleted' | 'platform', text: string) => {
+    const active = route.page === page || (page === 'stores' && route.page === 'store');
+    return (
+      <a href={href({ page })} aria-current={active ? 'page' : undefined}>
+        {text}
+      </a>
+    );
+  };
+
+  let main;
+  if (route.page === 'store') {
+    main = <StorePage api={api} name={route.name} revision={live.revision} onChanged={live.refresh} />;
+  } else if (route.page === 'platform') {
+    main = <PlatformPage api={api} revision={live.revision} />;
+  } else if (!live.stores) {
+    main = live.error ? <ErrorBox error={live.error} /> : <p class="muted">Loading stores…</p>;
+  } else if (route.page === 'deleted') {
+    main = <DeletedPage api={api} stores={live.stores} onChanged={live.refresh} />;
+  } else {
+    main = <StoreList stores={live.stores} onCreate={() => setCreating(true)} />;
+  }
+
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <a class="brand" href={href({ page: 'stores' })}>
+          Storefleet
+        </a>
+        <nav aria-label="Main">
+          {nav('stores', 'Stores')}
+          {nav('deleted', deletedCount ? `Deleted (${deletedCount})` : 'Deleted')}
+          {nav('platform', 'Platform')}
+        </nav>
+        <button type="button" class="secondary" onClick={() => signOut()}>
+          Sign out
+        </button>
+      </header>
+      <ConnectionBanner connection={live.connection} />
+      <main id="main" tabIndex={-1}>
+        {live.stores && live.error !== undefined && <ErrorBox error={live.error} title="The list may be out of date." />}
+        {main}
+      </main>
+      {creating && (
+        <CreateDialog
+          api={api}
+          plans={plans}
+          defaultPlan={defaultPlan}
+          onClose={() => setCreating(false)}
+          onCreated={() => void live.refresh()}
+        />
+      )}
+    </>
+  );
+}

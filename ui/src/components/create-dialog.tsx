@@ -1,0 +1,132 @@
+// New store: live name validation mirroring the server, then the one-time admin login.
+import { useState } from 'preact/hooks';
+import { ApiError, type Api } from '../lib/api.ts';
+import { storeNameProblem } from '../lib/store-name.ts';
+import { ENGINES, type CreateResult, type Engine } from '../lib/types.ts';
+import { Dialog } from './dialog.tsx';
+import { ErrorBox } from './error-box.tsx';
+import { AdminLoginPanel } from './admin-login.tsx';
+
+const ENGINE_LABELS: Record<Engine, string> = { woocommerce: 'WooCommerce', medusa: 'Medusa' };
+
+interface Props {
+  api: Api;
+  plans: string[];
+  defaultPlan?: string;
+  onClose: () => void;
+  onCreated: (result: CreateResult) => void;
+}
+
+/** The server's word on the name, from a 409 or from a 422's errors[]. */
+function serverNameError(error: unknown): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const p = error.problem;
+  const field = p.errors?.find((f) => f.field === 'name' || f.field.endsWith('.name') || f.field === '/name');
+  if (field) return field.reason;
+  if (p.status === 409) return p.detail ?? p.title;
+  return undefined;
+}
+
+export function CreateDialog({ api, plans, defaultPlan, onClose, onCreated }: Props) {
+  const [name, setName] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [engine, setEngine] = useState<Engine>('woocommerce');
+  const [plan, setPlan] = useState(defaultPlan ?? plans[0] ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [submittedName, setSubmittedName] = useState<string>();
+  const [result, setResult] = useState<CreateResult>();
+
+  const clientProblem = name === '' ? undefined : storeNameProblem(name);
+  // A server verdict applies only to the name it was given; typing clears it.
+  const serverProblem = submittedName === name ? serverNameError(error) : undefined;
+  const nameMessage = serverProblem ?? clientProblem;
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    setSubmittedName(name);
+    try {
+      // The server has the last word: even a name the client doubts is sent, so its exact
+      // message is what the person sees.
+      const body = { name, engine, ...(plan ? { plan } : {}), ...(displayName.trim() ? { displayName: displayName.trim() } : {}) };
+      const created = await api.createStore(body);
+      setResult(created);
+      onCreated(created);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (result) {
+    return (
+      <Dialog title={`Store “${result.store.name}” created`} onClose={onClose}>
+        <AdminLoginPanel result={result} onDone={onClose} />
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog title="New store" onClose={onClose}>
+      <form onSubmit={submit} noValidate>
+        <div class="field">
+          <label for="store-name">Name</label>
+          <input
+            id="store-name"
+            name="name"
+            autoComplete="off"
+            spellcheck={false}
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+            aria-invalid={nameMessage ? 'true' : 'false'}
+            aria-describedby="store-name-help store-name-error"
+            autofocus
+          />
+          <p id="store-name-help" class="help">
+            Lowercase letters, digits and hyphens; starts with a letter; at most 40. It becomes the store's address.
+          </p>
+          <p id="store-name-error" class="field-error" aria-live="polite">
+            {serverProblem ? <span class="server-error">Server: {serverProblem}</span> : clientProblem}
+          </p>
+        </div>
+        <div class="field">
+          <label for="store-display-name">Display name (optional)</label>
+          <input id="store-display-name" value={displayName} maxLength={80} onInput={(e) => setDisplayName(e.currentTarget.value)} />
+        </div>
+        <fieldset class="field">
+          <legend>Engine</legend>
+          {ENGINES.map((id) => (
+            <label key={id} class="choice">
+              <input type="radio" name="engine" value={id} checked={engine === id} onChange={() => setEngine(id)} />
+              {ENGINE_LABELS[id]}
+            </label>
+          ))}
+        </fieldset>
+        {plans.length > 0 && (
+          <div class="field">
+            <label for="store-plan">Plan</label>
+            <select id="store-plan" value={plan} onChange={(e) => setPlan(e.currentTarget.value)}>
+              {plans.map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        {error !== undefined && !serverProblem && <ErrorBox error={error} />}
+        <div class="actions">
+          <button type="button" class="secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Creating…' : 'Create store'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

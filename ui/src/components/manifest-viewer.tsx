@@ -1,0 +1,56 @@
+// The rendered files of stores/<name>/; choosing one loads its YAML text.
+import { useEffect, useState } from 'preact/hooks';
+import type { Api } from '../lib/api.ts';
+import type { FileEntry } from '../lib/types.ts';
+import { ErrorBox } from './error-box.tsx';
+
+export function filePath(f: FileEntry): string {
+  return typeof f === 'string' ? f : (f.path ?? f.name ?? f.file ?? '');
+}
+
+/** The path the manifests endpoint expects: relative to the store folder's manifests/. */
+export function manifestFile(path: string): string {
+  return path.replace(/^stores\/[^/]+\//, '').replace(/^manifests\//, '');
+}
+
+export function ManifestViewer({ api, store, files }: { api: Api; store: string; files: FileEntry[] }) {
+  const paths = files.map(filePath).filter(Boolean);
+  const [selected, setSelected] = useState<string>();
+  const [text, setText] = useState<string>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    if (!selected) return;
+    let current = true;
+    setText(undefined);
+    setError(undefined);
+    api.manifest(store, manifestFile(selected)).then(
+      (t) => current && setText(t),
+      (e) => current && setError(e),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, store, selected]);
+
+  if (paths.length === 0) return <p class="muted">No rendered files.</p>;
+  return (
+    <div class="manifests">
+      <ul class="files" aria-label="Rendered files">
+        {paths.map((p) => (
+          <li key={p}>
+            <button type="button" class="link" aria-pressed={p === selected} onClick={() => setSelected(p)}>
+              {p}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {selected && (
+        <figure class="viewer">
+          <figcaption>{selected}</figcaption>
+          <ErrorBox error={error} />
+          {text === undefined && !error ? <p class="muted">Loading…</p> : <pre tabIndex={0} aria-label={`Contents of ${selected}`}><code>{text}</code></pre>}
+        </figure>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+// The store list and the connection state, kept fresh by the API's event stream (no polling):
+// every event, and every reconnect after a loss, triggers one re-read of the list. Pages that
+// show one store re-read it when `revision` changes.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, type Api } from './api.ts';
+import type { StoreSummary } from './types.ts';
+
+export type Connection = 'connecting' | 'online' | 'offline';
+
+/** Event names the API may use; unnamed `message` events are handled as well. */
+export const STREAM_EVENTS = ['store', 'stores', 'status', 'store-status', 'store.changed', 'change', 'changed'];
+
+export interface Live {
+  stores: StoreSummary[] | undefined;
+  error: unknown;
+  connection: Connection;
+  revision: number;
+  refresh: () => Promise<void>;
+}
+
+export function useLive(api: Api, onUnauthorized: () => void): Live {
+  const [stores, setStores] = useState<StoreSummary[]>();
+  const [error, setError] = useState<unknown>();
+  const [streamUp, setStreamUp] = useState<boolean | undefined>(undefined);
+  const [fetchFailed, setFetchFailed] = useState(false);
+  const [revision, setRevision] = useState(0);
+  // Whether the API understood ?include=deleted; if it refuses the query, list without it.
+  const includeDeleted = useRef(true);
+
+  const refresh = useCallback(async () => {
+    try {
+      let list: StoreSummary[];
+      try {
+        list = await api.listStores(includeDeleted.current);
+      } catch (e) {
+        if (!(includeDeleted.current && e instanceof ApiError && (e.status === 400 || e.status === 422))) throw e;
+        includeDeleted.current = false;
+        list = await api.listStores(false);
+      }
+      setStores(list);
+      setError(undefined);
+      setFetchFailed(false);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return onUnauthorized();
+      setError(e);
+      setFetchFailed(e instanceof ApiError && e.status === 0);
+    }
+  }, [api, onUnauthorized]);
+
+  useEffect(() => {
+    void refresh();
+    if (typeof EventSource === 'undefined') return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Bursts of events (a grouped push) become one re-read.
+    const changed = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        setRevision((r) => r + 1);
+        void refresh();
+      }, 150);
+    };
+    let source: EventSource | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let wasDown = false;
+    let attempts = 0;
+    const connect = () => {
+      const s = new EventSource(api.eventsUrl());
+      source = s;
+      s.onopen = () => {
+        attempts = 0;
+        setStreamUp(true);
+        // Changes made while we were disconnected were not streamed: read everything again.
+        if (wasDown) changed();
+        wasDown = false;
+      };
+      s.onerror = () => {
+        setStreamUp(false);
+        wasDown = true;
+        // The browser retries network errors itself; an HTTP error closes the stream for good,
+        // so open a new one with back-off (1 s, 2 s, … 30 s).
+        if (s.readyState === EventSource.CLOSED) {
+          s.close();
+          retry = setTimeout(connect, Math.min(30_000, 1000 * 2 ** attempts++));
+        }
+      };
+      s.onmessage = changed;
+      for (const name of STREAM_EVENTS) s.addEventListener(name, changed);
+    };
+    connect();
+    const online = () => changed();
+    addEventListener('online', online);
+    return () => {
+      clearTimeout(timer);
+      clearTimeout(retry);
+      source?.close();
+      removeEventListener('online', online);
+    };
+  }, [api, refresh]);
+
+  const connection: Connection = fetchFailed || streamUp === false ? 'offline' : streamUp ? 'online' : 'connecting';
+  return { stores, error, connection, revision, refresh };
+}

@@ -1,0 +1,24 @@
+// Plan names and the default plan from GET /api/platform, wherever the summary nests them.
+import type { Platform } from './types.ts';
+
+function find(obj: unknown, key: string, depth = 0): unknown {
+  if (!obj || typeof obj !== 'object' || depth > 3) return undefined;
+  const rec = obj as Record<string, unknown>;
+  if (key in rec) return rec[key];
+  for (const v of Object.values(rec)) {
+    const found = find(v, key, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+export function plansOf(platform?: Platform): { plans: string[]; defaultPlan?: string } {
+  const raw = find(platform, 'plans');
+  const plans = Array.isArray(raw)
+    ? raw.map((p) => (typeof p === 'string' ? p : (p as { name?: string })?.name)).filter((p): p is string => Boolean(p))
+    : raw && typeof raw === 'object'
+      ? Object.keys(raw)
+      : [];
+  const def = find(platform, 'defaultPlan');
+  return { plans, defaultPlan: typeof def === 'string' ? def : undefined };
+}

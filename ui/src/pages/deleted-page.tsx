@@ -1,0 +1,51 @@
+// Deleted stores stay in Git history; restoring reverts the delete commit.
+import { useState } from 'preact/hooks';
+import type { Api } from '../lib/api.ts';
+import type { StoreSummary } from '../lib/types.ts';
+import { ErrorBox } from '../components/error-box.tsx';
+import { StoreTable } from './store-list.tsx';
+
+interface Props {
+  api: Api;
+  stores: StoreSummary[];
+  onChanged: () => void;
+}
+
+export function DeletedPage({ api, stores, onChanged }: Props) {
+  const deleted = stores.filter((s) => s.status === 'deleted');
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<{ name: string; error: unknown }>();
+  const restore = async (name: string) => {
+    setBusy(name);
+    setError(undefined);
+    try {
+      await api.restoreStore(name);
+      onChanged();
+    } catch (e) {
+      setError({ name, error: e });
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  return (
+    <section aria-labelledby="deleted-title">
+      <h1 id="deleted-title">Deleted stores</h1>
+      {error && <ErrorBox error={error.error} title={`Could not restore ${error.name}.`} />}
+      {deleted.length === 0 ? (
+        <div class="empty">
+          <p>No deleted stores. Stores you delete appear here and can be restored.</p>
+        </div>
+      ) : (
+        <StoreTable
+          stores={deleted}
+          actions={(s) => (
+            <button type="button" class="secondary" onClick={() => restore(s.name)} disabled={busy === s.name}>
+              {busy === s.name ? 'Restoring…' : 'Restore'}
+              <span class="sr-only"> {s.name}</span>
+            </button>
+          )}
+        />
+      )}
+    </section>
+  );
+}

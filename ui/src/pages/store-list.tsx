@@ -1,0 +1,169 @@
+// All live stores with search and filters; the filter state lives in the inputs, the visible
+// list is derived from it on every render.
+import type { ComponentChildren } from 'preact';
+import { useMemo, useState } from 'preact/hooks';
+import { RelativeTime } from '../components/relative-time.tsx';
+import { StatusBadge, statusLabel } from '../components/status-badge.tsx';
+import { href } from '../lib/router.ts';
+import { ENGINES, STATUSES, type StoreSummary } from '../lib/types.ts';
+
+interface Props {
+  stores: StoreSummary[];
+  onCreate: () => void;
+}
+
+export function matches(store: StoreSummary, query: string, status: string, engine: string): boolean {
+  if (status && store.status !== status) return false;
+  if (engine && store.engine !== engine) return false;
+  const q = query.trim().toLowerCase();
+  return !q || [store.name, store.displayName, store.owner].some((s) => s?.toLowerCase().includes(q));
+}
+
+export function StoreList({ stores, onCreate }: Props) {
+  const [query, setQuery] = useState('');
+  const [status, setStatus] = useState('');
+  const [engine, setEngine] = useState('');
+  const live = useMemo(() => stores.filter((s) => s.status !== 'deleted'), [stores]);
+  const shown = useMemo(() => live.filter((s) => matches(s, query, status, engine)), [live, query, status, engine]);
+  const filtered = Boolean(query || status || engine);
+
+  return (
+    <section aria-labelledby="stores-title">
+      <div class="page-head">
+        <h1 id="stores-title">Stores</h1>
+        <button type="button" onClick={onCreate}>
+          New store
+        </button>
+      </div>
+      {live.length === 0 ? (
+        <div class="empty">
+          <h2>No stores yet</h2>
+          <p>Create your first store: choose a name and an engine, and Storefleet commits it to Git for Argo CD to deploy.</p>
+          <button type="button" onClick={onCreate}>
+            Create a store
+          </button>
+        </div>
+      ) : (
+        <>
+          <div class="filters" role="search">
+            <label>
+              <span>Search</span>
+              <input type="search" value={query} placeholder="name, display name, owner" onInput={(e) => setQuery(e.currentTarget.value)} />
+            </label>
+            <label>
+              <span>Status</span>
+              <select value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+                <option value="">All statuses</option>
+                {STATUSES.filter((s) => s !== 'deleted').map((s) => (
+                  <option key={s} value={s}>
+                    {statusLabel(s)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              <span>Engine</span>
+              <select value={engine} onChange={(e) => setEngine(e.currentTarget.value)}>
+                <option value="">All engines</option>
+                {ENGINES.map((e) => (
+                  <option key={e} value={e}>
+                    {e === 'woocommerce' ? 'WooCommerce' : 'Medusa'}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <p class="count" aria-live="polite">
+            {shown.length} of {live.length} store{live.length === 1 ? '' : 's'}
+          </p>
+          {shown.length === 0 && filtered ? (
+            <div class="empty">
+              <p>No store matches these filters.</p>
+              <button
+                type="button"
+                class="secondary"
+                onClick={() => {
+                  setQuery('');
+                  setStatus('');
+                  setEngine('');
+                }}
+              >
+                Clear filters
+              </button>
+            </div>
+          ) : (
+            <StoreTable stores={shown} />
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+export function StoreTable({ stores, actions }: { stores: StoreSummary[]; actions?: (s: StoreSummary) => ComponentChildren }) {
+  return (
+    <table class="stores">
+      <thead>
+        <tr>
+          <th scope="col">Store</th>
+          <th scope="col">Status</th>
+          <th scope="col">Engine</th>
+          <th scope="col">URLs</th>
+          <th scope="col">Owner</th>
+          <th scope="col">Created</th>
+          {actions && <th scope="col">Actions</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {stores.map((s) => (
+          <tr key={s.name} data-store={s.name}>
+            <td data-label="Store">
+              <a href={href({ page: 'store', name: s.name })} class="store-name">
+                {s.name}
+              </a>
+              {s.displayName && s.displayName !== s.name && <div class="muted">{s.displayName}</div>}
+            </td>
+            <td data-label="Status">
+              <StatusBadge status={s.status} reason={s.reason} />
+            </td>
+            <td data-label="Engine">
+              {s.engine === 'woocommerce' ? 'WooCommerce' : s.engine === 'medusa' ? 'Medusa' : s.engine}
+              {s.plan && <div class="muted">{s.plan}</div>}
+            </td>
+            <td data-label="URLs">
+              <StoreUrls store={s} />
+            </td>
+            <td data-label="Owner">{s.owner}</td>
+            <td data-label="Created">
+              <RelativeTime iso={s.createdAt} />
+            </td>
+            {actions && <td data-label="Actions">{actions(s)}</td>}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function StoreUrls({ store }: { store: StoreSummary }) {
+  const { storefront, admin } = store.urls ?? {};
+  if (!storefront && !admin) return <span class="muted">—</span>;
+  return (
+    <ul class="urls">
+      {storefront && (
+        <li>
+          <a href={storefront} target="_blank" rel="noreferrer">
+            Storefront<span class="sr-only"> of {store.name}</span>
+          </a>
+        </li>
+      )}
+      {admin && (
+        <li>
+          <a href={admin} target="_blank" rel="noreferrer">
+            Admin<span class="sr-only"> of {store.name}</span>
+          </a>
+        </li>
+      )}
+    </ul>
+  );
+}

@@ -1,0 +1,179 @@
+// One store: status, timeline, links, resources, activity, rendered manifests, delete/restore.
+import { useEffect, useState } from 'preact/hooks';
+import type { Api } from '../lib/api.ts';
+import type { StoreDetail } from '../lib/types.ts';
+import { ActivityLog } from '../components/activity-log.tsx';
+import { DeleteDialog } from '../components/delete-dialog.tsx';
+import { ErrorBox } from '../components/error-box.tsx';
+import { ManifestViewer } from '../components/manifest-viewer.tsx';
+import { RelativeTime } from '../components/relative-time.tsx';
+import { ResourceTree } from '../components/resource-tree.tsx';
+import { StatusBadge } from '../components/status-badge.tsx';
+import { Timeline } from '../components/timeline.tsx';
+import { href } from '../lib/router.ts';
+
+interface Props {
+  api: Api;
+  name: string;
+  /** Bumped by the event stream: re-read the store. */
+  revision: number;
+  onChanged: () => void;
+}
+
+function storeLinks(s: StoreDetail): { label: string; url: string }[] {
+  const links = [
+    { label: 'Storefront', url: s.urls?.storefront },
+    { label: 'Admin', url: s.urls?.admin },
+    { label: 'Argo CD application', url: s.links?.argocd },
+    { label: 'Commit', url: s.links?.commit },
+    { label: 'Pull request', url: s.links?.pullRequest ?? s.pullRequest },
+  ];
+  return links.filter((l): l is { label: string; url: string } => Boolean(l.url));
+}
+
+export function StorePage({ api, name, revision, onChanged }: Props) {
+  const [store, setStore] = useState<StoreDetail>();
+  const [error, setError] = useState<unknown>();
+  const [deleting, setDeleting] = useState(false);
+  const [restoreError, setRestoreError] = useState<unknown>();
+  const [restoring, setRestoring] = useState(false);
+
+  useEffect(() => {
+    let current = true;
+    api.getStore(name).then(
+      (s) => {
+        if (!current) return;
+        setStore(s);
+        setError(undefined);
+      },
+      (e) => current && setError(e),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, name, revision]);
+
+  const restore = async () => {
+    setRestoring(true);
+    setRestoreError(undefined);
+    try {
+      await api.restoreStore(name);
+      onChanged();
+    } catch (e) {
+      setRestoreError(e);
+    } finally {
+      setRestoring(false);
+    }
+  };
+
+  if (!store) {
+    return (
+      <section>
+        <p>
+          <a href={href({ page: 'stores' })}>← All stores</a>
+        </p>
+        <h1>{name}</h1>
+        {error ? <ErrorBox error={error} /> : <p class="muted">Loading…</p>}
+      </section>
+    );
+  }
+
+  const spec = { ...store, ...store.spec };
+  const deleted = store.status === 'deleted';
+  const timeline = store.timeline ?? { committedAt: store.history?.at(-1)?.date ?? spec.createdAt };
+  const links = storeLinks(store);
+
+  return (
+    <article aria-labelledby="store-title" class="store-page">
+      <p>
+        <a href={href({ page: 'stores' })}>← All stores</a>
+      </p>
+      <div class="page-head">
+        <div>
+          <h1 id="store-title">{store.name}</h1>
+          {spec.displayName && <p class="muted">{spec.displayName}</p>}
+        </div>
+        {deleted ? (
+          <button type="button" onClick={restore} disabled={restoring}>
+            {restoring ? 'Restoring…' : 'Restore store'}
+          </button>
+        ) : (
+          <button type="button" class="danger" onClick={() => setDeleting(true)} disabled={store.status === 'deleting'}>
+            Delete store
+          </button>
+        )}
+      </div>
+      {error !== undefined && <ErrorBox error={error} title="Showing the last known state." />}
+      <ErrorBox error={restoreError} />
+      <dl class="facts">
+        <dt>Status</dt>
+        <dd>
+          <StatusBadge status={store.status} reason={store.reason} />
+        </dd>
+        <dt>Engine</dt>
+        <dd>{spec.engine}</dd>
+        <dt>Plan</dt>
+        <dd>{spec.plan}</dd>
+        <dt>Owner</dt>
+        <dd>{spec.owner}</dd>
+        <dt>Created</dt>
+        <dd>
+          <RelativeTime iso={spec.createdAt} />
+        </dd>
+      </dl>
+
+      <section aria-labelledby="links-title">
+        <h2 id="links-title">Links</h2>
+        {links.length ? (
+          <ul class="links">
+            {links.map((l) => (
+              <li key={l.label}>
+                <a href={l.url} target="_blank" rel="noreferrer">
+                  {l.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="muted">No links yet.</p>
+        )}
+      </section>
+
+      <section aria-labelledby="timeline-title">
+        <h2 id="timeline-title">Status timeline</h2>
+        <Timeline timeline={timeline} />
+      </section>
+
+      <section aria-labelledby="resources-title">
+        <h2 id="resources-title">Resources</h2>
+        {store.resources?.length ? (
+          <ResourceTree resources={store.resources} />
+        ) : (
+          <p class="muted">No resource data: Argo CD is not connected or has not deployed this store yet.</p>
+        )}
+      </section>
+
+      <section aria-labelledby="activity-title">
+        <h2 id="activity-title">Activity</h2>
+        <ActivityLog history={store.history} events={store.events} />
+      </section>
+
+      <section aria-labelledby="manifests-title">
+        <h2 id="manifests-title">Rendered manifests</h2>
+        <ManifestViewer api={api} store={store.name} files={store.files ?? []} />
+      </section>
+
+      {deleting && (
+        <DeleteDialog
+          api={api}
+          name={store.name}
+          onClose={() => setDeleting(false)}
+          onDeleted={() => {
+            setDeleting(false);
+            onChanged();
+          }}
+        />
+      )}
+    </article>
+  );
+}
