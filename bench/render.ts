@@ -1,0 +1,84 @@
+// Render and check throughput: stores rendered per second per engine (one core: rendering is
+// single-threaded), and `storefleet check` over generated repos of 1,000 and 10,000 stores.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkRepo } from '../generator/check.ts';
+import { renderStore } from '../generator/render.ts';
+import { loadPlatform, writeStoreFiles } from '../generator/repo.ts';
+import { createDevSealingKeyPair } from '../generator/sealing.ts';
+import type { StoreSpec } from '../generator/spec.ts';
+import { main as cli } from '../generator/cli.ts';
+import { median, type BenchTable } from './table.ts';
+
+const quiet = { log() {}, error() {}, progress() {} };
+
+function spec(i: number, engine: StoreSpec['engine']): StoreSpec {
+  return { name: `shop-${i}`, engine, plan: 'small', displayName: `Shop ${i}`, owner: `owner-${i % 50}`, createdAt: '2026-11-23T16:00:00Z' };
+}
+
+async function makeRepo(): Promise<string> {
+  const base = mkdtempSync(join(tmpdir(), 'sf-bench-'));
+  const repo = join(base, 'repo');
+  if ((await cli(['init', repo], quiet)) !== 0) throw new Error('init failed');
+  const { certificatePem } = await createDevSealingKeyPair(4096);
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(join(repo, 'sealing', 'cert.pem'), certificatePem);
+  return repo;
+}
+
+export async function runRenderBench(opts: { checkSizes?: number[] } = {}): Promise<BenchTable[]> {
+  const repo = await makeRepo();
+  const platform = loadPlatform(repo);
+  const rows: (string | number)[][] = [];
+  for (const engine of ['woocommerce', 'medusa'] as const) {
+    // First render of a store: generates and seals its secrets (RSA-4096 OAEP per value).
+    const firstRates: number[] = [];
+    const rerenderRates: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const n = 200;
+      let t = performance.now();
+      const results = [];
+      for (let i = 0; i < n; i++) results.push(renderStore({ spec: spec(i, engine), platform }));
+      firstRates.push(n / ((performance.now() - t) / 1000));
+      t = performance.now();
+      for (let i = 0; i < n; i++) renderStore({ spec: spec(i, engine), platform, existing: results[i].files });
+      rerenderRates.push(n / ((performance.now() - t) / 1000));
+    }
+    const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+    rows.push([engine, 'new store (secrets generated + sealed)', median(firstRates).toFixed(0), spread(firstRates)]);
+    rows.push([engine, 're-render (secrets kept)', median(rerenderRates).toFixed(0), spread(rerenderRates)]);
+  }
+  const renderTable: BenchTable = {
+    id: 'render',
+    title: 'Render throughput (one core)',
+    columns: ['engine', 'case', 'stores/s (median of 5 × 200)', 'spread'],
+    rows,
+    notes: ['Target: ≥ 100 stores/s on one core.'],
+  };
+
+  const checkRows: (string | number)[][] = [];
+  for (const size of opts.checkSizes ?? [1000, 10000]) {
+    const dir = await makeRepo();
+    const p = loadPlatform(dir);
+    for (let i = 0; i < size; i++) {
+      const s = spec(i, i % 2 ? 'medusa' : 'woocommerce');
+      writeStoreFiles(dir, s.name, renderStore({ spec: s, platform: p }).files);
+    }
+    const t = performance.now();
+    const report = checkRepo(dir);
+    const seconds = (performance.now() - t) / 1000;
+    if (report.problems.length > 0) throw new Error(`check found problems in a freshly rendered repo: ${report.problems[0]}`);
+    checkRows.push([size, seconds.toFixed(1), (size / seconds).toFixed(0)]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const checkTable: BenchTable = {
+    id: 'check',
+    title: '`storefleet check` over a generated repo (half WooCommerce, half Medusa)',
+    columns: ['stores', 'seconds', 'stores/s'],
+    rows: checkRows,
+    notes: ['Target: 1,000 stores under 20 s; time should grow linearly with the number of stores.'],
+  };
+  rmSync(repo, { recursive: true, force: true });
+  return [renderTable, checkTable];
+}

@@ -1,0 +1,29 @@
+// npm run bench: runs every benchmark, prints the tables and writes them into docs/benchmarks.md.
+// Figures are medians with their spread, compared inside one run (ratios hold on a noisy machine).
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { runRenderBench } from './render.ts';
+import { toMarkdown, writeSection, type BenchTable } from './table.ts';
+
+const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
+const only = process.argv.slice(2);
+const stamp = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
+
+const suites: Record<string, () => Promise<BenchTable[]>> = {
+  render: () => runRenderBench(),
+  api: async () => {
+    const mod = (await import('./api.ts')) as { runApiBench: () => Promise<BenchTable | BenchTable[]> };
+    const out = await mod.runApiBench();
+    return Array.isArray(out) ? out : [out];
+  },
+};
+
+for (const [name, run] of Object.entries(suites)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  console.error(`bench: ${name} …`);
+  for (const table of await run()) {
+    console.log(toMarkdown(table) + '\n');
+    writeSection(DOC, table, stamp);
+  }
+}
+console.error(`bench: results written to ${DOC}`);
