@@ -1,0 +1,127 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../cli.ts';
+import { testKeyPair } from './helpers.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { log: (l) => out.push(l), error: (l) => err.push(l), progress: () => {} });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+async function newRepo(): Promise<string> {
+  const base = mkdtempSync(join(tmpdir(), 'sf-cli-'));
+  dirs.push(base);
+  const repo = join(base, 'gitops');
+  expect((await run('init', repo)).code).toBe(0);
+  writeFileSync(join(repo, 'sealing', 'cert.pem'), (await testKeyPair()).certificatePem);
+  return repo;
+}
+
+describe('storefleet CLI', () => {
+  it('init copies the template; init --dev-keys keeps the private key outside the repo', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'sf-cli-'));
+    dirs.push(base);
+    const repo = join(base, 'gitops');
+    const r = await run('init', repo, '--dev-keys', join(base, 'keys'));
+    expect(r.code).toBe(0);
+    expect(existsSync(join(repo, 'platform.yaml'))).toBe(true);
+    expect(readFileSync(join(repo, 'sealing', 'cert.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+    expect(statSync(join(base, 'keys', 'tls.key')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(repo, { recursive: true }).some((f) => String(f).endsWith('.key'))).toBe(false);
+    expect((await run('init', repo)).code).toBe(2); // not empty
+    expect((await run('init', join(base, 'x'), '--dev-keys', join(base, 'x', 'keys'))).err).toContain('--dev-keys must be outside the repo');
+  }, 120_000);
+
+  it('new renders a store that check accepts; a second new with the same name fails', async () => {
+    const repo = await newRepo();
+    const r = await run('new', repo, '--name', 'corner-shop', '--engine', 'woocommerce', '--owner', 'alice');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('created stores/corner-shop');
+    expect(r.out).not.toMatch(/admin login \(shown once\)/);
+    expect((await run('check', repo)).code).toBe(0);
+    const again = await run('new', repo, '--name', 'corner-shop', '--engine', 'medusa');
+    expect(again.code).toBe(1);
+    expect(again.err).toBe('stores/corner-shop/store.yaml: name: store "corner-shop" already exists');
+  });
+
+  it('new rejects bad input with the field and reason and writes nothing', async () => {
+    const repo = await newRepo();
+    const r = await run('new', repo, '--name', 'Bad_Name', '--engine', 'joomla');
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n')).toEqual([
+      'stores/Bad_Name/store.yaml: name: use only lowercase letters, digits and hyphens',
+      'stores/Bad_Name/store.yaml: engine: expected "woocommerce" or "medusa"',
+    ]);
+    expect(readdirSync(join(repo, 'stores'))).toEqual(['.gitkeep']);
+    expect((await run('new', repo, '--name', 'x')).code).toBe(2);
+    expect((await run('new', repo, '--name', 'ok', '--engine', 'medusa', '--bogus')).code).toBe(2);
+  });
+
+  it('check catches a hand-edited manifest, a missing file, an extra file, a bad spec and a folder without spec', async () => {
+    const repo = await newRepo();
+    await run('new', repo, '--name', 'alpha', '--engine', 'woocommerce');
+    await run('new', repo, '--name', 'beta', '--engine', 'medusa');
+    const manifests = join(repo, 'stores', 'alpha', 'manifests');
+    const [first, second] = readdirSync(manifests).filter((f) => !f.startsWith('sealedsecret'));
+    writeFileSync(join(manifests, first), readFileSync(join(manifests, first), 'utf8') + '# tweak\n');
+    rmSync(join(manifests, second));
+    writeFileSync(join(manifests, 'configmap-extra.yaml'), 'kind: ConfigMap\n');
+    const betaSpec = join(repo, 'stores', 'beta', 'store.yaml');
+    writeFileSync(betaSpec, readFileSync(betaSpec, 'utf8').replace('"medusa"', '"magento"'));
+    writeFileSync(join(repo, 'stores', 'gamma.yaml'), '');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(repo, 'stores', 'delta'));
+
+    const r = await run('check', repo);
+    expect(r.code).toBe(1);
+    const lines = r.err.split('\n');
+    expect(lines).toContain(`stores/alpha/manifests/${first}: differs from the generator's output (first at line ${readFileSync(join(manifests, first), 'utf8').split('\n').length - 1})`);
+    expect(lines).toContain(`stores/alpha/manifests/${second}: missing (the generator produces it)`);
+    expect(lines).toContain('stores/alpha/manifests/configmap-extra.yaml: unexpected file (the generator does not produce it)');
+    expect(lines).toContain('stores/beta/store.yaml: engine: expected "woocommerce" or "medusa"');
+    expect(lines).toContain('stores/gamma.yaml: unexpected file (stores/ holds one folder per store)');
+    expect(lines).toContain('stores/delta: store folder without store.yaml');
+    expect(lines.at(-1)).toMatch(/^check failed: 6 problem\(s\) in 3 store\(s\)/);
+  });
+
+  it('render restores hand-edited and missing manifests and keeps secrets', async () => {
+    const repo = await newRepo();
+    await run('new', repo, '--name', 'alpha', '--engine', 'medusa');
+    const manifests = join(repo, 'stores', 'alpha', 'manifests');
+    const secret = join(manifests, 'sealedsecret-store-admin.yaml');
+    const before = readFileSync(secret, 'utf8');
+    const victim = readdirSync(manifests).find((f) => f.startsWith('deployment-')) as string;
+    rmSync(join(manifests, victim));
+    const r = await run('render', repo);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('rendered 1 store(s); 1 changed');
+    expect(existsSync(join(manifests, victim))).toBe(true);
+    expect(readFileSync(secret, 'utf8')).toBe(before);
+    expect((await run('check', repo)).code).toBe(0);
+  });
+
+  it('reports a missing sealing certificate with what to do', async () => {
+    const repo = await newRepo();
+    rmSync(join(repo, 'sealing', 'cert.pem'));
+    const r = await run('new', repo, '--name', 'alpha', '--engine', 'medusa');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('kubeseal --fetch-cert > sealing/cert.pem');
+  });
+
+  it('prints usage for no command and exits 2 for an unknown one', async () => {
+    expect((await run()).code).toBe(2);
+    expect((await run('help')).out).toContain('storefleet check <repo-dir>');
+    const r = await run('frobnicate');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown command "frobnicate"');
+  });
+});
