@@ -1,0 +1,87 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApi } from '../lib/api.ts';
+import { fakeFetch } from '../test-support.ts';
+import { CreateDialog } from './create-dialog.tsx';
+
+afterEach(cleanup);
+
+const created = {
+  store: { name: 'shop', engine: 'medusa', plan: 'small', displayName: 'shop', owner: 'admin', createdAt: '2026-11-23T10:00:00Z', status: 'committed', urls: { admin: 'http://shop-admin.localtest.me' } },
+  commit: '0123456789abcdef0123456789abcdef01234567',
+  adminLogin: { user: 'admin@shop', password: 's3cret-once' },
+};
+
+function setup(answer: Parameters<typeof fakeFetch>[0]) {
+  const fake = fakeFetch(answer);
+  const onCreated = vi.fn();
+  const onClose = vi.fn();
+  render(<CreateDialog api={createApi({ token: 't0k', fetch: fake.fetch })} plans={['small', 'large']} defaultPlan="small" onClose={onClose} onCreated={onCreated} />);
+  return { fake, onCreated, onClose };
+}
+
+describe('CreateDialog', () => {
+  it('validates the name as you type, with the server rules', () => {
+    setup(() => undefined);
+    const name = screen.getByLabelText('Name');
+    expect(document.activeElement).toBe(name);
+    fireEvent.input(name, { target: { value: 'Shop' } });
+    expect(screen.getByText('use only lowercase letters, digits and hyphens')).toBeTruthy();
+    expect(name.getAttribute('aria-invalid')).toBe('true');
+    fireEvent.input(name, { target: { value: 'shop-admin' } });
+    expect(screen.getByText('names ending in "-admin" or "-api" are reserved for store hosts')).toBeTruthy();
+    fireEvent.input(name, { target: { value: 'shop' } });
+    expect(name.getAttribute('aria-invalid')).toBe('false');
+  });
+
+  it('posts the form and shows the admin login once, with a warning and a copy button', async () => {
+    const { fake, onCreated } = setup(({ method }) => (method === 'POST' ? { status: 201, body: created } : undefined));
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'shop' } });
+    fireEvent.click(screen.getByLabelText('Medusa'));
+    fireEvent.change(screen.getByLabelText('Plan'), { target: { value: 'large' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create store' }));
+    await screen.findByText('s3cret-once');
+    expect(fake.calls[0]).toEqual({ method: 'POST', path: '/api/stores', body: { name: 'shop', engine: 'medusa', plan: 'large' }, auth: 'Bearer t0k' });
+    expect(screen.getByText(/shown only this once/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Copy login' })).toBeTruthy();
+    expect(screen.getByText('0123456789ab')).toBeTruthy();
+    expect(onCreated).toHaveBeenCalledWith(created);
+  });
+
+  it("shows the server's message for the name when it disagrees (409)", async () => {
+    setup(() => ({ status: 409, body: { type: 'about:blank', title: 'Conflict', status: 409, detail: 'store "shop" already exists' } }));
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'shop' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create store' }));
+    expect((await screen.findByText(/Server:/)).textContent).toBe('Server: store "shop" already exists');
+    // Editing the name drops the server's verdict about the old name.
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'shop2' } });
+    expect(screen.queryByText(/Server:/)).toBeNull();
+  });
+
+  it("shows a 422's field reason, even for a name the client would reject too", async () => {
+    const { fake } = setup(() => ({
+      status: 422,
+      body: { title: 'Invalid request', status: 422, errors: [{ field: 'name', reason: 'name must start with a lowercase letter' }] },
+    }));
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: '1shop' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create store' }));
+    await screen.findByText('Server: name must start with a lowercase letter');
+    expect(fake.calls).toHaveLength(1);
+  });
+
+  it('explains other failures with what to do (429 with Retry-After)', async () => {
+    setup(() => ({ status: 429, body: { title: 'Store limit reached', status: 429, detail: 'admin owns 5 stores (limit 5)' }, headers: { 'retry-after': '30' } }));
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'shop' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create store' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Store limit reached: admin owns 5 stores (limit 5)');
+    expect(alert.textContent).toContain('Wait 30 seconds and try again, or delete stores you no longer need.');
+  });
+
+  it('closes on Escape', async () => {
+    const { onClose } = setup(() => undefined);
+    fireEvent(document.querySelector('dialog')!, new Event('cancel', { cancelable: true }));
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+  });
+});

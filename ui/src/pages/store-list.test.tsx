@@ -1,0 +1,54 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sampleStores } from '../test-support.ts';
+import type { StoreSummary } from '../lib/types.ts';
+import { StoreList } from './store-list.tsx';
+
+const stores = sampleStores as unknown as StoreSummary[];
+afterEach(cleanup);
+
+const rows = () => screen.getAllByRole('row').slice(1).map((r) => r.getAttribute('data-store'));
+
+describe('StoreList', () => {
+  it('lists live stores (not deleted ones) with badge, reason, URLs, owner and created time', () => {
+    render(<StoreList stores={stores} onCreate={() => {}} />);
+    expect(rows()).toEqual(['shoes', 'hats', 'socks']);
+    const hats = screen.getAllByRole('row').find((r) => r.getAttribute('data-store') === 'hats')!;
+    expect(within(hats).getByText('Failed')).toBeTruthy();
+    expect(within(hats).getByText('Deployment hats-backend: ImagePullBackOff')).toBeTruthy();
+    expect(within(hats).getByRole('link', { name: 'Admin of hats' }).getAttribute('href')).toBe('http://hats-admin.localtest.me');
+    expect(within(hats).getByText('alice')).toBeTruthy();
+    const time = hats.querySelector('time')!;
+    expect(time.getAttribute('title')).toBe('2026-11-22 10:00:00 UTC');
+    expect(time.getAttribute('datetime')).toBe('2026-11-22T10:00:00Z');
+  });
+
+  it('filters by status, engine and search text', () => {
+    render(<StoreList stores={stores} onCreate={() => {}} />);
+    fireEvent.change(screen.getByLabelText('Engine'), { target: { value: 'medusa' } });
+    expect(rows()).toEqual(['hats', 'socks']);
+    fireEvent.change(screen.getByLabelText('Status'), { target: { value: 'committed' } });
+    expect(rows()).toEqual(['socks']);
+    fireEvent.change(screen.getByLabelText('Status'), { target: { value: '' } });
+    fireEvent.input(screen.getByLabelText('Search'), { target: { value: 'ALICE' } });
+    expect(rows()).toEqual(['hats']);
+    expect(screen.getByText('1 of 3 stores')).toBeTruthy();
+  });
+
+  it('says when filters match nothing and clears them', () => {
+    render(<StoreList stores={stores} onCreate={() => {}} />);
+    fireEvent.input(screen.getByLabelText('Search'), { target: { value: 'nothing-like-this' } });
+    expect(screen.getByText('No store matches these filters.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    expect(rows()).toEqual(['shoes', 'hats', 'socks']);
+  });
+
+  it('has an empty state that says what to do', () => {
+    const onCreate = vi.fn();
+    render(<StoreList stores={[stores[3]]} onCreate={onCreate} />);
+    expect(screen.getByRole('heading', { name: 'No stores yet' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Create a store' }));
+    expect(onCreate).toHaveBeenCalledOnce();
+  });
+});

@@ -1,0 +1,68 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApi } from '../lib/api.ts';
+import { fakeFetch, sampleStores } from '../test-support.ts';
+import { StorePage } from './store-page.tsx';
+
+afterEach(cleanup);
+
+const detail = {
+  ...sampleStores[1],
+  spec: { name: 'hats', engine: 'medusa', plan: 'small', displayName: 'Hats', owner: 'alice', createdAt: '2026-11-22T10:00:00Z' },
+  history: [
+    { sha: 'bbbbbbbbbbbbbbbb', author: 'Storefleet', date: '2026-11-22T11:00:00Z', message: 'update hats\n\nRequested-by: alice', requestedBy: 'alice' },
+    { sha: 'aaaaaaaaaaaaaaaa', author: 'Storefleet', date: '2026-11-22T10:00:00Z', message: 'create store hats', requestedBy: 'alice' },
+  ],
+  files: ['store.yaml', 'manifests/namespace.yaml', 'manifests/backend.yaml'],
+  resources: [
+    { kind: 'Deployment', name: 'hats-backend', health: 'Degraded', message: 'ImagePullBackOff' },
+    { kind: 'ReplicaSet', name: 'hats-backend-1', health: 'Degraded', parent: 'Deployment/hats-backend' },
+    { kind: 'Service', name: 'hats-backend', health: 'Healthy' },
+  ],
+  events: [{ reason: 'OperationStarted', message: 'Initiated automated sync', lastTimestamp: '2026-11-22T10:30:00Z' }],
+  timeline: { committedAt: '2026-11-22T10:00:00Z', syncedAt: '2026-11-22T10:31:00Z' },
+  links: { argocd: 'https://argocd.local/applications/store-hats', commit: 'https://git.local/commit/aaaa' },
+};
+
+function setup() {
+  const fake = fakeFetch(({ url }) => {
+    if (url.pathname === '/api/stores/hats') return { body: detail };
+    if (url.pathname === '/api/stores/hats/manifests/namespace.yaml') return { text: 'apiVersion: v1\nkind: Namespace\n' };
+    return undefined;
+  });
+  render(<StorePage api={createApi({ token: 't', fetch: fake.fetch })} name="hats" revision={0} onChanged={() => {}} />);
+  return fake;
+}
+
+describe('StorePage', () => {
+  it('shows status with reason, timeline, links, resource tree and activity', async () => {
+    setup();
+    expect(await screen.findByRole('heading', { name: 'Status timeline' })).toBeTruthy();
+    expect(screen.getAllByText('Deployment hats-backend: ImagePullBackOff').length).toBeGreaterThan(0);
+    const steps = document.querySelectorAll('.timeline li');
+    expect([...steps].map((li) => li.className)).toEqual(['done', 'done', 'todo']);
+    expect(document.querySelector('.timeline [aria-current="step"]')!.textContent).toContain('Synced by Argo CD');
+    expect(screen.getByRole('link', { name: 'Argo CD application' }).getAttribute('href')).toBe('https://argocd.local/applications/store-hats');
+    const tree = document.querySelector('.tree')!;
+    expect(within(tree as HTMLElement).getByText('hats-backend-1').closest('ul')!.parentElement!.textContent).toContain('Deployment');
+    const activity = [...document.querySelectorAll('.activity li')].map((li) => li.textContent);
+    expect(activity[0]).toContain('alice update hats'); // newest first, first line of the message
+    expect(activity[1]).toContain('Initiated automated sync');
+    expect(activity[2]).toContain('create store hats');
+  });
+
+  it('loads a rendered manifest on demand', async () => {
+    const fake = setup();
+    fireEvent.click(await screen.findByRole('button', { name: 'manifests/namespace.yaml' }));
+    expect((await screen.findByLabelText('Contents of manifests/namespace.yaml')).textContent).toBe('apiVersion: v1\nkind: Namespace\n');
+    expect(fake.calls.at(-1)!.path).toBe('/api/stores/hats/manifests/namespace.yaml');
+  });
+
+  it('opens the typed-confirmation delete dialog', async () => {
+    setup();
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete store' }));
+    expect(screen.getByRole('dialog')).toBeTruthy();
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText(/to confirm/)));
+  });
+});
