@@ -1,0 +1,65 @@
+// Entry point of the constructs: one store's Kubernetes objects as plain JSON, in a fixed order.
+import { App, Chart } from 'cdk8s';
+import type { StoreProps } from './props.ts';
+import { StoreNamespace } from './store-namespace.ts';
+import { StoreSecrets } from './store-secrets.ts';
+import { StoreScripts } from './scripts.ts';
+import { MariaDb } from './mariadb.ts';
+import { Postgres } from './postgres.ts';
+import { Redis } from './redis.ts';
+import { WooCommerceApp } from './woocommerce-app.ts';
+import { MedusaApp } from './medusa-app.ts';
+import { StoreIngress } from './store-ingress.ts';
+import { SmokeTest } from './smoke-test.ts';
+
+export type { StoreProps } from './props.ts';
+export { STORE_SECRET_KEYS } from './secret-keys.ts';
+export { storeNamespace, storeHosts } from './meta.ts';
+
+/** Every apiVersion/kind renderStoreObjects can emit (the Argo CD AppProject whitelist is tested against it). */
+export const STORE_KINDS = [
+  { apiVersion: 'v1', kind: 'Namespace' },
+  { apiVersion: 'v1', kind: 'ResourceQuota' },
+  { apiVersion: 'v1', kind: 'LimitRange' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+  { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret' },
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+  { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+  { apiVersion: 'batch/v1', kind: 'Job' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+] as const;
+
+/** Builds the construct tree of one store. Construct IDs are pinned: they never derive names. */
+class StoreChart extends Chart {
+  constructor(scope: App, props: StoreProps) {
+    super(scope, 'store', { disableResourceNameHashes: true });
+    new StoreNamespace(this, 'namespace', props);
+    new StoreSecrets(this, 'secrets', props);
+    if (props.store.engine === 'woocommerce') {
+      new StoreScripts(this, 'scripts', props, { scripts: ['woocommerce-setup.sh', 'woocommerce-smoke-test.sh'] });
+      new MariaDb(this, 'mariadb', props);
+      new WooCommerceApp(this, 'woocommerce', props);
+    } else {
+      new StoreScripts(this, 'scripts', props, { scripts: ['medusa-bootstrap.sh', 'medusa-smoke-test.sh'] });
+      new Postgres(this, 'postgres', props);
+      new Redis(this, 'redis', props);
+      new MedusaApp(this, 'medusa', props);
+    }
+    new StoreIngress(this, 'ingress', props);
+    new SmokeTest(this, 'smoke-test', props);
+  }
+}
+
+/**
+ * The Kubernetes objects of one store as plain JSON, deterministic (same props → deep-equal
+ * output). (kind, metadata.name) is unique per store; everything but the Namespace lives in
+ * namespace store-<name>. Throws if props.sealed lacks a secret key of the engine's contract.
+ */
+export function renderStoreObjects(props: StoreProps): Record<string, unknown>[] {
+  const app = new App();
+  const chart = new StoreChart(app, props);
+  return chart.toJson() as Record<string, unknown>[];
+}

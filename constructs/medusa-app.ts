@@ -1,0 +1,218 @@
+// Medusa v2: backend (db:migrate init container), Next.js storefront, and the bootstrap hook Job
+// (seed once, admin user, publishable key pinned to the sealed value).
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import type { StoreProps } from './props.ts';
+import { componentLabels, hookAnnotations, NAMES, selectorLabels, storeHosts, storeNamespace, storeUrl, syncWave, WAVE } from './meta.ts';
+import { env, httpProbe, POD_DEFAULTS, podSecurityContext, port, resources, secretEnv, securityContext, tcpProbe } from './container.ts';
+import { MEDUSA_DB, POSTGRES_PORT } from './postgres.ts';
+import { REDIS_PORT } from './redis.ts';
+import { SCRIPTS_DIR, scriptsVolume } from './scripts.ts';
+import { allowConnection, publicInternetEgress, StorePolicy } from './network.ts';
+
+export const BACKEND_PORT = 9000;
+export const STOREFRONT_PORT = 8000;
+/** The node user of the node base images. */
+const NODE_UID = 1000;
+/** A country of the region the starter seed creates ("Europe": gb, de, dk, se, fr, es, it). */
+export const DEFAULT_REGION = 'dk';
+/** In-cluster URL of the backend: local wildcard domains resolve to loopback inside pods. */
+export const BACKEND_SERVICE_URL = `http://${NAMES.backend}:${BACKEND_PORT}`;
+
+/** Backend environment, shared by the app, its migrate init container and the bootstrap Job. */
+export function backendEnv(props: StoreProps): k8s.EnvVar[] {
+  const hosts = storeHosts(props);
+  const storefront = storeUrl(props, hosts.storefront);
+  const admin = storeUrl(props, hosts.admin);
+  return [
+    env('NODE_ENV', 'production'),
+    secretEnv('POSTGRES_PASSWORD', 'postgres-credentials'),
+    // Kubernetes expands $(POSTGRES_PASSWORD) from the variable above: no plaintext in the manifest.
+    // The generated password is alphanumeric, so it needs no URL escaping.
+    env('DATABASE_URL', `postgres://${MEDUSA_DB.user}:$(POSTGRES_PASSWORD)@${NAMES.postgres}:${POSTGRES_PORT}/${MEDUSA_DB.name}`),
+    env('REDIS_URL', `redis://${NAMES.redis}:${REDIS_PORT}`),
+    secretEnv('JWT_SECRET', 'medusa-secrets'),
+    secretEnv('COOKIE_SECRET', 'medusa-secrets'),
+    env('STORE_CORS', storefront),
+    env('ADMIN_CORS', admin),
+    env('AUTH_CORS', `${storefront},${admin}`),
+    env('MEDUSA_BACKEND_URL', admin),
+    // Session cookies are Secure only when the public URL is https (plain http otherwise drops them).
+    env('COOKIE_SECURE', String(props.site.scheme === 'https')),
+    env('HOST', '0.0.0.0'),
+    env('PORT', String(BACKEND_PORT)),
+  ];
+}
+
+/**
+ * Props: StoreProps (images.medusa.backend/storefront, plan.resources.medusa, site for public URLs
+ * and the ingress namespace).
+ */
+export class MedusaApp extends Construct {
+  constructor(scope: Construct, id: string, props: StoreProps) {
+    super(scope, id);
+    const namespace = storeNamespace(props.store.name);
+    const res = props.plan.resources.medusa;
+    const backendLabels = componentLabels(props, NAMES.backend, 'api');
+    const storefrontLabels = componentLabels(props, NAMES.storefront, 'web');
+    const annotations = syncWave(WAVE.app);
+    const nodeSecurity = securityContext({ uid: NODE_UID, readOnlyRootFilesystem: false });
+    const hosts = storeHosts(props);
+
+    new k8s.KubeService(this, 'BackendService', {
+      metadata: { name: NAMES.backend, namespace, labels: backendLabels, annotations },
+      spec: {
+        selector: selectorLabels(props, NAMES.backend),
+        ports: [{ name: 'http', port: BACKEND_PORT, targetPort: port(BACKEND_PORT) }],
+      },
+    });
+
+    new k8s.KubeDeployment(this, 'Backend', {
+      metadata: { name: NAMES.backend, namespace, labels: backendLabels, annotations },
+      spec: {
+        replicas: 1,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: port(1), maxUnavailable: port(0) } },
+        selector: { matchLabels: selectorLabels(props, NAMES.backend) },
+        template: {
+          metadata: { labels: backendLabels },
+          spec: {
+            ...POD_DEFAULTS,
+            securityContext: podSecurityContext({ fsGroup: NODE_UID }),
+            initContainers: [
+              {
+                name: 'migrate',
+                image: props.images.medusa.backend,
+                command: ['medusa', 'db:migrate'],
+                env: backendEnv(props),
+                resources: resources(res.bootstrap),
+                securityContext: nodeSecurity,
+              },
+            ],
+            containers: [
+              {
+                name: 'backend',
+                image: props.images.medusa.backend,
+                ports: [{ name: 'http', containerPort: BACKEND_PORT }],
+                env: backendEnv(props),
+                resources: resources(res.backend),
+                securityContext: nodeSecurity,
+                startupProbe: httpProbe('/health', BACKEND_PORT, { period: 5, failures: 60 }),
+                readinessProbe: httpProbe('/health', BACKEND_PORT, { period: 10, failures: 3 }),
+                livenessProbe: httpProbe('/health', BACKEND_PORT, { period: 20, failures: 6 }),
+              },
+            ],
+          },
+        },
+      },
+    });
+
+    new k8s.KubeService(this, 'StorefrontService', {
+      metadata: { name: NAMES.storefront, namespace, labels: storefrontLabels, annotations },
+      spec: {
+        selector: selectorLabels(props, NAMES.storefront),
+        ports: [{ name: 'http', port: STOREFRONT_PORT, targetPort: port(STOREFRONT_PORT) }],
+      },
+    });
+
+    new k8s.KubeDeployment(this, 'Storefront', {
+      metadata: { name: NAMES.storefront, namespace, labels: storefrontLabels, annotations },
+      spec: {
+        replicas: 1,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: port(1), maxUnavailable: port(0) } },
+        selector: { matchLabels: selectorLabels(props, NAMES.storefront) },
+        template: {
+          metadata: { labels: storefrontLabels },
+          spec: {
+            ...POD_DEFAULTS,
+            securityContext: podSecurityContext({ fsGroup: NODE_UID }),
+            containers: [
+              {
+                name: 'storefront',
+                image: props.images.medusa.storefront,
+                ports: [{ name: 'http', containerPort: STOREFRONT_PORT }],
+                env: [
+                  env('NODE_ENV', 'production'),
+                  // Read at runtime by the image (see images/medusa-storefront): one image, many stores.
+                  env('MEDUSA_BACKEND_URL', BACKEND_SERVICE_URL),
+                  secretEnv('MEDUSA_PUBLISHABLE_KEY', 'medusa-secrets', 'PUBLISHABLE_KEY'),
+                  env('DEFAULT_REGION', DEFAULT_REGION),
+                  env('BASE_URL', storeUrl(props, hosts.storefront)),
+                  env('COOKIE_SECURE', String(props.site.scheme === 'https')),
+                  env('HOSTNAME', '0.0.0.0'),
+                  env('PORT', String(STOREFRONT_PORT)),
+                ],
+                resources: resources(res.storefront),
+                securityContext: nodeSecurity,
+                // A static file: the middleware (which calls the backend) skips it, so the pod is
+                // ready before the bootstrap hook has pinned the publishable key.
+                readinessProbe: httpProbe('/favicon.ico', STOREFRONT_PORT, { period: 10, failures: 3 }),
+                livenessProbe: tcpProbe(STOREFRONT_PORT, { period: 20, failures: 6, initialDelay: 20 }),
+              },
+            ],
+          },
+        },
+      },
+    });
+
+    const scripts = scriptsVolume();
+    const bootstrapLabels = componentLabels(props, NAMES.bootstrap, 'bootstrap');
+    new k8s.KubeJob(this, 'Bootstrap', {
+      metadata: {
+        name: NAMES.bootstrap,
+        namespace,
+        labels: bootstrapLabels,
+        annotations: hookAnnotations('Sync', WAVE.bootstrap),
+      },
+      spec: {
+        backoffLimit: 4,
+        activeDeadlineSeconds: 1200,
+        template: {
+          metadata: { labels: bootstrapLabels },
+          spec: {
+            ...POD_DEFAULTS,
+            restartPolicy: 'Never',
+            securityContext: podSecurityContext({ fsGroup: NODE_UID }),
+            containers: [
+              {
+                name: 'bootstrap',
+                image: props.images.medusa.backend,
+                command: ['sh', `${SCRIPTS_DIR}/medusa-bootstrap.sh`],
+                env: [...backendEnv(props), secretEnv('PUBLISHABLE_KEY', 'medusa-secrets')],
+                envFrom: [{ secretRef: { name: 'store-admin' } }],
+                resources: resources(res.bootstrap),
+                securityContext: nodeSecurity,
+                volumeMounts: [scripts.mount],
+              },
+            ],
+            volumes: [scripts.volume],
+          },
+        },
+      },
+    });
+
+    // Network: databases only from the backend and the bootstrap Job; the backend from the
+    // storefront, the smoke test and the ingress controller; the storefront from the ingress controller and out to
+    // public addresses (product images).
+    allowConnection(this, props, NAMES.postgres, POSTGRES_PORT, [NAMES.backend, NAMES.bootstrap]);
+    allowConnection(this, props, NAMES.redis, REDIS_PORT, [NAMES.backend, NAMES.bootstrap]);
+    allowConnection(this, props, NAMES.backend, BACKEND_PORT, [NAMES.storefront, NAMES.smokeTest]);
+    const fromController: k8s.NetworkPolicyPeer = {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.site.ingressControllerNamespace } },
+    };
+    new StorePolicy(this, 'AllowIngressToBackend', props, {
+      name: 'allow-ingress-to-medusa-backend',
+      component: NAMES.backend,
+      ingress: [{ from: [fromController], ports: [{ protocol: 'TCP', port: port(BACKEND_PORT) }] }],
+    });
+    new StorePolicy(this, 'AllowIngressToStorefront', props, {
+      name: 'allow-ingress-to-medusa-storefront',
+      component: NAMES.storefront,
+      ingress: [{ from: [fromController], ports: [{ protocol: 'TCP', port: port(STOREFRONT_PORT) }] }],
+    });
+    new StorePolicy(this, 'AllowStorefrontInternet', props, {
+      name: 'allow-medusa-storefront-to-internet',
+      component: NAMES.storefront,
+      egress: [publicInternetEgress()],
+    });
+  }
+}

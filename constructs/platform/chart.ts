@@ -1,0 +1,286 @@
+// The platform's own deployment: the Storefleet API+UI as one stateless Deployment in its own
+// namespace. The generator renders it into platform/ of the GitOps repo and the `storefleet-platform`
+// Argo CD Application applies it. The API gets no Kubernetes API permission at all (no RBAC objects,
+// no service-account token): Argo CD is the only writer to the cluster.
+import { createHash } from 'node:crypto';
+import { ApiObject, App, Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+// Type-only: the models' interfaces make the compiler reject misspelt or misplaced fields.
+import type { IDeployment } from 'kubernetes-models/apps/v1';
+import type { IIngress, INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import type { ILimitRange, IResourceQuota, IService } from 'kubernetes-models/v1';
+import type { ContainerResources } from '../props.ts';
+import { PLATFORM_SECRET_NAMES, type PlatformDeploymentProps } from './props.ts';
+
+/** Every apiVersion/kind this chart renders; the `platform` AppProject whitelists exactly these. */
+export const PLATFORM_KINDS = [
+  { apiVersion: 'v1', kind: 'Namespace' },
+  { apiVersion: 'v1', kind: 'ResourceQuota' },
+  { apiVersion: 'v1', kind: 'LimitRange' },
+  { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+  { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret' },
+] as const;
+
+export const PLATFORM_APP_NAME = 'storefleet';
+const DEFAULT_RESOURCES: ContainerResources = {
+  requests: { cpu: '100m', memory: '256Mi' },
+  limits: { cpu: '1', memory: '512Mi' },
+};
+/** The UID of the `node` user in the official Node images (see the Dockerfile). */
+const RUN_AS = 1000;
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const ENV_NAME = /^STOREFLEET_[A-Z0-9_]+$/;
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$|^[0-9a-fA-F:]+\/\d{1,3}$/;
+
+export class PlatformPropsError extends Error {
+  override name = 'PlatformPropsError';
+}
+
+function assertProps(p: PlatformDeploymentProps): void {
+  const fail = (field: string, reason: string): never => {
+    throw new PlatformPropsError(`platform.${field}: ${reason}`);
+  };
+  if (!DNS_LABEL.test(p.namespace)) fail('namespace', `"${p.namespace}" is not a DNS label`);
+  if (p.namespace.startsWith('store-')) fail('namespace', 'must not start with "store-" (reserved for stores)');
+  const last = p.image.split('/').pop() ?? '';
+  if (!(last.includes(':') || p.image.includes('@sha256:'))) fail('image', 'must be pinned to a tag or digest');
+  if (/:latest(@|$)/.test(p.image)) fail('image', 'tag "latest" is not allowed: pin an exact version');
+  if (!p.host.split('.').every((l) => DNS_LABEL.test(l)) || p.host.split('.').length < 2) fail('host', `"${p.host}" is not a DNS name`);
+  const replicas = p.replicas ?? 2;
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 50) fail('replicas', 'expected an integer from 1 to 50');
+  const port = p.port ?? 3000;
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) fail('port', 'expected an unprivileged port (1024-65535)');
+  for (const name of Object.keys(p.env ?? {})) if (!ENV_NAME.test(name)) fail(`env.${name}`, 'expected a STOREFLEET_* variable name');
+  for (const [which, keys] of Object.entries(p.sealed)) {
+    for (const [name, value] of Object.entries(keys)) {
+      if (!ENV_NAME.test(name)) fail(`sealed.${which}.${name}`, 'expected a STOREFLEET_* variable name');
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) fail(`sealed.${which}.${name}`, 'expected base64 ciphertext (seal the value; never pass plaintext)');
+      if (p.env && name in p.env) fail(`env.${name}`, 'also given as a sealed credential');
+    }
+  }
+  if (p.egress.gitRemote.cidrs.length === 0) fail('egress.gitRemote.cidrs', 'at least one CIDR');
+  for (const c of p.egress.gitRemote.cidrs) if (!CIDR.test(c)) fail('egress.gitRemote.cidrs', `"${c}" is not a CIDR`);
+  if (p.egress.gitRemote.ports.length === 0) fail('egress.gitRemote.ports', 'at least one port');
+  for (const n of p.egress.gitRemote.ports) if (!Number.isInteger(n) || n < 1 || n > 65535) fail('egress.gitRemote.ports', `${n} is not a port`);
+  if (p.egress.argocdNamespace !== undefined && !DNS_LABEL.test(p.egress.argocdNamespace)) fail('egress.argocdNamespace', 'not a DNS label');
+  if (p.monitoringNamespace !== undefined && !DNS_LABEL.test(p.monitoringNamespace)) fail('monitoringNamespace', 'not a DNS label');
+}
+
+/** "100m" × 3 → "300m": quota = what all pods of a rolling update may request at once. */
+function times(quantity: string, factor: number): string {
+  const m = /^([0-9]+(?:\.[0-9]+)?)([A-Za-z]*)$/.exec(quantity);
+  if (!m) throw new PlatformPropsError(`"${quantity}" is not a Kubernetes quantity`);
+  return `${Number((Number(m[1]) * factor).toFixed(3))}${m[2]}`;
+}
+
+const nsSelector = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
+
+class PlatformChart extends Chart {
+  constructor(scope: Construct, id: string, p: PlatformDeploymentProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const ns = p.namespace;
+    const replicas = p.replicas ?? 2;
+    const port = p.port ?? 3000;
+    const res = p.resources ?? DEFAULT_RESOURCES;
+    const argocdNs = p.egress.argocdNamespace ?? 'argocd';
+    const labels = { 'app.kubernetes.io/name': PLATFORM_APP_NAME, 'app.kubernetes.io/component': 'api', 'app.kubernetes.io/part-of': 'storefleet' };
+    const selector = { 'app.kubernetes.io/name': PLATFORM_APP_NAME, 'app.kubernetes.io/component': 'api' };
+    const obj = (id: string, apiVersion: string, kind: string, name: string, body: Record<string, unknown>, extraMeta: Record<string, unknown> = {}) =>
+      new ApiObject(this, id, { apiVersion, kind, metadata: { name, namespace: ns, labels, ...extraMeta }, ...body });
+
+    new ApiObject(this, 'namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: ns,
+        labels: {
+          'app.kubernetes.io/part-of': 'storefleet',
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+      },
+    });
+
+    // Room for every replica plus the surge pod of a rolling update.
+    const pods = replicas + 1;
+    obj('quota', 'v1', 'ResourceQuota', 'platform-quota', {
+      spec: {
+        hard: {
+          'requests.cpu': times(res.requests.cpu, pods),
+          'requests.memory': times(res.requests.memory, pods),
+          'limits.cpu': times(res.limits.cpu, pods),
+          'limits.memory': times(res.limits.memory, pods),
+          pods: String(pods),
+          persistentvolumeclaims: '0',
+          'services.loadbalancers': '0',
+          'services.nodeports': '0',
+        },
+      },
+    } satisfies Pick<IResourceQuota, 'spec'>);
+    obj('limits', 'v1', 'LimitRange', 'platform-limits', {
+      spec: { limits: [{ type: 'Container', defaultRequest: res.requests, default: res.limits, max: res.limits }] },
+    } satisfies Pick<ILimitRange, 'spec'>);
+
+    for (const [which, secretName] of Object.entries(PLATFORM_SECRET_NAMES) as [keyof typeof PLATFORM_SECRET_NAMES, string][]) {
+      // Strict scope (the default): the ciphertext only decrypts as <ns>/<secretName>.
+      obj(`sealed-${which}`, 'bitnami.com/v1alpha1', 'SealedSecret', secretName, {
+        spec: {
+          encryptedData: sortedRecord(p.sealed[which]),
+          template: { type: 'Opaque', metadata: { name: secretName, namespace: ns, labels } },
+        },
+      });
+    }
+
+    // Rolls the pods when a sealed credential changes (env vars are read at start only).
+    const credentialsChecksum = createHash('sha256').update(JSON.stringify([sortedRecord(p.sealed.git), sortedRecord(p.sealed.argocd)])).digest('hex');
+    const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
+      httpGet: { path, port: 'http' },
+      periodSeconds,
+      timeoutSeconds: 3,
+      failureThreshold,
+    });
+    obj('deployment', 'apps/v1', 'Deployment', PLATFORM_APP_NAME, {
+      spec: {
+        replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: {
+          metadata: { labels, annotations: { 'storefleet.dev/credentials-checksum': credentialsChecksum } },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: 30,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: RUN_AS,
+              runAsGroup: RUN_AS,
+              fsGroup: RUN_AS,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            topologySpreadConstraints: [
+              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
+            ],
+            containers: [
+              {
+                name: 'api',
+                image: p.image,
+                imagePullPolicy: 'IfNotPresent',
+                args: ['serve', '--host', '0.0.0.0', '--port', String(port), '--data-dir', '/tmp/storefleet'],
+                ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
+                env: [
+                  { name: 'NODE_ENV', value: 'production' },
+                  ...Object.entries(sortedRecord(p.env ?? {})).map(([name, value]) => ({ name, value })),
+                ],
+                envFrom: Object.values(PLATFORM_SECRET_NAMES).map((name) => ({ secretRef: { name } })),
+                resources: res,
+                startupProbe: probe('/healthz', 2, 30),
+                livenessProbe: probe('/healthz', 10, 3),
+                readinessProbe: probe('/readyz', 5, 2),
+                securityContext: {
+                  runAsNonRoot: true,
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+                // The Git working clone and tsx's compile cache live in /tmp.
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }],
+          },
+        },
+      },
+    } satisfies Pick<IDeployment, 'spec'>);
+
+    obj('service', 'v1', 'Service', PLATFORM_APP_NAME, {
+      spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
+    } satisfies Pick<IService, 'spec'>);
+
+    const tls = p.site.tls;
+    // With a shared (wildcard) certificate the secret already exists: no per-ingress issuer.
+    const tlsAnnotations = tls.mode === 'cert-manager' && !tls.secretName ? { 'cert-manager.io/cluster-issuer': tls.clusterIssuer } : undefined;
+    obj(
+      'ingress',
+      'networking.k8s.io/v1',
+      'Ingress',
+      PLATFORM_APP_NAME,
+      {
+        spec: {
+          ingressClassName: p.site.ingressClassName,
+          ...(tls.mode === 'cert-manager' ? { tls: [{ hosts: [p.host], secretName: tls.secretName ?? 'storefleet-tls' }] } : {}),
+          rules: [
+            {
+              host: p.host,
+              http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: PLATFORM_APP_NAME, port: { name: 'http' } } } }] },
+            },
+          ],
+        },
+      },
+      tlsAnnotations ? { annotations: tlsAnnotations } : {},
+    );
+
+    obj('pdb', 'policy/v1', 'PodDisruptionBudget', PLATFORM_APP_NAME, {
+      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+    } satisfies Pick<IPodDisruptionBudget, 'spec'> satisfies Pick<IIngress, 'spec'>);
+
+    obj('deny-all', 'networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', {
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    } satisfies Pick<INetworkPolicy, 'spec'>);
+    const from = [{ namespaceSelector: nsSelector(p.site.ingressControllerNamespace) }];
+    if (p.monitoringNamespace) from.push({ namespaceSelector: nsSelector(p.monitoringNamespace) });
+    obj('api-policy', 'networking.k8s.io/v1', 'NetworkPolicy', PLATFORM_APP_NAME, {
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from, ports: [{ protocol: 'TCP', port }] }],
+        egress: [
+          {
+            to: [{ namespaceSelector: nsSelector(p.site.dnsNamespace), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+          {
+            to: p.egress.gitRemote.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ports: p.egress.gitRemote.ports.map((n) => ({ protocol: 'TCP', port: n })),
+          },
+          // Argo CD's API server (REST, SSE, /api/webhook) and the ApplicationSet controller's webhook.
+          // Ports are the pods' ports: policies match after the Service's port translation.
+          {
+            to: [{ namespaceSelector: nsSelector(argocdNs), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'argocd-server' } } }],
+            ports: [{ protocol: 'TCP', port: 8080 }],
+          },
+          {
+            to: [{ namespaceSelector: nsSelector(argocdNs), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'argocd-applicationset-controller' } } }],
+            ports: [{ protocol: 'TCP', port: 7000 }],
+          },
+        ],
+      },
+    } satisfies Pick<INetworkPolicy, 'spec'>);
+  }
+}
+
+function sortedRecord(r: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Renders the platform's Kubernetes objects (plain JSON, deterministic order). Throws
+ * PlatformPropsError naming the field when props are invalid. Never reads files or the environment.
+ */
+export function renderPlatformObjects(props: PlatformDeploymentProps): Record<string, unknown>[] {
+  assertProps(props);
+  const app = new App();
+  const chart = new PlatformChart(app, 'platform', props);
+  return chart.toJson() as Record<string, unknown>[];
+}

@@ -1,0 +1,48 @@
+// Props of the platform's own deployment (the Storefleet API + UI). Plain data, like the store
+// props: the generator reads platform.yaml / sealed files and hands the result in here.
+import type { ContainerResources, SiteProps } from '../props.ts';
+
+/** Sealed secret material for one Secret: key → base64 ciphertext (Sealed Secrets, strict scope). */
+export type SealedKeys = Record<string, string>;
+
+export interface PlatformEgressProps {
+  /**
+   * Where the Git remote lives. NetworkPolicy cannot match host names, so this is a list of CIDRs
+   * (e.g. GitHub's published ranges, or the host network of a local k3d cluster) and ports
+   * (443 for HTTPS, 22 for SSH).
+   */
+  gitRemote: { cidrs: string[]; ports: number[] };
+  /** Namespace Argo CD runs in (the API reads its REST API and sends it webhooks). Default "argocd". */
+  argocdNamespace?: string;
+}
+
+export interface PlatformDeploymentProps {
+  site: SiteProps;
+  /** Namespace of the platform, e.g. "storefleet". Rendered as a Namespace with pod-security labels. */
+  namespace: string;
+  /** API+UI image, pinned to a tag or digest (never "latest"). */
+  image: string;
+  /** Public host of the dashboard, e.g. "storefleet.localtest.me". */
+  host: string;
+  /** Default 2. Several replicas are fine: Git is the lock. */
+  replicas?: number;
+  /** Container port the API listens on. Default 3000. */
+  port?: number;
+  /** Default: requests 100m/256Mi, limits 1 CPU/512Mi. */
+  resources?: ContainerResources;
+  /** Non-secret configuration (STOREFLEET_* variables, see docs/configuration.md). */
+  env?: Record<string, string>;
+  /**
+   * Credentials, already sealed for <namespace>/<secret name>. Every key becomes an environment
+   * variable of the API container (envFrom), so keys are STOREFLEET_* names.
+   * git → Secret "storefleet-git" (e.g. the Git token or SSH key, the GitHub webhook secret);
+   * argocd → Secret "storefleet-argocd" (the read-only Argo CD token, the Argo CD webhook secret).
+   */
+  sealed: { git: SealedKeys; argocd: SealedKeys };
+  egress: PlatformEgressProps;
+  /** Namespace of Prometheus; when set, it may scrape /metrics on the API port. */
+  monitoringNamespace?: string;
+}
+
+/** Names of the Secrets the Sealed Secrets controller creates in the platform namespace. */
+export const PLATFORM_SECRET_NAMES = { git: 'storefleet-git', argocd: 'storefleet-argocd' } as const;

@@ -1,0 +1,49 @@
+// Test helpers: StoreProps built from the template platform.yaml, with fake sealed data (opaque
+// placeholders: the constructs never look inside ciphertext).
+import { readFileSync } from 'node:fs';
+import { parsePlatform } from '../generator/platform.ts';
+import { MAX_NAME_LENGTH } from '../generator/spec.ts';
+import type { Engine, SealedData, StoreProps } from './props.ts';
+import { STORE_SECRET_KEYS } from './secret-keys.ts';
+
+export const TEMPLATE_PLATFORM = parsePlatform(
+  readFileSync(new URL('../gitops-repo-template/platform.yaml', import.meta.url), 'utf8'),
+  'gitops-repo-template/platform.yaml',
+);
+
+export const ENGINES: readonly Engine[] = ['woocommerce', 'medusa'];
+export const PLANS: readonly string[] = Object.keys(TEMPLATE_PLATFORM.plans);
+
+/** The longest allowed store name (generator/spec.ts MAX_NAME_LENGTH). */
+export const LONGEST_NAME = ('s' + 'a1-'.repeat(20)).slice(0, MAX_NAME_LENGTH - 1) + 'z';
+
+export function fakeSealed(engine: Engine): SealedData {
+  const sealed: SealedData = {};
+  for (const [name, keys] of Object.entries(STORE_SECRET_KEYS[engine])) {
+    sealed[name] = {};
+    for (const key of keys) sealed[name][key] = Buffer.from(`sealed:${name}/${key}`).toString('base64');
+  }
+  return sealed;
+}
+
+export function storeProps(
+  engine: Engine,
+  plan: string,
+  o: { name?: string; displayName?: string; platform?: typeof TEMPLATE_PLATFORM } = {},
+): StoreProps {
+  const platform = o.platform ?? TEMPLATE_PLATFORM;
+  return {
+    store: {
+      name: o.name ?? `shop-${engine}`,
+      engine,
+      plan,
+      displayName: o.displayName ?? `Shop "${engine}" $(rm -rf /) ‘Ünïcødé’`,
+      owner: 'alice',
+      createdAt: '2026-11-23T16:00:00Z',
+    },
+    site: platform.site,
+    plan: platform.plans[plan],
+    images: platform.images,
+    sealed: fakeSealed(engine),
+  };
+}

@@ -1,0 +1,147 @@
+// WordPress + WooCommerce: one Deployment (replicas 1, Recreate: the document root is a
+// ReadWriteOnce volume) with two init containers — the WordPress image's
+// docker-ensure-installed.sh (copies WordPress, writes wp-config.php) and the WP-CLI setup script.
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import type { StoreProps } from './props.ts';
+import { componentLabels, NAMES, selectorLabels, storeHosts, storeNamespace, storeUrl, syncWave, WAVE } from './meta.ts';
+import { env, httpProbe, POD_DEFAULTS, podSecurityContext, port, resources, secretEnv, securityContext, tcpProbe } from './container.ts';
+import { DataVolume } from './volumes.ts';
+import { MARIADB_PORT, WORDPRESS_DB } from './mariadb.ts';
+import { SCRIPTS_DIR, scriptsVolume } from './scripts.ts';
+import { allowConnection, publicInternetEgress, StorePolicy } from './network.ts';
+
+export const WORDPRESS_PORT = 80;
+/** www-data in the Debian wordpress image; the alpine CLI image calls it 82, so pin 33 there too. */
+const WWW_DATA = 33;
+/** The sample product the setup script creates and the smoke test orders. */
+export const SAMPLE_PRODUCT_SKU = 'storefleet-sample';
+
+/** Headers probes send so WordPress sees the scheme the public URL has. */
+export function forwardedHeaders(props: StoreProps): Record<string, string> {
+  return props.site.scheme === 'https' ? { 'X-Forwarded-Proto': 'https' } : {};
+}
+
+/** The WORDPRESS_* environment shared by the app and both init containers. */
+function wordpressEnv(): { env: k8s.EnvVar[]; envFrom: k8s.EnvFromSource[] } {
+  return {
+    env: [
+      env('WORDPRESS_DB_HOST', NAMES.mariadb),
+      env('WORDPRESS_DB_NAME', WORDPRESS_DB.name),
+      env('WORDPRESS_DB_USER', WORDPRESS_DB.user),
+      secretEnv('WORDPRESS_DB_PASSWORD', 'mariadb-credentials', 'MARIADB_PASSWORD'),
+    ],
+    // WORDPRESS_AUTH_KEY … WORDPRESS_NONCE_SALT: the secret's keys are the variable names.
+    envFrom: [{ secretRef: { name: 'wordpress-keys' } }],
+  };
+}
+
+/**
+ * Props: StoreProps (images.woocommerce.*, plan.storage.wordpress, plan.resources.woocommerce,
+ * site for the public URL and ingress namespace, store.displayName as the site title — passed as
+ * an env value, never spliced into a command line).
+ */
+export class WooCommerceApp extends Construct {
+  constructor(scope: Construct, id: string, props: StoreProps) {
+    super(scope, id);
+    const namespace = storeNamespace(props.store.name);
+    const component = NAMES.wordpress;
+    const labels = componentLabels(props, component, 'web');
+    const annotations = syncWave(WAVE.app);
+    const res = props.plan.resources.woocommerce;
+    const scripts = scriptsVolume();
+    const docroot: k8s.VolumeMount = { name: 'docroot', mountPath: '/var/www/html', subPath: 'html' };
+    const wpEnv = wordpressEnv();
+    const url = storeUrl(props, storeHosts(props).storefront);
+
+    new DataVolume(this, 'Data', props, { name: NAMES.wordpressData, component, size: props.plan.storage.wordpress, wave: WAVE.app });
+
+    new k8s.KubeService(this, 'Service', {
+      metadata: { name: NAMES.wordpress, namespace, labels, annotations },
+      spec: {
+        selector: selectorLabels(props, component),
+        ports: [{ name: 'http', port: WORDPRESS_PORT, targetPort: port(WORDPRESS_PORT) }],
+      },
+    });
+
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { name: NAMES.wordpress, namespace, labels, annotations },
+      spec: {
+        replicas: 1,
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: selectorLabels(props, component) },
+        template: {
+          metadata: { labels },
+          spec: {
+            ...POD_DEFAULTS,
+            securityContext: podSecurityContext({ fsGroup: WWW_DATA, bindLowPorts: true }),
+            initContainers: [
+              {
+                name: 'install-wordpress',
+                image: props.images.woocommerce.wordpress,
+                command: ['docker-ensure-installed.sh'],
+                ...wpEnv,
+                resources: resources(res.setup),
+                securityContext: securityContext({ uid: WWW_DATA, readOnlyRootFilesystem: false }),
+                volumeMounts: [docroot],
+              },
+              {
+                name: 'setup-woocommerce',
+                image: props.images.woocommerce.wpCli,
+                command: ['sh', `${SCRIPTS_DIR}/woocommerce-setup.sh`],
+                env: [
+                  ...wpEnv.env,
+                  env('HOME', '/tmp'),
+                  env('STORE_URL', url),
+                  env('STORE_TITLE', props.store.displayName),
+                  env('WOOCOMMERCE_VERSION', props.images.woocommerce.woocommerceVersion),
+                  env('SAMPLE_PRODUCT_SKU', SAMPLE_PRODUCT_SKU),
+                ],
+                envFrom: [...wpEnv.envFrom, { secretRef: { name: 'store-admin' } }],
+                resources: resources(res.setup),
+                securityContext: securityContext({ uid: WWW_DATA, readOnlyRootFilesystem: false }),
+                volumeMounts: [docroot, scripts.mount],
+              },
+            ],
+            containers: [
+              {
+                name: 'wordpress',
+                image: props.images.woocommerce.wordpress,
+                ports: [{ name: 'http', containerPort: WORDPRESS_PORT }],
+                ...wpEnv,
+                resources: resources(res.wordpress),
+                securityContext: securityContext({ uid: WWW_DATA, readOnlyRootFilesystem: false }),
+                // 200 before and after install, 500 while the database is down.
+                readinessProbe: httpProbe('/wp-admin/install.php', WORDPRESS_PORT, { period: 10, failures: 3, headers: forwardedHeaders(props) }),
+                // TCP only: a database blip must not restart WordPress.
+                livenessProbe: tcpProbe(WORDPRESS_PORT, { period: 20, failures: 6, initialDelay: 30 }),
+                volumeMounts: [docroot],
+              },
+            ],
+            volumes: [{ name: 'docroot', persistentVolumeClaim: { claimName: NAMES.wordpressData } }, scripts.volume],
+          },
+        },
+      },
+    });
+
+    // Network: the database only from WordPress (the setup script runs in the same pod); web
+    // traffic from the ingress controller and the smoke test; plugin downloads to public addresses.
+    allowConnection(this, props, NAMES.mariadb, MARIADB_PORT, [NAMES.wordpress]);
+    allowConnection(this, props, NAMES.wordpress, WORDPRESS_PORT, [NAMES.smokeTest]);
+    new StorePolicy(this, 'AllowIngressController', props, {
+      name: 'allow-ingress-to-wordpress',
+      component,
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.site.ingressControllerNamespace } } }],
+          ports: [{ protocol: 'TCP', port: port(WORDPRESS_PORT) }],
+        },
+      ],
+    });
+    new StorePolicy(this, 'AllowInternet', props, {
+      name: 'allow-wordpress-to-internet',
+      component,
+      egress: [publicInternetEgress()],
+    });
+  }
+}
