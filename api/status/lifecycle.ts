@@ -1,0 +1,186 @@
+// The store lifecycle of architecture.md, derived (never stored) from Git facts, the store's Argo CD
+// Application (or its absence), Argo CD's reachability and the clock. Pure: same input, same output.
+// Every status but `ready` carries a reason a person can act on.
+import type { AppSummary, ResourceProblem } from './app-summary.ts';
+
+export const LIFECYCLE_STATUSES = [
+  'pending-review',
+  'committed',
+  'provisioning',
+  'ready',
+  'failed',
+  'deleting',
+  'deleted',
+  'unknown',
+] as const;
+export type LifecycleStatus = (typeof LIFECYCLE_STATUSES)[number];
+
+/** What Git says about one store (computed by the API's Git layer). */
+export interface GitStoreFacts {
+  name: string;
+  /** `stores/<name>/` exists on the main branch now. */
+  presentOnMain: boolean;
+  /**
+   * Latest commit on main touching `stores/<name>/`, found along the FIRST-PARENT chain
+   * (`git log -1 --first-parent main -- stores/<name>/`) so a merged pull request yields its merge commit.
+   * For a deleted store: the deleting commit.
+   */
+  latestCommit?: { sha: string; committedAt: string };
+  /** An open pull request that adds the store (PR mode). */
+  pullRequest?: { number?: number; url?: string; openedAt?: string };
+}
+
+/** Argo CD as the status reader sees it right now. */
+export type ArgoState =
+  | { kind: 'connected' }
+  /** No Argo CD configured (embedded default): stores stay `committed`. */
+  | { kind: 'disabled' }
+  /** Configured, first listing not finished yet. */
+  | { kind: 'starting' }
+  | { kind: 'unreachable'; reason: string };
+
+/**
+ * Does the commit Argo CD synced (`status.sync.revision`, the branch tip it compared) contain the
+ * store's latest commit? Argo CD reports the tip of main, not the store's own commit, so equality
+ * alone would leave every store but the last one written in `provisioning`. `undefined` = cannot tell.
+ */
+export type RevisionContains = (revision: string, commit: string) => boolean | undefined;
+
+export interface LifecycleInput {
+  git: GitStoreFacts;
+  app: AppSummary | undefined;
+  argo: ArgoState;
+  now: Date;
+  provisioningTimeoutMinutes: number;
+  revisionContains?: RevisionContains;
+}
+
+export interface Lifecycle {
+  status: LifecycleStatus;
+  /** Set for every status but `ready`. */
+  reason?: string;
+}
+
+const short = (sha: string | undefined): string => (sha ? sha.slice(0, 7) : '?');
+
+function describe(p: ResourceProblem): string {
+  const what = `${p.kind} ${p.name}`;
+  return p.message ? `${what}: ${p.message}` : `${what} is ${p.status}`;
+}
+
+function listProblems(problems: ResourceProblem[], max = 2): string {
+  const shown = problems.slice(0, max).map(describe).join('; ');
+  return problems.length > max ? `${shown}; and ${problems.length - max} more` : shown;
+}
+
+function includes(input: LifecycleInput, revision: string | undefined): boolean | undefined {
+  const latest = input.git.latestCommit?.sha;
+  if (!latest) return true; // nothing to compare against: any revision will do
+  if (!revision) return false;
+  if (revision === latest) return true;
+  return input.revisionContains?.(revision, latest);
+}
+
+function minutesSince(iso: string | undefined, now: Date): number | undefined {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : (now.getTime() - t) / 60_000;
+}
+
+/** Why a present, connected store is not ready yet (undefined = it is ready). */
+function notReadyReason(input: LifecycleInput, app: AppSummary): string | undefined {
+  const latest = input.git.latestCommit?.sha;
+  if (app.deleting) return `Argo CD is deleting Application ${app.appName} although stores/${input.git.name}/ is on main; the ApplicationSet should recreate it`;
+  const synced = includes(input, app.sync.revision);
+  const op = app.operation;
+  if (op?.phase === 'Running') {
+    const retry = op.retryCount ? ` (retry ${op.retryCount})` : '';
+    return `sync of ${short(op.revision ?? latest)} running${retry}${op.message ? `: ${op.message}` : ''}`;
+  }
+  if (op?.phase === 'Terminating') return `sync operation is being terminated${op.message ? `: ${op.message}` : ''}`;
+  if (app.sync.status !== 'Synced' || synced !== true) {
+    if (!app.sync.revision) return `waiting for Argo CD to compare Application ${app.appName} with Git`;
+    if (synced === true) return `${app.sync.status}: Argo CD has not applied ${short(latest)} yet`;
+    if (synced === undefined) return `Argo CD compared ${short(app.sync.revision)}, which this API cannot relate to ${short(latest)} yet`;
+    return `waiting for Argo CD to pick up ${short(latest)} (it has ${short(app.sync.revision)}, ${app.sync.status})`;
+  }
+  const h = app.health.status;
+  if (h !== 'Healthy') {
+    const problems = app.unhealthy.filter((p) => p.status === h);
+    const detail = problems.length ? listProblems(problems) : (app.health.message ?? '');
+    if (h === 'Missing') return `resources not created yet${detail ? `: ${detail}` : ''}`;
+    return `health ${h}${detail ? `: ${detail}` : ''}`;
+  }
+  if (!op) return 'no sync operation has run yet';
+  if (op.phase !== 'Succeeded') return `last sync ${op.phase}`; // Failed/Error are handled as failures earlier
+  return undefined;
+}
+
+/** A failure that needs a person now, before any timeout (undefined = none). */
+function failure(input: LifecycleInput, app: AppSummary): string | undefined {
+  const err = app.errors.find((e) => e.type !== 'DeletionError');
+  if (err) return `${err.type}: ${err.message}`;
+  const op = app.operation;
+  if (op && (op.phase === 'Failed' || op.phase === 'Error')) {
+    // A failed sync of an older commit will be superseded by the sync of the latest one.
+    if (includes(input, op.revision) !== false) {
+      const resources = op.failedResources.length ? `; ${listProblems(op.failedResources)}` : '';
+      return `sync ${op.phase.toLowerCase()}${op.message ? `: ${op.message}` : ''}${resources}`;
+    }
+  }
+  if (app.health.status === 'Degraded') {
+    const degraded = app.unhealthy.filter((p) => p.status === 'Degraded');
+    if (degraded.length) return `Degraded: ${listProblems(degraded)}`;
+    return `Degraded${app.health.message ? `: ${app.health.message}` : ''} (see the resource tree)`;
+  }
+  return undefined;
+}
+
+export function computeLifecycle(input: LifecycleInput): Lifecycle {
+  const { git, app, argo } = input;
+  const appName = app?.appName ?? `store-${git.name}`;
+
+  if (!git.presentOnMain) {
+    if (git.pullRequest) {
+      const pr = git.pullRequest.url ?? (git.pullRequest.number ? `#${git.pullRequest.number}` : 'a pull request');
+      return { status: 'pending-review', reason: `waiting for review: ${pr} adds the store; it is provisioned once merged` };
+    }
+    if (argo.kind === 'disabled') return { status: 'deleted', reason: `removed from Git in ${short(git.latestCommit?.sha)}; restore by reverting that commit` };
+    if (argo.kind !== 'connected') {
+      const why = argo.kind === 'unreachable' ? `Argo CD unreachable: ${argo.reason}` : 'Argo CD not read yet';
+      return { status: 'unknown', reason: `removed from Git; ${why}, so it is not known whether its resources are gone` };
+    }
+    if (app) {
+      const blocked = app.errors.find((e) => e.type === 'DeletionError');
+      if (blocked) return { status: 'deleting', reason: `deletion blocked: ${blocked.message}` };
+      return {
+        status: 'deleting',
+        reason: app.deleting
+          ? `Argo CD is deleting Application ${app.appName} and its resources`
+          : `removed from Git; waiting for the ApplicationSet to delete Application ${app.appName}`,
+      };
+    }
+    return { status: 'deleted', reason: `removed from Git in ${short(git.latestCommit?.sha)}; restore by reverting that commit` };
+  }
+
+  if (argo.kind === 'disabled') {
+    return { status: 'committed', reason: 'on main; no Argo CD is connected to this API, so it is not provisioned from here' };
+  }
+  if (argo.kind === 'unreachable') return { status: 'unknown', reason: `Argo CD unreachable: ${argo.reason}` };
+  if (argo.kind === 'starting') return { status: 'unknown', reason: 'reading Argo CD (first listing not finished yet)' };
+
+  const elapsed = minutesSince(git.latestCommit?.committedAt, input.now);
+  const overdue = elapsed !== undefined && elapsed > input.provisioningTimeoutMinutes;
+  const timedOut = (why: string): Lifecycle => ({ status: 'failed', reason: `not ready after ${Math.floor(elapsed ?? 0)} minutes: ${why}` });
+
+  if (!app) {
+    const why = `Argo CD has no Application ${appName} yet (the ApplicationSet creates it once it sees stores/${git.name}/)`;
+    return overdue ? timedOut(`${why}; check the ApplicationSet 'stores' and the webhook`) : { status: 'committed', reason: why };
+  }
+
+  const failed = failure(input, app);
+  if (failed) return { status: 'failed', reason: failed };
+  const pending = notReadyReason(input, app);
+  if (pending === undefined) return { status: 'ready' };
+  return overdue ? timedOut(pending) : { status: 'provisioning', reason: pending };
+}
