@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Builds the dev cluster binaries from the wrapper modules in e2e/cluster/modules/ into
+#   ${STOREFLEET_CACHE:-$HOME/.cache/storefleet}/bin/<binary>-<version>
+# and skips every binary that is already there. Prints component and duration.
+# Builds run under `nice -n 19` with few parallel compile jobs, so they yield the CPU to
+# everything else on a shared machine. Usage: build.sh [component ...]  (default: all)
+#   components: etcd kubernetes kwok sealed-secrets argocd
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=versions.env
+source "$here/versions.env"
+cache="${STOREFLEET_CACHE:-$HOME/.cache/storefleet}"
+bin="$cache/bin"
+mkdir -p "$bin"
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-mod=readonly -p=${STOREFLEET_BUILD_JOBS:-2}"
+build_date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+
+now() { date +%s; }
+fmt() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+# go_build <module dir> <package> <output name> <version> [ldflags...]
+go_build() {
+  local mod="$1" pkg="$2" name="$3" version="$4"; shift 4
+  local out="$bin/$name-$version"
+  if [ -x "$out" ]; then echo "  $name $version: already built"; return 0; fi
+  local t0; t0=$(now)
+  echo "  $name $version: building $pkg ..."
+  (cd "$here/modules/$mod" && nice -n 19 go build -trimpath -ldflags "-s -w $*" -o "$out.tmp" "$pkg")
+  mv "$out.tmp" "$out"
+  echo "  $name $version: built in $(fmt $(($(now) - t0)))"
+}
+
+k8s_ldflags() {
+  local v="$KUBERNETES_VERSION" minor; minor="${v#v1.}"; minor="${minor%%.*}"
+  local p f=""
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    f+=" -X $p.gitVersion=$v -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean -X $p.buildDate=$build_date"
+  done
+  echo "$f"
+}
+
+build_etcd() {
+  go_build etcd go.etcd.io/etcd/server/v3 etcd "$ETCD_VERSION"
+}
+build_kubernetes() {
+  local c
+  for c in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+    go_build kubernetes "k8s.io/kubernetes/cmd/$c" "$c" "$KUBERNETES_VERSION" "$(k8s_ldflags)"
+  done
+}
+build_kwok() {
+  local c
+  for c in kwok kwokctl; do
+    go_build kwok "sigs.k8s.io/kwok/cmd/$c" "$c" "$KWOK_VERSION" # kwok's version is a constant in its source
+  done
+}
+build_sealed_secrets() {
+  go_build sealed-secrets github.com/bitnami/sealed-secrets/cmd/controller sealed-secrets-controller "$SEALED_SECRETS_VERSION" \
+    "-X main.VERSION=$SEALED_SECRETS_VERSION"
+}
+build_argocd() {
+  local p=github.com/argoproj/argo-cd/v3/common
+  go_build argocd github.com/argoproj/argo-cd/v3/cmd argocd "$ARGOCD_VERSION" \
+    "-X $p.version=${ARGOCD_VERSION#v} -X $p.buildDate=$build_date -X $p.gitTreeState=clean"
+}
+
+components=("$@")
+[ ${#components[@]} -gt 0 ] || components=(etcd kubernetes kwok sealed-secrets argocd)
+total0=$(now)
+for c in "${components[@]}"; do
+  t0=$(now)
+  echo "== $c"
+  "build_${c//-/_}"
+  echo "== $c done in $(fmt $(($(now) - t0)))"
+done
+echo "== all requested components ready in $(fmt $(($(now) - total0))) (cache: $bin)"
