@@ -126,7 +126,7 @@ class PlatformChart extends Chart {
       },
     } satisfies Pick<IResourceQuota, 'spec'>);
     obj('limits', 'v1', 'LimitRange', 'platform-limits', {
-      spec: { limits: [{ type: 'Container', defaultRequest: res.requests, default: res.limits, max: res.limits }] },
+      spec: { limits: [{ type: 'Container', defaultRequest: { ...res.requests }, default: { ...res.limits }, max: { ...res.limits } }] },
     } satisfies Pick<ILimitRange, 'spec'>);
 
     for (const [which, secretName] of Object.entries(PLATFORM_SECRET_NAMES) as [keyof typeof PLATFORM_SECRET_NAMES, string][]) {
@@ -181,7 +181,7 @@ class PlatformChart extends Chart {
                   ...Object.entries(sortedRecord(p.env ?? {})).map(([name, value]) => ({ name, value })),
                 ],
                 envFrom: Object.values(PLATFORM_SECRET_NAMES).map((name) => ({ secretRef: { name } })),
-                resources: res,
+                resources: { requests: { ...res.requests }, limits: { ...res.limits } },
                 startupProbe: probe('/healthz', 2, 30),
                 livenessProbe: probe('/healthz', 10, 3),
                 readinessProbe: probe('/readyz', 5, 2),
@@ -224,13 +224,13 @@ class PlatformChart extends Chart {
             },
           ],
         },
-      },
+      } satisfies Pick<IIngress, 'spec'>,
       tlsAnnotations ? { annotations: tlsAnnotations } : {},
     );
 
     obj('pdb', 'policy/v1', 'PodDisruptionBudget', PLATFORM_APP_NAME, {
       spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-    } satisfies Pick<IPodDisruptionBudget, 'spec'> satisfies Pick<IIngress, 'spec'>);
+    } satisfies Pick<IPodDisruptionBudget, 'spec'>);
 
     obj('deny-all', 'networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', {
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },

@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import type { SiteProps } from '../props.ts';
+import { manifestPolicyViolations } from './manifest-policy.ts';
+import { PLATFORM_KINDS, PLATFORM_SECRET_NAMES, PlatformPropsError, renderPlatformObjects, type PlatformDeploymentProps } from './index.ts';
+import { validateAgainstSchema } from './testing/kube-schemas.ts';
+
+type Obj = Record<string, unknown>;
+// Ciphertext-shaped placeholders: the chart only passes them through.
+const CIPHER = Buffer.from('not a real ciphertext, only its shape').toString('base64');
+
+const site: SiteProps = {
+  domain: 'localtest.me',
+  scheme: 'http',
+  ingressClassName: 'traefik',
+  tls: { mode: 'none' },
+  ingressControllerNamespace: 'kube-system',
+  dnsNamespace: 'kube-system',
+};
+
+function props(overrides: Partial<PlatformDeploymentProps> = {}): PlatformDeploymentProps {
+  return {
+    site,
+    namespace: 'storefleet',
+    image: 'ghcr.io/storefleet/storefleet:0.1.0',
+    host: 'storefleet.localtest.me',
+    env: { STOREFLEET_GIT_URL: 'https://github.com/acme/shops-gitops.git', STOREFLEET_ARGOCD_URL: 'http://argocd-server.argocd.svc' },
+    sealed: { git: { STOREFLEET_GIT_TOKEN: CIPHER }, argocd: { STOREFLEET_ARGOCD_TOKEN: CIPHER, STOREFLEET_ARGOCD_WEBHOOK_SECRET: CIPHER } },
+    egress: { gitRemote: { cidrs: ['0.0.0.0/0'], ports: [443, 22] } },
+    ...overrides,
+  };
+}
+
+const find = (objs: Obj[], kind: string, name?: string) =>
+  objs.find((o) => o.kind === kind && (name === undefined || (o.metadata as { name: string }).name === name)) as Obj & {
+    metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+    spec: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- deep reads of rendered JSON
+  };
+
+describe('renderPlatformObjects', () => {
+  const objs = renderPlatformObjects(props());
+
+  it('renders every object valid against the Kubernetes / Sealed Secrets schemas', () => {
+    expect(objs.map((o) => `${o.kind}/${(o.metadata as { name: string }).name}`)).toEqual([
+      'Namespace/storefleet',
+      'ResourceQuota/platform-quota',
+      'LimitRange/platform-limits',
+      'SealedSecret/storefleet-git',
+      'SealedSecret/storefleet-argocd',
+      'Deployment/storefleet',
+      'Service/storefleet',
+      'Ingress/storefleet',
+      'PodDisruptionBudget/storefleet',
+      'NetworkPolicy/default-deny',
+      'NetworkPolicy/storefleet',
+    ]);
+    for (const o of objs) expect(() => validateAgainstSchema(o)).not.toThrow();
+  });
+
+  it('passes the store manifest policy (non-root, resources, probes, pinned image, no plaintext Secret, no RBAC)', () => {
+    expect(manifestPolicyViolations(objs, 'storefleet')).toEqual([]);
+  });
+
+  it('renders exactly the kinds in PLATFORM_KINDS (the platform AppProject whitelist)', () => {
+    const rendered = new Set(objs.map((o) => `${o.apiVersion} ${o.kind}`));
+    expect([...rendered].sort()).toEqual(PLATFORM_KINDS.map((k) => `${k.apiVersion} ${k.kind}`).sort());
+  });
+
+  it('runs the API with no Kubernetes API access and a read-only root filesystem', () => {
+    const d = find(objs, 'Deployment');
+    const pod = d.spec.template.spec;
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.serviceAccountName).toBeUndefined();
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    const [c] = pod.containers;
+    expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }]);
+    expect(objs.some((o) => String(o.apiVersion).startsWith('rbac.authorization.k8s.io') || o.kind === 'ServiceAccount')).toBe(false);
+  });
+
+  it('runs 2 replicas with a surge-only rolling update, probes on /healthz and /readyz, and a PDB', () => {
+    const d = find(objs, 'Deployment');
+    expect(d.spec.replicas).toBe(2);
+    expect(d.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    const [c] = d.spec.template.spec.containers;
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(c.startupProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } });
+    expect(find(objs, 'PodDisruptionBudget').spec).toEqual({ maxUnavailable: 1, selector: d.spec.selector });
+    // Quota leaves room for the surge pod.
+    expect(find(objs, 'ResourceQuota').spec.hard).toMatchObject({ pods: '3', 'requests.cpu': '300m', 'limits.memory': '1536Mi' });
+  });
+
+  it('passes credentials only as SealedSecrets (strict scope) wired in through envFrom', () => {
+    for (const name of Object.values(PLATFORM_SECRET_NAMES)) {
+      const s = find(objs, 'SealedSecret', name);
+      expect(s.metadata.namespace).toBe('storefleet');
+      expect(s.metadata.annotations).toBeUndefined(); // no namespace-wide / cluster-wide scope annotation
+      expect(s.spec.template.metadata).toMatchObject({ name, namespace: 'storefleet' });
+      expect(Object.values(s.spec.encryptedData).every((v) => v === CIPHER)).toBe(true);
+    }
+    const c = find(objs, 'Deployment').spec.template.spec.containers[0];
+    expect(c.envFrom).toEqual([{ secretRef: { name: 'storefleet-git' } }, { secretRef: { name: 'storefleet-argocd' } }]);
+    expect(c.env.map((e: { name: string }) => e.name)).toEqual(['NODE_ENV', 'STOREFLEET_ARGOCD_URL', 'STOREFLEET_GIT_URL']);
+  });
+
+  it('rolls the pods when a sealed credential changes, and is otherwise deterministic', () => {
+    const checksum = (o: Obj[]) => find(o, 'Deployment').spec.template.metadata.annotations['storefleet.dev/credentials-checksum'];
+    expect(renderPlatformObjects(props())).toEqual(objs);
+    const rotated = renderPlatformObjects(props({ sealed: { git: { STOREFLEET_GIT_TOKEN: 'b3RoZXI=' }, argocd: props().sealed.argocd } }));
+    expect(checksum(rotated)).not.toBe(checksum(objs));
+  });
+
+  it('admits traffic from the ingress controller only and allows egress to DNS, the Git remote and Argo CD', () => {
+    const np = find(objs, 'NetworkPolicy', 'storefleet').spec;
+    expect(np.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }], ports: [{ protocol: 'TCP', port: 3000 }] }]);
+    expect(np.egress[0].ports).toEqual([
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
+    ]);
+    expect(np.egress[1]).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 22 }] });
+    expect(np.egress[2].to[0]).toEqual({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'argocd' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'argocd-server' } },
+    });
+    const withMonitoring = renderPlatformObjects(props({ monitoringNamespace: 'monitoring' }));
+    expect(find(withMonitoring, 'NetworkPolicy', 'storefleet').spec.ingress[0].from).toHaveLength(2);
+  });
+
+  it('serves TLS only when configured; a shared certificate needs no per-ingress issuer', () => {
+    expect(find(objs, 'Ingress').spec.tls).toBeUndefined();
+    expect(find(objs, 'Ingress').metadata.annotations).toBeUndefined();
+    const issued = find(renderPlatformObjects(props({ site: { ...site, scheme: 'https', tls: { mode: 'cert-manager', clusterIssuer: 'letsencrypt-prod' } } })), 'Ingress');
+    expect(issued.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' });
+    expect(issued.spec.tls).toEqual([{ hosts: ['storefleet.localtest.me'], secretName: 'storefleet-tls' }]);
+    const shared = find(
+      renderPlatformObjects(props({ site: { ...site, scheme: 'https', tls: { mode: 'cert-manager', clusterIssuer: 'letsencrypt-prod', secretName: 'wildcard-tls' } } })),
+      'Ingress',
+    );
+    expect(shared.metadata.annotations).toBeUndefined();
+    expect(shared.spec.tls).toEqual([{ hosts: ['storefleet.localtest.me'], secretName: 'wildcard-tls' }]);
+  });
+
+  it.each([
+    [{ image: 'ghcr.io/storefleet/storefleet' }, 'platform.image: must be pinned'],
+    [{ image: 'ghcr.io/storefleet/storefleet:latest' }, 'platform.image: tag "latest"'],
+    [{ namespace: 'store-evil' }, 'platform.namespace: must not start with "store-"'],
+    [{ host: 'not a host' }, 'platform.host'],
+    [{ env: { PATH: '/evil' } }, 'platform.env.PATH'],
+    [{ sealed: { git: { STOREFLEET_GIT_TOKEN: 'ghp_plain text token' }, argocd: {} } }, 'never pass plaintext'],
+    [{ egress: { gitRemote: { cidrs: ['github.com'], ports: [443] } } }, 'is not a CIDR'],
+    [{ replicas: 0 }, 'platform.replicas'],
+  ])('rejects invalid props %j', (override, message) => {
+    expect(() => renderPlatformObjects(props(override as Partial<PlatformDeploymentProps>))).toThrow(PlatformPropsError);
+    expect(() => renderPlatformObjects(props(override as Partial<PlatformDeploymentProps>))).toThrow(message);
+  });
+});
+
+describe('manifestPolicyViolations', () => {
+  it('reports each broken rule (so the checks above can fail)', () => {
+    const objs = structuredClone(renderPlatformObjects(props())) as Obj[];
+    const d = find(objs, 'Deployment');
+    const c = d.spec.template.spec.containers[0];
+    delete c.resources.limits;
+    delete c.readinessProbe;
+    c.image = 'ghcr.io/storefleet/storefleet:latest';
+    delete c.securityContext.allowPrivilegeEscalation;
+    objs.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak', namespace: 'storefleet' }, stringData: { x: 'y' } });
+    objs.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace: 'storefleet' } });
+    objs.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'elsewhere', namespace: 'kube-system' } });
+    const v = manifestPolicyViolations(
+      objs.filter((o) => o.kind !== 'ResourceQuota'),
+      'storefleet',
+    );
+    for (const expected of [
+      'no ResourceQuota',
+      'Deployment/storefleet container api: no limits.cpu',
+      'Deployment/storefleet container api: no readiness/liveness probe',
+      'Deployment/storefleet container api: image "ghcr.io/storefleet/storefleet:latest" not pinned to a tag or digest',
+      'Deployment/storefleet container api: allowPrivilegeEscalation not false',
+      'Secret/leak: plain Secret rendered (only SealedSecrets may carry credentials)',
+      'Role/r: RBAC objects are not allowed',
+      'ConfigMap/elsewhere: outside namespace storefleet (kube-system)',
+    ]) {
+      expect(v).toContain(expected);
+    }
+  });
+});
