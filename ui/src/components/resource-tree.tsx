@@ -15,7 +15,7 @@ export function ResourceTree({ resources }: { resources: ResourceEntry[] }) {
     return (
       <li key={key(r)}>
         <span class="kind">{r.kind}</span> <span class="res-name">{r.name}</span>{' '}
-        <span class={healthClass(r.health)}>{r.health ?? 'Unknown'}</span>
+        <span class={healthClass(r.health ?? r.status)}>{r.health ?? r.status ?? 'Unknown'}</span>
         {r.message && <div class="muted">{r.message}</div>}
         {kids.length > 0 && <ul>{kids.map(item)}</ul>}
       </li>

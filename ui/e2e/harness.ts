@@ -1,0 +1,99 @@
+// Browser-test harness: the real API (`storefleet serve`, embedded default) on 127.0.0.1 with a
+// temporary data dir, and Debian's Chromium driven by playwright-core.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ARTIFACTS = join(ROOT, 'test-artifacts', 'ui');
+export const CHROMIUM = '/usr/bin/chromium';
+// Flags from the project's testing design (headless comes from playwright itself).
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export async function launchBrowser(): Promise<Browser> {
+  // Fail, never skip: CI installs chromium (.ci/setup-debian.sh); without it this test is red.
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with "apt-get install -y chromium" (or npm run setup)`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningApi {
+  url: string;
+  dataDir: string;
+  token: string;
+  output: () => string;
+  stop: () => Promise<void>;
+  start: () => Promise<void>;
+}
+
+/** Starts `storefleet serve` on a temp data dir; `stop`/`start` reuse the same port and data. */
+export async function startApi(): Promise<RunningApi> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'storefleet-ui-e2e-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  let log = '';
+
+  const start = async () => {
+    child = spawn(process.execPath, [join(ROOT, 'bin/storefleet.js'), 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port)], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d) => (log += d));
+    child.stderr!.on('data', (d) => (log += d));
+    const exited = new Promise<never>((_, reject) => child!.once('exit', (code) => reject(new Error(`storefleet serve exited with ${code}:\n${log}`))));
+    const ready = (async () => {
+      for (;;) {
+        try {
+          if ((await fetch(`${url}/healthz`)).ok) return;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    exited.catch(() => undefined); // a later, deliberate stop is not an error
+    await Promise.race([ready, exited]);
+  };
+
+  const stop = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    const gone = new Promise((r) => c.once('exit', r));
+    c.kill('SIGTERM');
+    await gone;
+  };
+
+  await start();
+  const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+  return {
+    url,
+    dataDir,
+    token,
+    output: () => log,
+    start,
+    stop: async () => {
+      await stop();
+    },
+  };
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
