@@ -1,5 +1,5 @@
 // Sign-in gate, navigation and the live data every page shares.
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi, type Fetch } from './lib/api.ts';
 import { useLive } from './lib/live.ts';
 import { plansOf } from './lib/plans.ts';
@@ -44,6 +44,12 @@ function Dashboard({ token, fetch, signOut }: { token: string; fetch?: Fetch; si
     api.platform().then(setPlatform, () => undefined); // only for plan names; the platform page shows errors
   }, [api]);
   const { plans, defaultPlan } = plansOf(platform);
+  // After navigation, move focus to the new content so keyboard and screen-reader users start there.
+  const routeKey = JSON.stringify(route);
+  const firstRoute = useRef(routeKey);
+  useEffect(() => {
+    if (routeKey !== firstRoute.current) document.getElementById('main')?.focus();
+  }, [routeKey]);
   const deletedCount = live.stores?.filter((s) => s.status === 'deleted').length ?? 0;
 
   const nav = (page: 'stores' | 'deleted' | 'platform', text: string) => {
