@@ -42,7 +42,8 @@ export class Redis extends Construct {
               {
                 name: 'redis',
                 image: props.images.medusa.redis,
-                command: ['redis-server', '--save', '', '--appendonly', 'no'],
+                // args, not command: the image's entrypoint still runs (it only sets a umask as non-root).
+                args: ['redis-server', '--save', '', '--appendonly', 'no'],
                 ports: [{ name: 'redis', containerPort: REDIS_PORT }],
                 resources: resources(props.plan.resources.medusa.redis),
                 securityContext: securityContext({ uid: REDIS_UID, readOnlyRootFilesystem: true }),
