@@ -29,6 +29,18 @@ describe('shell scripts', () => {
     expect(r.status).toBe(0);
   });
 
+  it('image build scripts (images/**/*.sh) are clean under shellcheck too', () => {
+    const images = fileURLToPath(new URL('../images/', import.meta.url));
+    const scripts = readdirSync(images, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.sh'))
+      .map((f) => `${images}${f}`);
+    expect(scripts.length).toBeGreaterThan(0);
+    const r = spawnSync('shellcheck', ['--shell=sh', '--severity=style', '--format=gcc', ...scripts], { encoding: 'utf8' });
+    expect(r.error).toBeUndefined();
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it.each(files)('%s parses as POSIX sh and stops on errors', (file) => {
     const text = readFileSync(`${dir}${file}`, 'utf8');
     expect(text.startsWith('#!/bin/sh\n')).toBe(true);
