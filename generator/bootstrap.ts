@@ -31,10 +31,13 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const URL_FORMS = [/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~%/+-]+$/, /^ssh:\/\/([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~/+-]+$/, /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._~/+-]+$/];
 
 export function validateRepoUrl(url: string): string | undefined {
+  // Checked first and answered without echoing the URL: it may carry a token.
+  if (/^[a-z+]+:\/\/[^/]*@/i.test(url) && !/^ssh:\/\/[A-Za-z0-9._-]+@[^/:@]+(:\d+)?\//.test(url)) {
+    return '--repo: put no credentials in the URL; give Argo CD a repository credential instead (docs/operations.md)';
+  }
   if (!URL_FORMS.some((re) => re.test(url))) {
     return `--repo: "${url}" is not a Git URL Argo CD can fetch (expected https://host/owner/repo.git, ssh://git@host/owner/repo.git or git@host:owner/repo.git)`;
   }
-  if (/^https?:\/\/[^/]*@/.test(url)) return '--repo: put no credentials in the URL; give Argo CD a repository credential instead (docs/operations.md)';
   return undefined;
 }
 
