@@ -63,7 +63,15 @@ function Dashboard({ token, fetch, signOut }: { token: string; fetch?: Fetch; si
 
   let main;
   if (route.page === 'store') {
-    main = <StorePage api={api} name={route.name} revision={live.revision} onChanged={live.refresh} />;
+    main = (
+      <StorePage
+        api={api}
+        name={route.name}
+        revision={live.revision}
+        summary={live.stores?.find((s) => s.name === route.name)}
+        onChanged={live.refresh}
+      />
+    );
   } else if (route.page === 'platform') {
     main = <PlatformPage api={api} revision={live.revision} />;
   } else if (!live.stores) {

@@ -65,4 +65,19 @@ describe('StorePage', () => {
     expect(screen.getByRole('dialog')).toBeTruthy();
     await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText(/to confirm/)));
   });
+
+  it('shows a deleted store from its list entry and restores it', async () => {
+    const fake = fakeFetch(({ method, url }) => {
+      if (method === 'POST' && url.pathname === '/api/stores/old/restore') return { status: 202, body: { commit: 'cafe' } };
+      return { status: 404, body: { title: 'Not Found', status: 404, detail: 'no store "old"' } };
+    });
+    const onChanged = vi.fn();
+    const summary = sampleStores[3] as unknown as import('../lib/types.ts').StoreSummary;
+    render(<StorePage api={createApi({ token: 't', fetch: fake.fetch })} name="old" revision={0} summary={summary} onChanged={onChanged} />);
+    await screen.findByText('This store is deleted. Restore it to bring it back.');
+    expect(screen.queryByRole('alert')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Restore store' }));
+    await vi.waitFor(() => expect(onChanged).toHaveBeenCalledOnce());
+    expect(fake.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /api/stores/old', 'POST /api/stores/old/restore']);
+  });
 });

@@ -1,7 +1,7 @@
 // One store: status, timeline, links, resources, activity, rendered manifests, delete/restore.
 import { useEffect, useState } from 'preact/hooks';
-import type { Api } from '../lib/api.ts';
-import type { StoreDetail } from '../lib/types.ts';
+import { ApiError, type Api } from '../lib/api.ts';
+import type { StoreDetail, StoreSummary, Timeline as TimelineData } from '../lib/types.ts';
 import { ActivityLog } from '../components/activity-log.tsx';
 import { DeleteDialog } from '../components/delete-dialog.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
@@ -17,6 +17,8 @@ interface Props {
   name: string;
   /** Bumped by the event stream: re-read the store. */
   revision: number;
+  /** The store's entry in the live list: all there is once a deleted store has no detail. */
+  summary?: StoreSummary;
   onChanged: () => void;
 }
 
@@ -31,7 +33,7 @@ function storeLinks(s: StoreDetail): { label: string; url: string }[] {
   return links.filter((l): l is { label: string; url: string } => Boolean(l.url));
 }
 
-export function StorePage({ api, name, revision, onChanged }: Props) {
+export function StorePage({ api, name, revision, summary, onChanged }: Props) {
   const [store, setStore] = useState<StoreDetail>();
   const [error, setError] = useState<unknown>();
   const [deleting, setDeleting] = useState(false);
@@ -46,7 +48,12 @@ export function StorePage({ api, name, revision, onChanged }: Props) {
         setStore(s);
         setError(undefined);
       },
-      (e) => current && setError(e),
+      (e) => {
+        if (!current) return;
+        // Gone (deleted): drop the stale detail; the list entry still says what happened.
+        if (e instanceof ApiError && e.status === 404) setStore(undefined);
+        setError(e);
+      },
     );
     return () => {
       current = false;
@@ -66,7 +73,8 @@ export function StorePage({ api, name, revision, onChanged }: Props) {
     }
   };
 
-  if (!store) {
+  const shown: StoreDetail | undefined = store ?? summary;
+  if (!shown) {
     return (
       <section>
         <p>
@@ -77,11 +85,12 @@ export function StorePage({ api, name, revision, onChanged }: Props) {
       </section>
     );
   }
+  const goneButListed = !store && error instanceof ApiError && error.status === 404;
 
-  const spec = { ...store, ...store.spec };
-  const deleted = store.status === 'deleted';
-  const timeline = store.timeline ?? { committedAt: store.history?.at(-1)?.date ?? spec.createdAt };
-  const links = storeLinks(store);
+  const spec = { ...shown, ...shown.spec };
+  const deleted = shown.status === 'deleted';
+  const timeline = shown.timeline ?? { committedAt: shown.history?.at(-1)?.date ?? spec.createdAt };
+  const links = storeLinks(shown);
 
   return (
     <article aria-labelledby="store-title" class="store-page">
@@ -90,7 +99,7 @@ export function StorePage({ api, name, revision, onChanged }: Props) {
       </p>
       <div class="page-head">
         <div>
-          <h1 id="store-title">{store.name}</h1>
+          <h1 id="store-title">{shown.name}</h1>
           {spec.displayName && <p class="muted">{spec.displayName}</p>}
         </div>
         {deleted ? (
@@ -98,17 +107,21 @@ export function StorePage({ api, name, revision, onChanged }: Props) {
             {restoring ? 'Restoring…' : 'Restore store'}
           </button>
         ) : (
-          <button type="button" class="danger" onClick={() => setDeleting(true)} disabled={store.status === 'deleting'}>
+          <button type="button" class="danger" onClick={() => setDeleting(true)} disabled={shown.status === 'deleting'}>
             Delete store
           </button>
         )}
       </div>
-      {error !== undefined && <ErrorBox error={error} title="Showing the last known state." />}
+      {goneButListed ? (
+        <p class="notice">{deleted ? 'This store is deleted. Restore it to bring it back.' : 'The API has no details for this store.'}</p>
+      ) : (
+        error !== undefined && <ErrorBox error={error} title="Showing the last known state." />
+      )}
       <ErrorBox error={restoreError} />
       <dl class="facts">
         <dt>Status</dt>
         <dd>
-          <StatusBadge status={store.status} reason={store.reason} />
+          <StatusBadge status={shown.status} reason={shown.reason} />
         </dd>
         <dt>Engine</dt>
         <dd>{spec.engine}</dd>
@@ -139,6 +152,27 @@ export function StorePage({ api, name, revision, onChanged }: Props) {
         )}
       </section>
 
+      {store && <StoreDetails api={api} store={store} timeline={timeline} />}
+
+      {deleting && (
+        <DeleteDialog
+          api={api}
+          name={shown.name}
+          onClose={() => setDeleting(false)}
+          onDeleted={() => {
+            setDeleting(false);
+            onChanged();
+          }}
+        />
+      )}
+    </article>
+  );
+}
+
+/** The parts only a live store's detail has: timeline, resources, activity, manifests. */
+function StoreDetails({ api, store, timeline }: { api: Api; store: StoreDetail; timeline: TimelineData }) {
+  return (
+    <>
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">Status timeline</h2>
         <Timeline timeline={timeline} />
@@ -162,18 +196,6 @@ export function StorePage({ api, name, revision, onChanged }: Props) {
         <h2 id="manifests-title">Rendered manifests</h2>
         <ManifestViewer api={api} store={store.name} files={store.files ?? []} />
       </section>
-
-      {deleting && (
-        <DeleteDialog
-          api={api}
-          name={store.name}
-          onClose={() => setDeleting(false)}
-          onDeleted={() => {
-            setDeleting(false);
-            onChanged();
-          }}
-        />
-      )}
-    </article>
+    </>
   );
 }
