@@ -25,7 +25,7 @@ go_build() {
   if [ -x "$out" ]; then echo "  $name $version: already built"; return 0; fi
   local t0; t0=$(now)
   echo "  $name $version: building $pkg ..."
-  (cd "$here/modules/$mod" && nice -n 19 go build -trimpath -ldflags "-s -w $*" -o "$out.tmp" "$pkg")
+  (cd "$here/modules/$mod" && nice -n 19 go build ${overlay:+-overlay "$overlay"} -trimpath -ldflags "-s -w $*" -o "$out.tmp" "$pkg")
   mv "$out.tmp" "$out"
   echo "  $name $version: built in $(fmt $(($(now) - t0)))"
 }
@@ -59,7 +59,18 @@ build_sealed_secrets() {
     "-X main.VERSION=$SEALED_SECRETS_VERSION"
 }
 build_argocd() {
-  local p=github.com/argoproj/argo-cd/v3/common
+  local p=github.com/argoproj/argo-cd/v3/common src patched
+  # The application controller hard-codes its metrics listener to 0.0.0.0:<metrics-port>
+  # (controller/appcontroller.go, no address flag). The dev cluster binds 127.0.0.1 only, so
+  # the build swaps in a copy of that one file with the address changed, via `go build -overlay`.
+  # The copy is generated from the module cache at build time; nothing upstream is committed.
+  src="$(cd "$here/modules/argocd" && go list -m -f '{{.Dir}}' github.com/argoproj/argo-cd/v3)/controller/appcontroller.go"
+  patched="$cache/overlay/argocd-$ARGOCD_VERSION/appcontroller.go"
+  mkdir -p "$(dirname "$patched")"
+  sed 's/fmt.Sprintf("0.0.0.0:%d", metricsPort)/fmt.Sprintf("127.0.0.1:%d", metricsPort)/' "$src" >"$patched"
+  if cmp -s "$src" "$patched"; then echo "argocd: metrics listener line not found in $src; update build.sh" >&2; return 1; fi
+  printf '{"Replace":{"%s":"%s"}}\n' "$src" "$patched" >"$patched.json"
+  local overlay="$patched.json"
   go_build argocd github.com/argoproj/argo-cd/v3/cmd argocd "$ARGOCD_VERSION" \
     "-X $p.version=${ARGOCD_VERSION#v} -X $p.buildDate=$build_date -X $p.gitTreeState=clean"
 }
