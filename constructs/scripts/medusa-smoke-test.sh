@@ -11,7 +11,7 @@ log() { printf 'smoke-test: %s\n' "$*"; }
 fail() { log "FAILED: $*"; exit 1; }
 
 request() {
-  curl -sS --fail-with-body --max-time 60 --retry 5 --retry-delay 5 --retry-all-errors \
+  curl -sS --fail-with-body --max-time 60 --retry 3 --retry-delay 5 --retry-connrefused \
     -H 'Content-Type: application/json' "$@"
 }
 store() { request -H "x-publishable-api-key: $PUBLISHABLE_KEY" "$@"; }

@@ -15,8 +15,9 @@ log() { printf 'smoke-test: %s\n' "$*"; }
 fail() { log "FAILED: $*"; exit 1; }
 
 # One request: Host/X-Forwarded-Proto as the ingress would send them; response headers to a file.
+# Retries cover refused connections and transient statuses only, never a 4xx.
 wp_curl() {
-  curl -sS --fail-with-body --max-time 60 --retry 5 --retry-delay 5 --retry-all-errors \
+  curl -sS --fail-with-body --max-time 60 --retry 3 --retry-delay 5 --retry-connrefused \
     -H "Host: $STORE_HOST" -H "X-Forwarded-Proto: $STORE_SCHEME" -D "$work/headers" "$@"
 }
 header() { tr -d '\r' <"$work/headers" | sed -n "s/^$1: *//Ip" | tail -n 1; }
