@@ -1,0 +1,154 @@
+// npm run cluster:smoke — the first full-loop check against a running dev cluster:
+// render one WooCommerce and one Medusa store with the storefleet CLI into a clone of the
+// GitOps repository, push, wait until both Applications are Synced + Healthy on the pushed
+// commit, every SealedSecret is unsealed into its Secret, every rendered object exists and
+// every PVC is Bound; then remove both folders, push, and wait until the Applications and
+// namespaces are gone. Prints each step with its duration. Exit 1 on the first failure.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { gitUrl, paths, repoRoot } from './lib/config.ts';
+import { kubectl, kubectlJson } from './lib/kube.ts';
+import { trackedProcesses } from './lib/procs.ts';
+import { step, waitFor } from './lib/wait.ts';
+
+const TIMEOUT_MS = Number(process.env.STOREFLEET_SMOKE_TIMEOUT_S ?? 600) * 1000;
+const stores = [
+  { name: 'smoke-woo', engine: 'woocommerce' },
+  { name: 'smoke-medusa', engine: 'medusa' },
+];
+
+const git = (cwd: string, args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=Storefleet smoke', '-c', 'user.email=smoke@storefleet.invalid', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+interface Rendered { apiVersion: string; kind: string; name: string; namespace?: string }
+
+function renderedObjects(dir: string): Rendered[] {
+  const out: Rendered[] = [];
+  for (const f of readdirSync(dir).filter((x) => /\.(ya?ml|json)$/.test(x))) {
+    for (const doc of parseAllDocuments(readFileSync(join(dir, f), 'utf8'))) {
+      const o = doc.toJS() as any;
+      if (o?.kind) out.push({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
+    }
+  }
+  return out;
+}
+
+/** kubectl resource name for a rendered object: kind.group, so CRD kinds resolve unambiguously. */
+const resourceOf = (o: Rendered) => (o.apiVersion.includes('/') ? `${o.kind.toLowerCase()}.${o.apiVersion.split('/')[0]}` : o.kind.toLowerCase());
+
+function application(name: string): any | undefined {
+  try {
+    return kubectlJson(['-n', 'argocd', 'get', 'applications.argoproj.io', name]);
+  } catch {
+    return undefined;
+  }
+}
+
+function describeApp(a: any): string {
+  if (!a) return 'missing';
+  const conds = (a.status?.conditions ?? []).map((c: any) => `${c.type}: ${c.message}`).join('; ');
+  const unhealthy = (a.status?.resources ?? []).filter((r: any) => r.health && r.health.status !== 'Healthy').map((r: any) => `${r.kind}/${r.name}=${r.health.status}`).join(', ');
+  return `sync=${a.status?.sync?.status} health=${a.status?.health?.status} op=${a.status?.operationState?.phase ?? '-'} ${a.status?.operationState?.message ?? ''} ${conds} ${unhealthy}`.trim();
+}
+
+/** Nudge Argo CD instead of waiting for its poll: the ApplicationSet and each Application. */
+function refresh(): void {
+  kubectl(['-n', 'argocd', 'annotate', '--overwrite', 'applicationsets.argoproj.io', '--all', `storefleet.dev/smoke-refresh=${Date.now()}`]);
+  for (const s of stores) {
+    if (application(`store-${s.name}`)) kubectl(['-n', 'argocd', 'annotate', '--overwrite', 'applications.argoproj.io', `store-${s.name}`, 'argocd.argoproj.io/refresh=normal']);
+  }
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  if (!trackedProcesses().some((p) => p.alive)) throw new Error('the dev cluster is not running: npm run cluster:up');
+  const work = mkdtempSync(join(tmpdir(), 'storefleet-smoke-'));
+  try {
+    await step(`clone ${gitUrl}`, () => git(tmpdir(), ['clone', '-q', gitUrl, work]));
+    for (const s of stores) if (readdirSync(join(work, 'stores')).includes(s.name)) throw new Error(`stores/${s.name} already exists in the GitOps repo (an earlier smoke run did not clean up)`);
+    await step('render stores (storefleet new: woocommerce + medusa)', () => {
+      for (const s of stores) execFileSync(process.execPath, [join(repoRoot, 'bin/storefleet.js'), 'new', work, '--name', s.name, '--engine', s.engine], { stdio: 'ignore' });
+    });
+    const revision = await step('commit + push', () => {
+      git(work, ['add', '-A']);
+      git(work, ['commit', '-q', '-m', 'smoke: add a WooCommerce and a Medusa store']);
+      git(work, ['push', '-q', 'origin', 'HEAD:main']);
+      return git(work, ['rev-parse', 'HEAD']);
+    });
+    await step('ApplicationSet creates both Applications', () => waitFor('Applications store-smoke-*', () => {
+      refresh();
+      return stores.every((s) => application(`store-${s.name}`)) || undefined;
+    }, TIMEOUT_MS, 3000));
+    for (const s of stores) {
+      await step(`store-${s.name}: Synced + Healthy at ${revision.slice(0, 8)}`, () => waitFor(`store-${s.name} Synced/Healthy`, () => {
+        const a = application(`store-${s.name}`);
+        const ok = a?.status?.sync?.status === 'Synced' && a.status.sync.revision === revision && a.status.health?.status === 'Healthy' && a.status.operationState?.phase === 'Succeeded';
+        if (!ok) throw new Error(describeApp(a));
+        return true;
+      }, TIMEOUT_MS, 3000));
+    }
+    for (const s of stores) {
+      const ns = `store-${s.name}`;
+      const objects = renderedObjects(join(work, 'stores', s.name, 'manifests'));
+      await step(`${ns}: all ${objects.length} rendered objects exist`, () => {
+        const missing = objects.filter((o) => {
+          try {
+            kubectl(['get', resourceOf(o), o.name, ...(o.namespace ? ['-n', o.namespace] : []), '-o', 'name']);
+            return false;
+          } catch {
+            return true;
+          }
+        });
+        if (missing.length) throw new Error(`missing: ${missing.map((o) => `${o.kind}/${o.name}`).join(', ')}`);
+      });
+      const sealed = objects.filter((o) => o.kind === 'SealedSecret');
+      await step(`${ns}: ${sealed.length} SealedSecrets unsealed into Secrets`, () => waitFor('unsealed Secrets', () => {
+        for (const o of sealed) {
+          const ss = kubectlJson(['-n', ns, 'get', 'sealedsecrets.bitnami.com', o.name]);
+          const secret = kubectlJson(['-n', ns, 'get', 'secret', o.name]);
+          const want = Object.keys(ss.spec.encryptedData ?? {}).sort().join(',');
+          const got = Object.keys(secret.data ?? {}).sort().join(',');
+          const owned = (secret.metadata.ownerReferences ?? []).some((r: any) => r.kind === 'SealedSecret' && r.name === o.name);
+          if (want !== got || !owned) throw new Error(`${o.name}: keys ${got} (want ${want}), owned by SealedSecret: ${owned}`);
+        }
+        return true;
+      }, 60_000, 2000));
+      await step(`${ns}: PVCs Bound`, () => waitFor('PVCs Bound', () => {
+        const pvcs = kubectlJson(['-n', ns, 'get', 'pvc']).items;
+        const pending = pvcs.filter((p: any) => p.status?.phase !== 'Bound').map((p: any) => p.metadata.name);
+        if (pending.length) throw new Error(`not bound: ${pending.join(', ')}`);
+        return true;
+      }, 60_000, 2000));
+    }
+    await step('remove both store folders, commit + push', () => {
+      for (const s of stores) rmSync(join(work, 'stores', s.name), { recursive: true });
+      git(work, ['add', '-A']);
+      git(work, ['commit', '-q', '-m', 'smoke: remove the smoke stores']);
+      git(work, ['push', '-q', 'origin', 'HEAD:main']);
+    });
+    await step('Applications deleted', () => waitFor('Applications gone', () => {
+      refresh();
+      const left = stores.filter((s) => application(`store-${s.name}`));
+      if (left.length) throw new Error(`still there: ${left.map((s) => `store-${s.name}`).join(', ')}`);
+      return true;
+    }, TIMEOUT_MS, 3000));
+    await step('namespaces gone', () => waitFor('namespaces gone', () => {
+      const left = stores.filter((s) => { try { kubectl(['get', 'namespace', `store-${s.name}`, '-o', 'name']); return true; } catch { return false; } });
+      if (left.length) throw new Error(`still there: ${left.map((s) => `store-${s.name}`).join(', ')}`);
+      return true;
+    }, TIMEOUT_MS, 2000));
+    console.log(`\ncluster:smoke passed in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  console.error(`\ncluster:smoke failed: ${(err as Error).message}\n(logs: ${paths.logs})`);
+  process.exit(1);
+}
