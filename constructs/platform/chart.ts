@@ -11,7 +11,7 @@ import type { IIngress, INetworkPolicy } from 'kubernetes-models/networking.k8s.
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import type { ILimitRange, IResourceQuota, IService } from 'kubernetes-models/v1';
 import type { ContainerResources } from '../props.ts';
-import { PLATFORM_SECRET_NAMES, type PlatformDeploymentProps } from './props.ts';
+import { PLATFORM_SECRET_NAMES, TOKENS_FILE_PATH, type PlatformDeploymentProps } from './props.ts';
 
 /** Every apiVersion/kind this chart renders; the `platform` AppProject whitelists exactly these. */
 export const PLATFORM_KINDS = [
@@ -57,12 +57,17 @@ function assertProps(p: PlatformDeploymentProps): void {
   const port = p.port ?? 3000;
   if (!Number.isInteger(port) || port < 1024 || port > 65535) fail('port', 'expected an unprivileged port (1024-65535)');
   for (const name of Object.keys(p.env ?? {})) if (!ENV_NAME.test(name)) fail(`env.${name}`, 'expected a STOREFLEET_* variable name');
-  for (const [which, keys] of Object.entries(p.sealed)) {
-    for (const [name, value] of Object.entries(keys)) {
+  const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+  for (const which of ['git', 'argocd'] as const) {
+    for (const [name, value] of Object.entries(p.sealed[which])) {
       if (!ENV_NAME.test(name)) fail(`sealed.${which}.${name}`, 'expected a STOREFLEET_* variable name');
-      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) fail(`sealed.${which}.${name}`, 'expected base64 ciphertext (seal the value; never pass plaintext)');
+      if (!BASE64.test(value)) fail(`sealed.${which}.${name}`, 'expected base64 ciphertext (seal the value; never pass plaintext)');
       if (p.env && name in p.env) fail(`env.${name}`, 'also given as a sealed credential');
     }
+  }
+  if (!BASE64.test(p.sealed.tokens)) fail('sealed.tokens', 'expected the base64 ciphertext of tokens.yaml (seal it; never pass plaintext)');
+  for (const reserved of ['STOREFLEET_TOKENS_FILE', 'STOREFLEET_HOST', 'STOREFLEET_PORT', 'STOREFLEET_DATA_DIR']) {
+    if (p.env && reserved in p.env) fail(`env.${reserved}`, 'set by the chart');
   }
   if (p.egress.gitRemote.cidrs.length === 0) fail('egress.gitRemote.cidrs', 'at least one CIDR');
   for (const c of p.egress.gitRemote.cidrs) if (!CIDR.test(c)) fail('egress.gitRemote.cidrs', `"${c}" is not a CIDR`);
@@ -129,17 +134,23 @@ class PlatformChart extends Chart {
       spec: { limits: [{ type: 'Container', defaultRequest: { ...res.requests }, default: { ...res.limits }, max: { ...res.limits } }] },
     } satisfies Pick<ILimitRange, 'spec'>);
 
+    const sealedData: Record<keyof typeof PLATFORM_SECRET_NAMES, Record<string, string>> = {
+      git: p.sealed.git,
+      argocd: p.sealed.argocd,
+      tokens: { 'tokens.yaml': p.sealed.tokens },
+    };
     for (const [which, secretName] of Object.entries(PLATFORM_SECRET_NAMES) as [keyof typeof PLATFORM_SECRET_NAMES, string][]) {
       // Strict scope (the default): the ciphertext only decrypts as <ns>/<secretName>.
       obj(`sealed-${which}`, 'bitnami.com/v1alpha1', 'SealedSecret', secretName, {
         spec: {
-          encryptedData: sortedRecord(p.sealed[which]),
+          encryptedData: sortedRecord(sealedData[which]),
           template: { type: 'Opaque', metadata: { name: secretName, namespace: ns, labels } },
         },
       });
     }
 
-    // Rolls the pods when a sealed credential changes (env vars are read at start only).
+    // Rolls the pods when a credential in the environment changes (read at start only). The
+    // tokens file is not part of it: the API re-reads it when the mounted file changes.
     const credentialsChecksum = createHash('sha256').update(JSON.stringify([sortedRecord(p.sealed.git), sortedRecord(p.sealed.argocd)])).digest('hex');
     const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
       httpGet: { path, port: 'http' },
@@ -178,9 +189,10 @@ class PlatformChart extends Chart {
                 ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
                 env: [
                   { name: 'NODE_ENV', value: 'production' },
-                  ...Object.entries(sortedRecord(p.env ?? {})).map(([name, value]) => ({ name, value })),
+                  { name: 'STOREFLEET_TOKENS_FILE', value: TOKENS_FILE_PATH },
+                  ...Object.entries(sortedRecord({ STOREFLEET_PUBLIC_URL: `${p.site.scheme}://${p.host}`, ...p.env })).map(([name, value]) => ({ name, value })),
                 ],
-                envFrom: Object.values(PLATFORM_SECRET_NAMES).map((name) => ({ secretRef: { name } })),
+                envFrom: [PLATFORM_SECRET_NAMES.git, PLATFORM_SECRET_NAMES.argocd].map((name) => ({ secretRef: { name } })),
                 resources: { requests: { ...res.requests }, limits: { ...res.limits } },
                 startupProbe: probe('/healthz', 2, 30),
                 livenessProbe: probe('/healthz', 10, 3),
@@ -192,10 +204,17 @@ class PlatformChart extends Chart {
                   capabilities: { drop: ['ALL'] },
                 },
                 // The Git working clone and tsx's compile cache live in /tmp.
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                volumeMounts: [
+                  { name: 'tmp', mountPath: '/tmp' },
+                  // A directory mount (no subPath), so an updated Secret reaches the running pods.
+                  { name: 'tokens', mountPath: TOKENS_FILE_PATH.slice(0, TOKENS_FILE_PATH.lastIndexOf('/')), readOnly: true },
+                ],
               },
             ],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }],
+            volumes: [
+              { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+              { name: 'tokens', secret: { secretName: PLATFORM_SECRET_NAMES.tokens, defaultMode: 0o440 } },
+            ],
           },
         },
       },

@@ -23,8 +23,8 @@ function props(overrides: Partial<PlatformDeploymentProps> = {}): PlatformDeploy
     namespace: 'storefleet',
     image: 'ghcr.io/storefleet/storefleet:0.1.0',
     host: 'storefleet.localtest.me',
-    env: { STOREFLEET_GIT_URL: 'https://github.com/acme/shops-gitops.git', STOREFLEET_ARGOCD_URL: 'http://argocd-server.argocd.svc' },
-    sealed: { git: { STOREFLEET_GIT_TOKEN: CIPHER }, argocd: { STOREFLEET_ARGOCD_TOKEN: CIPHER, STOREFLEET_ARGOCD_WEBHOOK_SECRET: CIPHER } },
+    env: { STOREFLEET_GIT_BRANCH: 'main', STOREFLEET_ARGOCD_URL: 'http://argocd-server.argocd.svc' },
+    sealed: { git: { STOREFLEET_GIT_REMOTE: CIPHER, STOREFLEET_GITHUB_TOKEN: CIPHER }, argocd: { STOREFLEET_ARGOCD_TOKEN: CIPHER }, tokens: CIPHER },
     egress: { gitRemote: { cidrs: ['0.0.0.0/0'], ports: [443, 22] } },
     ...overrides,
   };
@@ -46,6 +46,7 @@ describe('renderPlatformObjects', () => {
       'LimitRange/platform-limits',
       'SealedSecret/storefleet-git',
       'SealedSecret/storefleet-argocd',
+      'SealedSecret/storefleet-tokens',
       'Deployment/storefleet',
       'Service/storefleet',
       'Ingress/storefleet',
@@ -73,8 +74,14 @@ describe('renderPlatformObjects', () => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
     const [c] = pod.containers;
     expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-    expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
-    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }]);
+    expect(c.volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'tokens', mountPath: '/etc/storefleet/tokens', readOnly: true },
+    ]);
+    expect(pod.volumes).toEqual([
+      { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+      { name: 'tokens', secret: { secretName: 'storefleet-tokens', defaultMode: 0o440 } },
+    ]);
     expect(objs.some((o) => String(o.apiVersion).startsWith('rbac.authorization.k8s.io') || o.kind === 'ServiceAccount')).toBe(false);
   });
 
@@ -100,15 +107,25 @@ describe('renderPlatformObjects', () => {
       expect(s.spec.template.metadata).toMatchObject({ name, namespace: 'storefleet' });
       expect(Object.values(s.spec.encryptedData).every((v) => v === CIPHER)).toBe(true);
     }
+    expect(Object.keys(find(objs, 'SealedSecret', 'storefleet-git').spec.encryptedData)).toEqual(['STOREFLEET_GITHUB_TOKEN', 'STOREFLEET_GIT_REMOTE']);
+    expect(find(objs, 'SealedSecret', 'storefleet-tokens').spec.encryptedData).toEqual({ 'tokens.yaml': CIPHER });
     const c = find(objs, 'Deployment').spec.template.spec.containers[0];
     expect(c.envFrom).toEqual([{ secretRef: { name: 'storefleet-git' } }, { secretRef: { name: 'storefleet-argocd' } }]);
-    expect(c.env.map((e: { name: string }) => e.name)).toEqual(['NODE_ENV', 'STOREFLEET_ARGOCD_URL', 'STOREFLEET_GIT_URL']);
+    expect(c.env).toEqual([
+      { name: 'NODE_ENV', value: 'production' },
+      { name: 'STOREFLEET_TOKENS_FILE', value: '/etc/storefleet/tokens/tokens.yaml' },
+      { name: 'STOREFLEET_ARGOCD_URL', value: 'http://argocd-server.argocd.svc' },
+      { name: 'STOREFLEET_GIT_BRANCH', value: 'main' },
+      { name: 'STOREFLEET_PUBLIC_URL', value: 'http://storefleet.localtest.me' },
+    ]);
+    // No credential value appears anywhere outside encryptedData.
+    expect(JSON.stringify(objs.map((o) => (o.kind === 'SealedSecret' ? {} : o)))).not.toContain(CIPHER);
   });
 
   it('rolls the pods when a sealed credential changes, and is otherwise deterministic', () => {
     const checksum = (o: Obj[]) => find(o, 'Deployment').spec.template.metadata.annotations['storefleet.dev/credentials-checksum'];
     expect(renderPlatformObjects(props())).toEqual(objs);
-    const rotated = renderPlatformObjects(props({ sealed: { git: { STOREFLEET_GIT_TOKEN: 'b3RoZXI=' }, argocd: props().sealed.argocd } }));
+    const rotated = renderPlatformObjects(props({ sealed: { ...props().sealed, git: { STOREFLEET_GIT_REMOTE: 'b3RoZXI=' } } }));
     expect(checksum(rotated)).not.toBe(checksum(objs));
   });
 
@@ -148,7 +165,9 @@ describe('renderPlatformObjects', () => {
     [{ namespace: 'store-evil' }, 'platform.namespace: must not start with "store-"'],
     [{ host: 'not a host' }, 'platform.host'],
     [{ env: { PATH: '/evil' } }, 'platform.env.PATH'],
-    [{ sealed: { git: { STOREFLEET_GIT_TOKEN: 'ghp_plain text token' }, argocd: {} } }, 'never pass plaintext'],
+    [{ sealed: { git: { STOREFLEET_GITHUB_TOKEN: 'ghp_plain text token' }, argocd: {}, tokens: CIPHER } }, 'never pass plaintext'],
+    [{ sealed: { git: {}, argocd: {}, tokens: 'tokens:\n- user: alice' } }, 'platform.sealed.tokens'],
+    [{ env: { STOREFLEET_TOKENS_FILE: '/elsewhere' } }, 'set by the chart'],
     [{ egress: { gitRemote: { cidrs: ['github.com'], ports: [443] } } }, 'is not a CIDR'],
     [{ replicas: 0 }, 'platform.replicas'],
   ])('rejects invalid props %j', (override, message) => {

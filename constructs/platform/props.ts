@@ -33,16 +33,21 @@ export interface PlatformDeploymentProps {
   /** Non-secret configuration (STOREFLEET_* variables, see docs/configuration.md). */
   env?: Record<string, string>;
   /**
-   * Credentials, already sealed for <namespace>/<secret name>. Every key becomes an environment
-   * variable of the API container (envFrom), so keys are STOREFLEET_* names.
-   * git → Secret "storefleet-git" (e.g. the Git token or SSH key, the GitHub webhook secret);
-   * argocd → Secret "storefleet-argocd" (the read-only Argo CD token, the Argo CD webhook secret).
+   * Credentials, already sealed (strict scope) for <namespace>/<secret name>.
+   * git → Secret "storefleet-git", argocd → Secret "storefleet-argocd": every key becomes an
+   * environment variable of the API container (envFrom), so keys are STOREFLEET_* names, e.g.
+   * STOREFLEET_GIT_REMOTE (a URL that may carry a token), STOREFLEET_GITHUB_TOKEN,
+   * STOREFLEET_ARGOCD_TOKEN and the webhook secret (docs/configuration.md).
+   * tokens → Secret "storefleet-tokens", the ciphertext of the API's tokens.yaml (SHA-256 digests
+   * of the API tokens), mounted as a file so every replica accepts the same tokens.
    */
-  sealed: { git: SealedKeys; argocd: SealedKeys };
+  sealed: { git: SealedKeys; argocd: SealedKeys; tokens: string };
   egress: PlatformEgressProps;
   /** Namespace of Prometheus; when set, it may scrape /metrics on the API port. */
   monitoringNamespace?: string;
 }
 
 /** Names of the Secrets the Sealed Secrets controller creates in the platform namespace. */
-export const PLATFORM_SECRET_NAMES = { git: 'storefleet-git', argocd: 'storefleet-argocd' } as const;
+export const PLATFORM_SECRET_NAMES = { git: 'storefleet-git', argocd: 'storefleet-argocd', tokens: 'storefleet-tokens' } as const;
+/** Where the tokens file is mounted (STOREFLEET_TOKENS_FILE points here). */
+export const TOKENS_FILE_PATH = '/etc/storefleet/tokens/tokens.yaml';
