@@ -225,8 +225,8 @@ class PlatformChart extends Chart {
     } satisfies Pick<IService, 'spec'>);
 
     const tls = p.site.tls;
-    // With a shared (wildcard) certificate the secret already exists: no per-ingress issuer.
-    const tlsAnnotations = tls.mode === 'cert-manager' && !tls.secretName ? { 'cert-manager.io/cluster-issuer': tls.clusterIssuer } : undefined;
+    // As for store ingresses (docs/constructs.md): the issuer annotation plus a tls block.
+    const tlsAnnotations = tls.mode === 'cert-manager' ? { 'cert-manager.io/cluster-issuer': tls.clusterIssuer } : undefined;
     obj(
       'ingress',
       'networking.k8s.io/v1',

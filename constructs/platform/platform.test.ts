@@ -145,18 +145,17 @@ describe('renderPlatformObjects', () => {
     expect(find(withMonitoring, 'NetworkPolicy', 'storefleet').spec.ingress[0].from).toHaveLength(2);
   });
 
-  it('serves TLS only when configured; a shared certificate needs no per-ingress issuer', () => {
+  it('serves TLS only when configured, through the cert-manager issuer', () => {
     expect(find(objs, 'Ingress').spec.tls).toBeUndefined();
     expect(find(objs, 'Ingress').metadata.annotations).toBeUndefined();
     const issued = find(renderPlatformObjects(props({ site: { ...site, scheme: 'https', tls: { mode: 'cert-manager', clusterIssuer: 'letsencrypt-prod' } } })), 'Ingress');
     expect(issued.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' });
     expect(issued.spec.tls).toEqual([{ hosts: ['storefleet.localtest.me'], secretName: 'storefleet-tls' }]);
-    const shared = find(
+    const named = find(
       renderPlatformObjects(props({ site: { ...site, scheme: 'https', tls: { mode: 'cert-manager', clusterIssuer: 'letsencrypt-prod', secretName: 'wildcard-tls' } } })),
       'Ingress',
     );
-    expect(shared.metadata.annotations).toBeUndefined();
-    expect(shared.spec.tls).toEqual([{ hosts: ['storefleet.localtest.me'], secretName: 'wildcard-tls' }]);
+    expect(named.spec.tls).toEqual([{ hosts: ['storefleet.localtest.me'], secretName: 'wildcard-tls' }]);
   });
 
   it.each([
