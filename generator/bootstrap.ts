@@ -27,8 +27,9 @@ export class BootstrapInputError extends Error {
 }
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-// https://host[:port]/path, ssh://[user@]host[:port]/path, or scp-like user@host:path.
-const URL_FORMS = [/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~%/+-]+$/, /^ssh:\/\/([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~/+-]+$/, /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._~/+-]+$/];
+// https://host[:port]/path, ssh://[user@]host[:port]/path, scp-like user@host:path, or
+// git://host[:port]/path (unauthenticated, read-only git daemon: local clusters only).
+const URL_FORMS = [/^(https?|git):\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~%/+-]+$/, /^ssh:\/\/([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~/+-]+$/, /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._~/+-]+$/];
 
 export function validateRepoUrl(url: string): string | undefined {
   // Checked first and answered without echoing the URL: it may carry a token.

@@ -87,6 +87,12 @@ describe('storefleet bootstrap', () => {
     expect(lines.error.join('\n')).not.toContain('token@');
   });
 
+  it('accepts the Git URL forms Argo CD fetches from', async () => {
+    for (const url of [REPO, 'ssh://git@github.com/acme/shops.git', 'git@github.com:acme/shops.git', 'git://127.0.0.1:9418/gitops.git']) {
+      expect(await bootstrapCommand(['--repo', url, '--out', join(tmp(), 'o')], capture().out), url).toBe(0);
+    }
+  });
+
   it('refuses a folder with files it did not write, and an unreadable or too short secret file', async () => {
     const out = tmp();
     writeFileSync(join(out, 'notes.txt'), 'mine');
