@@ -26,6 +26,8 @@ export interface GitStoreFacts {
    * For a deleted store: the deleting commit.
    */
   latestCommit?: { sha: string; committedAt: string };
+  /** Owner from store.yaml: lets the events hub show members only their own stores. */
+  owner?: string;
   /** An open pull request that adds the store (PR mode). */
   pullRequest?: { number?: number; url?: string; openedAt?: string };
 }

@@ -119,6 +119,36 @@ export async function startFakeArgo(port = 0): Promise<FakeArgo> {
       res.on('close', () => streams.delete(res));
       return;
     }
+    const one = /^\/api\/v1\/applications\/([^/]+)(\/resource-tree|\/events)?$/.exec(url.pathname);
+    const app = one ? state.apps.get(decodeURIComponent(one[1])) : undefined;
+    if (one && !app) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 5, message: `applications.argoproj.io "${one[1]}" not found` }));
+      return;
+    }
+    if (one && app) {
+      let body: unknown = app;
+      // ApplicationTree: one node per managed resource, plus a ReplicaSet/Pod child under each Deployment.
+      if (one[2] === '/resource-tree') {
+        const nodes: unknown[] = [];
+        for (const r of app.status?.resources ?? []) {
+          nodes.push({ group: r.group, version: r.version, kind: r.kind, namespace: r.namespace, name: r.name, uid: `uid-${r.name}`, resourceVersion: '1', health: r.health });
+          if (r.kind === 'Deployment') nodes.push({ group: 'apps', version: 'v1', kind: 'ReplicaSet', namespace: r.namespace, name: `${r.name}-5d8f`, uid: `uid-${r.name}-rs`, parentRefs: [{ group: 'apps', kind: 'Deployment', namespace: r.namespace, name: r.name, uid: `uid-${r.name}` }], health: r.health });
+        }
+        body = { nodes };
+      }
+      // core/v1 EventList for the Application object itself.
+      if (one[2] === '/events') {
+        body = {
+          metadata: {},
+          items: [
+            { metadata: { name: `${app.metadata.name}.1`, namespace: 'argocd' }, involvedObject: { kind: 'Application', name: app.metadata.name, namespace: 'argocd' }, reason: 'OperationStarted', message: 'Initiated automated sync to \'2222222\'', type: 'Normal', count: 1, firstTimestamp: '2026-11-23T10:01:30Z', lastTimestamp: '2026-11-23T10:01:30Z' },
+            { metadata: { name: `${app.metadata.name}.2`, namespace: 'argocd' }, involvedObject: { kind: 'Application', name: app.metadata.name, namespace: 'argocd' }, reason: 'OperationCompleted', message: 'Sync operation to 2222222 succeeded', type: 'Normal', count: 1, firstTimestamp: '2026-11-23T10:02:00Z', lastTimestamp: '2026-11-23T10:02:00Z' },
+          ],
+        };
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      return;
+    }
     res.writeHead(404).end();
   });
   server.on('connection', (s) => {
