@@ -1,0 +1,176 @@
+// `storefleet serve` configuration: defaults < config file < STOREFLEET_* environment < flags.
+// One table describes every option; docs/configuration.md is checked against it by a test.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+type Kind = 'string' | 'int' | 'list' | 'bool';
+
+export interface OptionDoc {
+  /** Dotted key in the config file. */
+  key: string;
+  flag?: string;
+  env: string;
+  kind: Kind;
+  default?: string | number | boolean | string[];
+  doc: string;
+}
+
+export const OPTIONS: OptionDoc[] = [
+  { key: 'dataDir', flag: '--data-dir', env: 'STOREFLEET_DATA_DIR', kind: 'string', default: '.storefleet', doc: 'Folder for the embedded default (bare repo, sealing key pair, admin token, tokens file) and the local Git mirror.' },
+  { key: 'host', flag: '--host', env: 'STOREFLEET_HOST', kind: 'string', default: '127.0.0.1', doc: 'Address to listen on. Use 0.0.0.0 in a container.' },
+  { key: 'port', flag: '--port', env: 'STOREFLEET_PORT', kind: 'int', default: 3000, doc: 'TCP port (0 picks a free one).' },
+  { key: 'publicUrl', env: 'STOREFLEET_PUBLIC_URL', kind: 'string', doc: 'URL people use to reach the dashboard (printed at start; default http://<host>:<port>).' },
+  { key: 'git.remote', flag: '--git-remote', env: 'STOREFLEET_GIT_REMOTE', kind: 'string', doc: 'GitOps repository URL (file://, ssh://, https://user:token@…). Unset: the embedded default <data-dir>/gitops.git.' },
+  { key: 'git.branch', env: 'STOREFLEET_GIT_BRANCH', kind: 'string', default: 'main', doc: 'Branch Argo CD watches; direct mode pushes here, PR mode opens pull requests against it.' },
+  { key: 'git.committerName', env: 'STOREFLEET_GIT_COMMITTER_NAME', kind: 'string', default: 'Storefleet', doc: 'Committer of every commit (the author is the requesting user).' },
+  { key: 'git.committerEmail', env: 'STOREFLEET_GIT_COMMITTER_EMAIL', kind: 'string', default: 'storefleet@localhost', doc: 'Committer email.' },
+  { key: 'git.fetchIntervalSeconds', env: 'STOREFLEET_GIT_FETCH_INTERVAL_SECONDS', kind: 'int', default: 15, doc: 'How often the mirror fetches other writers\' commits while idle (0 = only on demand).' },
+  { key: 'git.timeoutSeconds', env: 'STOREFLEET_GIT_TIMEOUT_SECONDS', kind: 'int', default: 20, doc: 'A fetch or push silent for this long is abandoned (the remote counts as unreachable).' },
+  { key: 'git.pushAttempts', env: 'STOREFLEET_GIT_PUSH_ATTEMPTS', kind: 'int', default: 8, doc: 'Attempts per batch when other replicas keep winning the push race.' },
+  { key: 'git.maxBatch', env: 'STOREFLEET_GIT_MAX_BATCH', kind: 'int', default: 250, doc: 'Most store changes grouped under one push.' },
+  { key: 'github.owner', env: 'STOREFLEET_GITHUB_OWNER', kind: 'string', doc: 'Pull-request mode: repository owner. Setting github.owner and github.repo switches writes to pull requests.' },
+  { key: 'github.repo', env: 'STOREFLEET_GITHUB_REPO', kind: 'string', doc: 'Pull-request mode: repository name.' },
+  { key: 'github.token', env: 'STOREFLEET_GITHUB_TOKEN', kind: 'string', doc: 'Pull-request mode: token with contents and pull-requests write permission (also used to fetch over https).' },
+  { key: 'github.apiUrl', env: 'STOREFLEET_GITHUB_API_URL', kind: 'string', default: 'https://api.github.com', doc: 'GitHub API base URL (GitHub Enterprise: https://<host>/api/v3).' },
+  { key: 'tokensFile', env: 'STOREFLEET_TOKENS_FILE', kind: 'string', doc: 'YAML/JSON file of API tokens (hashed). Default <data-dir>/tokens.yaml, created with the admin token.' },
+  { key: 'corsOrigins', env: 'STOREFLEET_CORS_ORIGINS', kind: 'list', default: [], doc: 'Origins allowed to call the API from a browser (comma-separated). Empty: CORS off.' },
+  { key: 'rateLimit.userWritesPerMinute', env: 'STOREFLEET_RATE_LIMIT_USER_WRITES_PER_MINUTE', kind: 'int', default: 60, doc: 'Writes (POST/DELETE) per user per minute; more get 429 with Retry-After.' },
+  { key: 'rateLimit.ipWritesPerMinute', env: 'STOREFLEET_RATE_LIMIT_IP_WRITES_PER_MINUTE', kind: 'int', default: 300, doc: 'Writes per client IP per minute.' },
+  { key: 'bodyLimitBytes', env: 'STOREFLEET_BODY_LIMIT_BYTES', kind: 'int', default: 16384, doc: 'Largest request body; larger ones get 413.' },
+  { key: 'retryAfterSeconds', env: 'STOREFLEET_RETRY_AFTER_SECONDS', kind: 'int', default: 5, doc: 'Retry-After sent with 503 when the Git remote is unreachable.' },
+  { key: 'uiDir', env: 'STOREFLEET_UI_DIR', kind: 'string', doc: 'Built dashboard to serve (default ui/dist of this checkout, built on first start if missing).' },
+  { key: 'ui', env: 'STOREFLEET_UI', kind: 'bool', default: true, doc: 'Serve the dashboard (false: API only).' },
+  { key: 'logLevel', env: 'STOREFLEET_LOG_LEVEL', kind: 'string', default: 'info', doc: 'pino log level (fatal, error, warn, info, debug, trace, silent).' },
+  { key: 'argocd.url', env: 'STOREFLEET_ARGOCD_URL', kind: 'string', doc: 'Argo CD API URL for live store status (unset: status comes from Git alone).' },
+  { key: 'argocd.token', env: 'STOREFLEET_ARGOCD_TOKEN', kind: 'string', doc: 'Read-only Argo CD token scoped to the stores project.' },
+];
+
+const positive = z.int().min(0);
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1),
+  host: z.string().min(1),
+  port: z.int().min(0).max(65535),
+  publicUrl: z.url().optional(),
+  git: z.strictObject({
+    remote: z.string().min(1).optional(),
+    branch: z.string().regex(/^[A-Za-z0-9._/-]+$/),
+    committerName: z.string().min(1),
+    committerEmail: z.string().min(3),
+    fetchIntervalSeconds: positive,
+    timeoutSeconds: z.int().min(1),
+    pushAttempts: z.int().min(1).max(50),
+    maxBatch: z.int().min(1).max(5000),
+  }),
+  github: z
+    .strictObject({ owner: z.string().min(1), repo: z.string().min(1), token: z.string().min(1).optional(), apiUrl: z.url() })
+    .optional(),
+  tokensFile: z.string().min(1).optional(),
+  corsOrigins: z.array(z.string().min(1)),
+  rateLimit: z.strictObject({ userWritesPerMinute: z.int().min(1), ipWritesPerMinute: z.int().min(1) }),
+  bodyLimitBytes: z.int().min(256),
+  retryAfterSeconds: z.int().min(1),
+  uiDir: z.string().optional(),
+  ui: z.boolean(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  argocd: z.strictObject({ url: z.url().optional(), token: z.string().optional() }).optional(),
+});
+
+export type ServeConfig = z.infer<typeof configSchema>;
+
+function setPath(obj: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let o = obj;
+  for (const p of parts.slice(0, -1)) o = (o[p] ??= {}) as Record<string, unknown>;
+  o[parts[parts.length - 1]] = value;
+}
+
+function getPath(obj: Record<string, unknown>, key: string): unknown {
+  return key.split('.').reduce<unknown>((o, p) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[p] : undefined), obj);
+}
+
+function coerce(opt: OptionDoc, raw: string): unknown {
+  switch (opt.kind) {
+    case 'int':
+      return /^\d+$/.test(raw) ? Number(raw) : raw;
+    case 'bool':
+      return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(raw.toLowerCase()) ? false : raw;
+    case 'list':
+      return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    default:
+      return raw;
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Builds the configuration from flags (`argv`), environment and an optional config file. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServeConfig {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const m = /^(--[a-z-]+)(?:=(.*))?$/.exec(a);
+    if (!m) throw new ConfigError(`unexpected argument "${a}"`);
+    const value = m[2] ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`${m[1]} needs a value`);
+    flags.set(m[1], value);
+  }
+  const known = new Set([...OPTIONS.flatMap((o) => (o.flag ? [o.flag] : [])), '--config']);
+  for (const f of flags.keys()) if (!known.has(f)) throw new ConfigError(`unknown option ${f} (see docs/configuration.md)`);
+
+  const merged: Record<string, unknown> = {};
+  for (const o of OPTIONS) if (o.default !== undefined) setPath(merged, o.key, o.default);
+  const file = flags.get('--config') ?? env.STOREFLEET_CONFIG;
+  if (file) {
+    let data: unknown;
+    try {
+      data = parseYaml(readFileSync(resolve(cwd, file), 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+    }
+    if (data !== null && data !== undefined) {
+      if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`${file}: expected a mapping`);
+      const keys = new Set(OPTIONS.map((o) => o.key));
+      const walk = (obj: Record<string, unknown>, prefix: string) => {
+        for (const [k, v] of Object.entries(obj)) {
+          const key = prefix + k;
+          if (keys.has(key)) setPath(merged, key, v);
+          else if (v && typeof v === 'object' && !Array.isArray(v)) walk(v as Record<string, unknown>, key + '.');
+          else throw new ConfigError(`${file}: unknown option "${key}" (see docs/configuration.md)`);
+        }
+      };
+      walk(data as Record<string, unknown>, '');
+    }
+  }
+  for (const o of OPTIONS) {
+    const raw = env[o.env];
+    if (raw !== undefined && raw !== '') setPath(merged, o.key, coerce(o, raw));
+  }
+  for (const o of OPTIONS) {
+    const raw = o.flag ? flags.get(o.flag) : undefined;
+    if (raw !== undefined) setPath(merged, o.key, coerce(o, raw));
+  }
+  // github.apiUrl has a default: drop the section when owner/repo are not set.
+  const gh = merged.github as Record<string, unknown> | undefined;
+  if (gh && gh.owner === undefined && gh.repo === undefined && gh.token === undefined) delete merged.github;
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const msgs = result.error.issues.map((i) => {
+      const key = i.path.join('.');
+      const opt = OPTIONS.find((o) => o.key === key);
+      return `${key}${opt ? ` (${opt.flag ?? opt.env})` : ''}: ${i.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${msgs.join('\n  ')}`);
+  }
+  const cfg = result.data;
+  cfg.dataDir = resolve(cwd, cfg.dataDir);
+  if (cfg.tokensFile) cfg.tokensFile = resolve(cwd, cfg.tokensFile);
+  void getPath;
+  return cfg;
+}

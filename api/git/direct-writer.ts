@@ -1,0 +1,388 @@
+// Direct mode: one writer per repository per process. Requests queue up while a batch is being
+// committed and pushed; the next batch takes all of them: one commit per store change, one push
+// per batch. A rejected push (another replica won) means fetch → re-validate → re-render →
+// re-commit → push, with bounded, jittered attempts. Never a rebase of generated files.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ValidationError } from '../../generator/errors.ts';
+import type { ResolvedPlatform } from '../../generator/platform.ts';
+import { renderStore, type RenderResult } from '../../generator/render.ts';
+import { parseStoreSpec, storeSpecSchema, type StoreSpec } from '../../generator/spec.ts';
+import { storeDir } from '../../generator/layout.ts';
+import { ApiProblem, unavailableProblem, validationProblem } from '../problem.ts';
+import { writeCommits, type CommitPlan, type Person } from './fast-import.ts';
+import { RemoteUnavailableError, type Mirror } from './mirror.ts';
+import type { RepoState, Snapshot, StoreEntry } from './repo-state.ts';
+import { issuesFromZod } from '../../generator/errors.ts';
+import { trailerBlock, type WriteTrailers } from './trailers.ts';
+import type { PushDetails, PushHook, StoreWriter, WriteRequest, WriteResult } from './types.ts';
+
+export interface WriterMetrics {
+  commit(action: string): void;
+  pushRetry(): void;
+  batch(size: number, seconds: number): void;
+}
+
+export interface DirectWriterOptions {
+  mirror: Mirror;
+  state: RepoState;
+  committer: Person;
+  maxAttempts?: number;
+  maxBatch?: number;
+  retryAfterSeconds?: number;
+  metrics?: WriterMetrics;
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** Rendering is injectable for benchmarks of the Git layer alone. */
+  render?: typeof renderStore;
+}
+
+interface Item {
+  req: WriteRequest;
+  createdAt: string;
+  resolve: (r: WriteResult) => void;
+  reject: (e: unknown) => void;
+  settled: boolean;
+  rendered?: { platform: ResolvedPlatform; result: RenderResult };
+}
+
+interface Planned {
+  item: Item;
+  commit: CommitPlan;
+  /** Paths for the push notification: added (create/restore) or removed (delete). */
+  paths: string[];
+  trailers: WriteTrailers;
+  result: Omit<WriteResult, 'commit'>;
+}
+
+/** Working view of the tree while a batch is planned: snapshot plus the batch's own changes. */
+interface Working {
+  snap: Snapshot;
+  added: Map<string, StoreSpec>;
+  removed: Set<string>;
+  counts: Map<string, number>;
+}
+
+export class DirectWriter implements StoreWriter {
+  readonly mode = 'direct' as const;
+  private readonly o: Required<Omit<DirectWriterOptions, 'metrics' | 'log'>> & Pick<DirectWriterOptions, 'metrics' | 'log'>;
+  private queue: Item[] = [];
+  private running = false;
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly hooks: PushHook[] = [];
+  private readonly inflightKeys = new Map<string, Promise<WriteResult>>();
+
+  constructor(opts: DirectWriterOptions) {
+    this.o = { maxAttempts: 8, maxBatch: 250, retryAfterSeconds: 5, render: renderStore, ...opts };
+  }
+
+  onPush(hook: PushHook): void {
+    this.hooks.push(hook);
+  }
+
+  /** Serializes `fn` with batches (fetches must not interleave with a batch's push). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.chain.then(fn, fn);
+    this.chain = p.catch(() => {});
+    return p;
+  }
+
+  write(req: WriteRequest): Promise<WriteResult> {
+    if (req.idempotencyKey) {
+      const k = `${req.requester.id}\0${req.idempotencyKey}`;
+      const inflight = this.inflightKeys.get(k);
+      if (inflight) return inflight.then((r) => this.replayOf(req, r.commit, r));
+      const p = this.enqueue(req).finally(() => this.inflightKeys.delete(k));
+      this.inflightKeys.set(k, p);
+      return p;
+    }
+    return this.enqueue(req);
+  }
+
+  private replayOf(req: WriteRequest, commit: string, r: WriteResult): WriteResult {
+    void req;
+    return { action: r.action, name: r.name, commit, spec: r.spec, replayed: true };
+  }
+
+  private enqueue(req: WriteRequest): Promise<WriteResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ req, createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), resolve, reject, settled: false });
+      if (!this.running) {
+        this.running = true;
+        void this.exclusive(() => this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.o.maxBatch);
+        const started = performance.now();
+        try {
+          await this.runBatch(batch);
+        } catch (err) {
+          const problem =
+            err instanceof RemoteUnavailableError
+              ? unavailableProblem(`The Git remote cannot be reached: ${err.message}`, this.o.retryAfterSeconds)
+              : err;
+          if (!(err instanceof RemoteUnavailableError)) this.o.log?.error({ err }, 'write batch failed');
+          for (const it of batch) if (!it.settled) this.settle(it, problem);
+        }
+        this.o.metrics?.batch(batch.length, (performance.now() - started) / 1000);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private settle(it: Item, outcome: unknown, ok = false): void {
+    if (it.settled) return;
+    it.settled = true;
+    if (ok) it.resolve(outcome as WriteResult);
+    else it.reject(outcome);
+  }
+
+  private async runBatch(items: Item[]): Promise<void> {
+    const { mirror, state } = this.o;
+    let tip = mirror.tip ?? (await mirror.fetch());
+    for (let attempt = 1; ; attempt++) {
+      const snap = await state.snapshot(tip);
+      await state.catchUp(tip);
+      let platform: ResolvedPlatform | undefined;
+      let platformError: unknown;
+      try {
+        platform = await state.platform(tip);
+      } catch (err) {
+        platformError = err;
+      }
+      const working: Working = { snap, added: new Map(), removed: new Set(), counts: new Map(snap.ownerCounts()) };
+      const planned: Planned[] = [];
+      for (const it of items) {
+        if (it.settled) continue;
+        try {
+          const p = await this.plan(it, working, tip, platform, platformError);
+          if ('replayed' in p) this.settle(it, p, true);
+          else planned.push(p);
+        } catch (err) {
+          this.settle(it, err);
+        }
+      }
+      if (planned.length === 0) return;
+      const shas = await writeCommits(mirror.dir, tip, planned.map((p) => p.commit));
+      const head = shas[shas.length - 1];
+      const outcome = await mirror.push(head);
+      if (outcome === 'ok') {
+        state.recordPushed(
+          tip,
+          head,
+          planned.map((p, i) => ({ sha: shas[i], time: new Date(p.commit.time * 1000).toISOString(), ...p.trailers })),
+        );
+        planned.forEach((p, i) => {
+          this.o.metrics?.commit(p.trailers.action);
+          this.settle(p.item, { ...p.result, commit: shas[i] }, true);
+        });
+        const changed = [...new Set(planned.map((p) => p.trailers.store))];
+        const details: PushDetails = {
+          branch: mirror.branch,
+          before: tip,
+          after: head,
+          commits: planned.map((p, i) => ({
+            sha: shas[i],
+            message: p.commit.message,
+            timestamp: new Date(p.commit.time * 1000).toISOString(),
+            author: p.commit.author,
+            added: p.trailers.action === 'delete' ? [] : p.paths,
+            modified: [],
+            removed: p.trailers.action === 'delete' ? p.paths : [],
+          })),
+        };
+        for (const h of this.hooks) {
+          Promise.resolve()
+            .then(() => h(head, changed, details))
+            .catch((err: unknown) => this.o.log?.warn({ err }, 'push hook failed'));
+        }
+        return;
+      }
+      this.o.metrics?.pushRetry();
+      if (attempt >= this.o.maxAttempts) {
+        throw new ApiProblem(503, 'write-contention', 'Too many concurrent writers', 'Other writers kept moving the branch; retry shortly.', {
+          headers: { 'Retry-After': '1' },
+        });
+      }
+      tip = mirror.tip!;
+      await sleep(Math.random() * 50 * attempt);
+    }
+  }
+
+  private has(w: Working, name: string): StoreEntry | StoreSpec | undefined {
+    if (w.removed.has(name)) return undefined;
+    return w.added.get(name) ?? w.snap.stores.get(name);
+  }
+
+  private async plan(
+    it: Item,
+    w: Working,
+    tip: string,
+    platform: ResolvedPlatform | undefined,
+    platformError: unknown,
+  ): Promise<Planned | WriteResult> {
+    const { req } = it;
+    const who = req.requester;
+    const name = req.action === 'create' ? req.input.name : req.name;
+
+    if (req.idempotencyKey) {
+      const prior = this.o.state.findKey(who.id, req.idempotencyKey);
+      if (prior) {
+        if (prior.digest !== req.digest || prior.action !== req.action) {
+          throw new ApiProblem(422, 'idempotency-key-reused', 'Idempotency-Key already used', 'This Idempotency-Key was used for a different request.');
+        }
+        const entry = w.snap.stores.get(prior.store);
+        return { action: prior.action, name: prior.store, commit: prior.sha, spec: entry?.spec, replayed: true };
+      }
+    }
+    if (!platform) {
+      const detail = platformError instanceof ValidationError ? platformError.message : 'platform.yaml cannot be read';
+      throw new ApiProblem(503, 'platform-invalid', 'platform.yaml is invalid', detail, { headers: { 'Retry-After': '30' } });
+    }
+    const trailers: WriteTrailers = { action: req.action, store: name, requestedBy: who.id, idempotencyKey: req.idempotencyKey, digest: req.digest };
+    const time = Math.floor(Date.now() / 1000);
+    const author = { name: who.name, email: who.email };
+    const commit = (message: string, changes: CommitPlan['changes']): CommitPlan => ({
+      author,
+      committer: this.o.committer,
+      time,
+      message: `${message}\n\n${trailerBlock(trailers)}`,
+      changes,
+    });
+
+    if (req.action === 'create') {
+      if (this.has(w, name)) throw new ApiProblem(409, 'store-exists', 'Store exists', `A store named "${name}" already exists.`);
+      const parsed = storeSpecSchema.safeParse({
+        name,
+        engine: req.input.engine,
+        plan: req.input.plan ?? platform.config.defaultPlan,
+        displayName: req.input.displayName ?? name,
+        owner: who.id,
+        createdAt: it.createdAt,
+      });
+      if (!parsed.success) throw validationProblem(issuesFromZod('request', parsed.error));
+      const spec = parsed.data;
+      this.checkLimit(w, who.role, who.id, platform);
+      let rendered = it.rendered?.platform === platform ? it.rendered.result : undefined;
+      if (!rendered) {
+        try {
+          rendered = this.o.render({ spec, platform });
+        } catch (err) {
+          if (err instanceof ValidationError) throw validationProblem(err.issues);
+          throw err;
+        }
+        it.rendered = { platform, result: rendered };
+      }
+      w.added.set(name, spec);
+      w.counts.set(who.id, (w.counts.get(who.id) ?? 0) + 1);
+      const changes: CommitPlan['changes'] = [{ op: 'delete', path: storeDir(name) }];
+      for (const [path, content] of rendered.files) changes.push({ op: 'write', path, content });
+      return {
+        item: it,
+        trailers,
+        paths: [...rendered.files.keys()],
+        commit: commit(`Create store ${name}\n\nEngine ${spec.engine}, plan ${spec.plan}, owner ${spec.owner}.`, changes),
+        result: { action: 'create', name, spec, adminLogin: rendered.adminLogin, replayed: false },
+      };
+    }
+
+    const notFound = () => new ApiProblem(404, 'store-not-found', 'Store not found', `There is no store named "${name}".`);
+    if (req.action === 'delete') {
+      if (w.added.has(name)) throw new ApiProblem(409, 'store-busy', 'Store is being changed', `"${name}" is being created; retry.`);
+      const entry = w.removed.has(name) ? undefined : w.snap.stores.get(name);
+      if (!entry) throw notFound();
+      if (who.role !== 'admin' && entry.spec?.owner !== who.id) throw notFound();
+      const message = await this.deleteMessage(tip, name, entry.tree);
+      w.removed.add(name);
+      if (entry.spec) w.counts.set(entry.spec.owner, (w.counts.get(entry.spec.owner) ?? 1) - 1);
+      return {
+        item: it,
+        trailers,
+        paths: await this.folderFiles(entry.tree, storeDir(name)),
+        commit: commit(message, [{ op: 'delete', path: storeDir(name) }]),
+        result: { action: 'delete', name, spec: entry.spec, replayed: false },
+      };
+    }
+
+    // restore: revert the latest commit that removed the folder.
+    if (this.has(w, name)) throw new ApiProblem(409, 'store-exists', 'Store exists', `"${name}" exists; nothing to restore.`);
+    const { mirror } = this.o;
+    const log = await mirror.run(['log', '-1', '--diff-filter=D', '--format=%H%x1f%s', tip, '--', `${storeDir(name)}/store.yaml`]);
+    const [delSha, delSubject] = log.stdout.trim().split('\x1f');
+    if (!delSha) throw new ApiProblem(404, 'store-not-found', 'Nothing to restore', `No deleted store named "${name}" in history.`);
+    const folder = await mirror.cat.read(`${delSha}^:${storeDir(name)}`);
+    const specText = await mirror.cat.readText(`${delSha}^:${storeDir(name)}/store.yaml`);
+    if (!folder || folder.type !== 'tree' || specText === undefined) throw notFound();
+    let spec: StoreSpec | undefined;
+    try {
+      spec = parseStoreSpec(specText, `${storeDir(name)}/store.yaml`, undefined, name);
+    } catch {
+      spec = undefined; // a hand-broken store.yaml: only admins can restore it (owner unknown)
+    }
+    if (who.role !== 'admin' && spec?.owner !== who.id) throw notFound();
+    if (spec) this.checkLimit(w, who.role, spec.owner, platform);
+    if (spec) {
+      w.added.set(name, spec);
+      w.counts.set(spec.owner, (w.counts.get(spec.owner) ?? 0) + 1);
+    }
+    return {
+      item: it,
+      trailers,
+      paths: await this.folderFiles(folder.sha, storeDir(name)),
+      commit: commit(`Revert "${delSubject}"\n\nThis reverts commit ${delSha}.`, [{ op: 'tree', path: storeDir(name), sha: folder.sha }]),
+      result: { action: 'restore', name, spec, replayed: false },
+    };
+  }
+
+  private checkLimit(w: Working, role: string, owner: string, platform: ResolvedPlatform): void {
+    if (role === 'admin') return;
+    const limit = platform.config.limits.storesPerOwner;
+    if ((w.counts.get(owner) ?? 0) >= limit) {
+      throw new ApiProblem(403, 'store-limit', 'Store limit reached', `You own ${limit} stores, the limit set in platform.yaml (limits.storesPerOwner).`);
+    }
+  }
+
+  /**
+   * A real revert of the store's addition when the folder is unchanged since and that commit
+   * touched nothing else; otherwise a removal of the folder, with the same subject form.
+   */
+  private async deleteMessage(tip: string, name: string, currentTree: string): Promise<string> {
+    const { mirror } = this.o;
+    const dir = storeDir(name);
+    const log = await mirror.run(['log', '-1', '--diff-filter=A', '--format=%H%x1f%s', tip, '--', `${dir}/store.yaml`]);
+    const [addSha, addSubject] = log.stdout.trim().split('\x1f');
+    if (!addSha) return `Revert "Create store ${name}"\n\nThis removes ${dir}/ (its addition is not in this branch's history).`;
+    const [then, touched] = await Promise.all([
+      mirror.cat.read(`${addSha}:${dir}`),
+      mirror.run(['diff-tree', '--no-commit-id', '--name-only', '-r', '--root', addSha]),
+    ]);
+    const onlyStore = touched.stdout
+      .split('\n')
+      .filter(Boolean)
+      .every((p) => p.startsWith(`${dir}/`));
+    if (then?.sha === currentTree && onlyStore) return `Revert "${addSubject}"\n\nThis reverts commit ${addSha}.`;
+    return `Revert "${addSubject}"\n\nThis removes ${dir}/, which changed since commit ${addSha} added it.`;
+  }
+
+  /** Files of a store folder tree (store.yaml and manifests/*), repo-relative. */
+  private async folderFiles(tree: string, dir: string): Promise<string[]> {
+    const out: string[] = [];
+    const top = (await this.o.mirror.cat.readTree(tree)) ?? new Map();
+    for (const [n, e] of top) {
+      if (e.type === 'tree') {
+        const sub = (await this.o.mirror.cat.readTree(e.sha)) ?? new Map();
+        for (const k of sub.keys()) out.push(`${dir}/${n}/${k}`);
+      } else out.push(`${dir}/${n}`);
+    }
+    return out;
+  }
+
+  /** Fetches the remote between batches (picks up other replicas' and people's commits). */
+  refresh(): Promise<string> {
+    return this.exclusive(() => this.o.mirror.fetch());
+  }
+}

@@ -1,0 +1,53 @@
+// Runs the real git binary. Hot paths use long-running processes (cat-file) or one process per
+// batch (fast-import); this helper is for the occasional one-shot plumbing command.
+import { spawn } from 'node:child_process';
+
+export interface GitResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** Environment for every git child: never prompt, never read the user's global config. */
+export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    LC_ALL: 'C',
+    ...extra,
+  };
+}
+
+export function runGit(
+  cwd: string,
+  args: string[],
+  opts: { input?: string | Buffer; env?: Record<string, string>; okCodes?: number[] } = {},
+): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, env: gitEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.stdin.on('error', () => {}); // the child may exit before reading all input; its exit code tells
+    child.on('close', (code) => {
+      const res = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? -1 };
+      if ((opts.okCodes ?? [0]).includes(res.code)) resolve(res);
+      else reject(new GitError(`git ${args[0]} failed (${res.code}): ${res.stderr.trim().split('\n').slice(-3).join(' / ')}`, res));
+    });
+    if (opts.input !== undefined) child.stdin.end(opts.input);
+    else child.stdin.end();
+  });
+}
+
+export class GitError extends Error {
+  readonly result: GitResult;
+  constructor(message: string, result: GitResult) {
+    super(message);
+    this.name = 'GitError';
+    this.result = result;
+  }
+}

@@ -1,0 +1,111 @@
+// The process's local bare mirror of the GitOps branch. Commits are built here (fast-import) and
+// pushed; remote operations (fetch, push, ls-remote) go through simple-git. No working tree.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { CatFile } from './cat-file.ts';
+import { runGit } from './exec.ts';
+
+/** The remote could not be reached (network, daemon down, auth): callers answer 503. */
+export class RemoteUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RemoteUnavailableError';
+  }
+}
+
+/** Hides credentials embedded in a remote URL (https://user:token@host/…). */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^/@\s]*@/g, '//***@');
+}
+
+export class Mirror {
+  readonly dir: string;
+  readonly url: string;
+  readonly branch: string;
+  readonly cat: CatFile;
+  private readonly git: SimpleGit;
+  /** The branch tip as last seen on the remote (after our own push or a fetch). */
+  tip?: string;
+  lastFetchError?: string;
+
+  constructor(dir: string, url: string, branch: string, timeoutMs = 20_000) {
+    this.dir = dir;
+    this.url = url;
+    this.branch = branch;
+    this.cat = new CatFile(dir);
+    this.git = simpleGit({ baseDir: existsSync(dir) ? dir : undefined, timeout: { block: timeoutMs } });
+  }
+
+  get trackingRef(): string {
+    return `refs/remotes/origin/${this.branch}`;
+  }
+
+  async open(): Promise<void> {
+    if (!existsSync(join(this.dir, 'HEAD'))) {
+      mkdirSync(this.dir, { recursive: true });
+      await runGit(this.dir, ['init', '--bare', '--quiet']);
+      // Packs from fast-import accumulate; let git consolidate them in the background of pushes.
+      await runGit(this.dir, ['config', 'gc.auto', '2000']);
+    }
+    await this.git.cwd(this.dir);
+    const current = await runGit(this.dir, ['rev-parse', '--verify', '--quiet', this.trackingRef], { okCodes: [0, 1] });
+    if (current.code === 0) this.tip = current.stdout.trim();
+  }
+
+  private wrap(err: unknown): RemoteUnavailableError {
+    const msg = err instanceof Error ? err.message : String(err);
+    return new RemoteUnavailableError(redactUrl(msg).split('\n').filter(Boolean).slice(-2).join(' / '));
+  }
+
+  /** Fetches the branch; returns the remote tip. Throws RemoteUnavailableError when unreachable. */
+  async fetch(): Promise<string> {
+    try {
+      await this.git.raw(['fetch', '--quiet', '--no-tags', this.url, `+refs/heads/${this.branch}:${this.trackingRef}`]);
+    } catch (err) {
+      this.lastFetchError = this.wrap(err).message;
+      throw this.wrap(err);
+    }
+    this.lastFetchError = undefined;
+    const tip = (await runGit(this.dir, ['rev-parse', '--verify', this.trackingRef])).stdout.trim();
+    this.tip = tip;
+    return tip;
+  }
+
+  /**
+   * Pushes `sha` to the branch. 'rejected' when the remote moved on (another replica won) and the
+   * remote is reachable; RemoteUnavailableError when it is not.
+   */
+  async push(sha: string): Promise<'ok' | 'rejected'> {
+    try {
+      await this.git.raw(['push', '--quiet', '--porcelain', this.url, `${sha}:refs/heads/${this.branch}`]);
+    } catch (err) {
+      // Tell a lost race from a dead remote by asking the remote for its tip.
+      await this.fetch();
+      if (this.tip === sha) return 'ok'; // the push landed and only its report was lost
+      void err;
+      return 'rejected';
+    }
+    await runGit(this.dir, ['update-ref', this.trackingRef, sha]);
+    this.tip = sha;
+    return 'ok';
+  }
+
+  async lsRemote(): Promise<string | undefined> {
+    try {
+      const out = await this.git.raw(['ls-remote', this.url, `refs/heads/${this.branch}`]);
+      return out.split('\t')[0] || undefined;
+    } catch (err) {
+      throw this.wrap(err);
+    }
+  }
+
+  /** Runs a one-shot git command in the mirror. */
+  run(args: string[], okCodes?: number[]) {
+    return runGit(this.dir, args, { okCodes });
+  }
+
+  close(): void {
+    this.cat.close();
+  }
+}

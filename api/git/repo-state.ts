@@ -1,0 +1,160 @@
+// What the API knows about the branch tip: the stores (spec from each store.yaml), the platform
+// configuration, and the writes recorded in history. Cached per head SHA and updated
+// incrementally, so a 10,000-store list costs nothing per request and little per push.
+import { ValidationError } from '../../generator/errors.ts';
+import { parsePlatform, type ResolvedPlatform } from '../../generator/platform.ts';
+import { resolvePlatform } from '../../generator/repo.ts';
+import { parseStoreSpec, type StoreSpec } from '../../generator/spec.ts';
+import type { Mirror } from './mirror.ts';
+import { LOG_FORMAT, parseLog, type LoggedWrite, type StoreAction } from './trailers.ts';
+
+export interface StoreEntry {
+  name: string;
+  tree: string;
+  spec?: StoreSpec;
+  /** Why store.yaml could not be read (a hand edit broke it). */
+  invalid?: string;
+}
+
+export interface Snapshot {
+  tip: string;
+  stores: Map<string, StoreEntry>;
+  ownerCounts(): Map<string, number>;
+}
+
+function makeSnapshot(tip: string, stores: Map<string, StoreEntry>): Snapshot {
+  let counts: Map<string, number> | undefined;
+  return {
+    tip,
+    stores,
+    ownerCounts() {
+      if (!counts) {
+        counts = new Map();
+        for (const e of stores.values()) if (e.spec) counts.set(e.spec.owner, (counts.get(e.spec.owner) ?? 0) + 1);
+      }
+      return counts;
+    },
+  };
+}
+
+export interface RecordedWrite {
+  sha: string;
+  action: StoreAction;
+  store: string;
+  requestedBy: string;
+  digest?: string;
+  time?: string;
+}
+
+export class RepoState {
+  readonly mirror: Mirror;
+  private snap?: Snapshot;
+  private pending = new Map<string, Promise<Snapshot>>();
+  private platformCache?: { key: string; value: ResolvedPlatform };
+  private scannedTip?: string;
+  private readonly keys = new Map<string, RecordedWrite>();
+  /** Latest API write per store (create/delete/restore), for the deleted-stores list. */
+  readonly lastWrite = new Map<string, RecordedWrite>();
+
+  constructor(mirror: Mirror) {
+    this.mirror = mirror;
+  }
+
+  /** The stores at `tip`; re-reads only store folders whose tree changed since the last snapshot. */
+  snapshot(tip: string): Promise<Snapshot> {
+    if (this.snap?.tip === tip) return Promise.resolve(this.snap);
+    let p = this.pending.get(tip);
+    if (!p) {
+      p = this.load(tip).finally(() => this.pending.delete(tip));
+      this.pending.set(tip, p);
+    }
+    return p;
+  }
+
+  private async load(tip: string): Promise<Snapshot> {
+    const prev = this.snap?.stores;
+    const tree = (await this.mirror.cat.readTree(`${tip}:stores`)) ?? new Map();
+    const stores = new Map<string, StoreEntry>();
+    const reads: Promise<void>[] = [];
+    for (const [name, e] of tree) {
+      if (e.type !== 'tree') continue;
+      const old = prev?.get(name);
+      if (old && old.tree === e.sha) {
+        stores.set(name, old);
+        continue;
+      }
+      const entry: StoreEntry = { name, tree: e.sha };
+      stores.set(name, entry);
+      reads.push(
+        this.mirror.cat.readText(`${e.sha}:store.yaml`).then((text) => {
+          if (text === undefined) {
+            entry.invalid = 'store.yaml is missing';
+            return;
+          }
+          try {
+            entry.spec = parseStoreSpec(text, `stores/${name}/store.yaml`, undefined, name);
+          } catch (err) {
+            entry.invalid = err instanceof ValidationError ? err.message : 'store.yaml is unreadable';
+          }
+        }),
+      );
+    }
+    await Promise.all(reads);
+    const snap = makeSnapshot(tip, stores);
+    this.snap = snap;
+    return snap;
+  }
+
+  /** platform.yaml (with its sealing certificate) at `tip`; parsed again only when its text changes. */
+  async platform(tip: string): Promise<ResolvedPlatform> {
+    const text = await this.mirror.cat.readText(`${tip}:platform.yaml`);
+    if (text === undefined) throw new ValidationError([{ file: 'platform.yaml', field: '', reason: 'not found on the branch' }]);
+    const config = parsePlatform(text);
+    const certFile = config.sealing.certificateFile;
+    const cert = certFile ? await this.mirror.cat.readText(`${tip}:${certFile}`) : undefined;
+    const key = text + '\0' + (cert ?? '');
+    if (this.platformCache?.key === key) return this.platformCache.value;
+    const value = resolvePlatform(text, (rel) => (rel === certFile ? cert : undefined));
+    this.platformCache = { key, value };
+    return value;
+  }
+
+  /** Reads the writes recorded in history up to `tip` (incrementally). */
+  async catchUp(tip: string): Promise<void> {
+    if (this.scannedTip === tip) return;
+    let range = tip;
+    if (this.scannedTip) {
+      const anc = await this.mirror.run(['merge-base', '--is-ancestor', this.scannedTip, tip], [0, 1]);
+      if (anc.code === 0) range = `${this.scannedTip}..${tip}`;
+      else {
+        this.keys.clear();
+        this.lastWrite.clear();
+      }
+    }
+    const out = await this.mirror.run(['log', '--reverse', `--format=${LOG_FORMAT}`, range]);
+    for (const w of parseLog(out.stdout)) this.record(w);
+    this.scannedTip = tip;
+  }
+
+  record(w: LoggedWrite): void {
+    if (!w.action || !w.store || !w.requestedBy) return;
+    const rec: RecordedWrite = { sha: w.sha, action: w.action, store: w.store, requestedBy: w.requestedBy, digest: w.digest, time: w.time };
+    if (w.idempotencyKey) this.keys.set(keyOf(w.requestedBy, w.idempotencyKey), rec);
+    this.lastWrite.set(w.store, rec);
+  }
+
+  /** Marks writes we pushed ourselves as scanned (no log call needed). */
+  recordPushed(parentTip: string, newTip: string, writes: LoggedWrite[]): void {
+    if (this.scannedTip !== parentTip) return; // a later catchUp() reads them from history
+    for (const w of writes) this.record(w);
+    this.scannedTip = newTip;
+  }
+
+  findKey(requestedBy: string, key: string): RecordedWrite | undefined {
+    return this.keys.get(keyOf(requestedBy, key));
+  }
+}
+
+function keyOf(user: string, key: string): string {
+  return `${user}\0${key}`;
+}

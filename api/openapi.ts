@@ -1,0 +1,100 @@
+// GET /api/openapi.json: the request schemas are the very zod objects that validate requests.
+import { z } from 'zod';
+import { storeSpecSchema } from '../generator/spec.ts';
+import { createStoreRequest } from './schemas.ts';
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+
+export function openApiDocument(version: string): Record<string, unknown> {
+  const problem = { $ref: '#/components/schemas/Problem' };
+  const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problem } } });
+  const errors = {
+    '400': problemResponse('Invalid request (field errors in `errors`)'),
+    '401': problemResponse('Missing or invalid bearer token'),
+    '404': problemResponse('No such store (or not yours)'),
+    '429': problemResponse('Rate limited; see Retry-After'),
+    '503': problemResponse('Git remote unreachable; see Retry-After'),
+  };
+  const name = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
+  const idem = {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    schema: { type: 'string', pattern: '^[\\x21\\x23-\\x7e]{1,128}$' },
+    description: 'Same key and body → same result, also after a restart (recorded as a commit trailer).',
+  };
+  const storeSummary = {
+    type: 'object',
+    required: ['name', 'engine', 'plan', 'displayName', 'owner', 'createdAt', 'status'],
+    properties: {
+      ...(json(storeSpecSchema).properties as object),
+      status: { type: 'string', enum: ['pending-review', 'committed', 'provisioning', 'ready', 'failed', 'deleting', 'deleted', 'unknown'] },
+      reason: { type: 'string' },
+      urls: { type: 'object', properties: { storefront: { type: 'string' }, admin: { type: 'string' } } },
+      commit: { type: 'string' },
+      pullRequest: { type: 'string' },
+    },
+  };
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Storefleet API', version, description: 'Creates, lists, deletes and restores stores by committing to the GitOps repository.' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        CreateStoreRequest: json(createStoreRequest),
+        StoreSpec: json(storeSpecSchema),
+        StoreSummary: storeSummary,
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status'],
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            instance: { type: 'string' },
+            errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, reason: { type: 'string' } } } },
+          },
+        },
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/api/stores': {
+        get: {
+          summary: 'List stores (members: their own; admins: all)',
+          parameters: [{ name: 'include', in: 'query', schema: { type: 'string', enum: ['deleted'] } }],
+          responses: { '200': { description: 'Stores', content: { 'application/json': { schema: { type: 'object', properties: { stores: { type: 'array', items: { $ref: '#/components/schemas/StoreSummary' } } } } } } }, '401': errors['401'] },
+        },
+        post: {
+          summary: 'Create a store: render, commit, push (or open a pull request)',
+          parameters: [idem],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateStoreRequest' } } } },
+          responses: {
+            '201': { description: 'Committed. `adminLogin` appears in this answer only.' },
+            ...errors,
+            '403': problemResponse('Store limit of platform.yaml reached'),
+            '409': problemResponse('Name taken'),
+            '413': problemResponse('Body too large'),
+            '415': problemResponse('Not application/json'),
+            '422': problemResponse('Idempotency-Key reused with another body'),
+          },
+        },
+      },
+      '/api/stores/{name}': {
+        get: { summary: 'Store detail: spec, URLs, folder history, rendered files, live status', parameters: [name], responses: { '200': { description: 'Store' }, ...errors } },
+        delete: { summary: "Delete: a commit reverting the store's addition", parameters: [name, idem], responses: { '200': { description: 'Deleted' }, ...errors } },
+      },
+      '/api/stores/{name}/restore': {
+        post: { summary: 'Restore: a revert of the deleting commit', parameters: [name, idem], responses: { '201': { description: 'Restored' }, ...errors, '409': problemResponse('Exists') } },
+      },
+      '/api/stores/{name}/manifests/{file}': {
+        get: { summary: 'One rendered manifest (YAML)', parameters: [name, { name: 'file', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'YAML', content: { 'application/yaml': {} } }, ...errors } },
+      },
+      '/api/platform': { get: { summary: 'Mode, remote, branch, head SHA, platform.yaml summary', responses: { '200': { description: 'Platform' } } } },
+      '/healthz': { get: { security: [], summary: 'Liveness', responses: { '200': { description: 'Alive' } } } },
+      '/readyz': { get: { security: [], summary: 'Readiness (Git remote reachable)', responses: { '200': { description: 'Ready' }, '503': errors['503'] } } },
+      '/metrics': { get: { security: [], summary: 'Prometheus metrics', responses: { '200': { description: 'Metrics' } } } },
+    },
+  };
+}

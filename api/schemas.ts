@@ -1,0 +1,16 @@
+// Request schemas, built from the generator's StoreSpec field schemas: the same zod objects
+// validate requests and produce the OpenAPI document.
+import { z } from 'zod';
+import { displayName, engine, planName, storeName } from '../generator/spec.ts';
+
+export const createStoreRequest = z.strictObject({
+  name: storeName,
+  engine,
+  plan: planName.optional(),
+  displayName: displayName.optional(),
+});
+
+/** Idempotency-Key: visible ASCII, no spaces or quotes (it ends up as a commit trailer). */
+export const idempotencyKey = z.string().regex(/^[\x21\x23-\x7e]{1,128}$/, { error: 'Idempotency-Key is 1–128 visible ASCII characters' });
+
+export const manifestFile = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,200}\.yaml$/, { error: 'expected a manifest file name' });

@@ -1,0 +1,139 @@
+// Wires a running API from its configuration: Git mirror + writer (direct or pull-request mode),
+// tokens, metrics, status provider, the Express app and the HTTP server.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Express } from 'express';
+import pino, { type Logger } from 'pino';
+import { createApp, type ApiContext } from './app.ts';
+import { TokenStore } from './auth.ts';
+import type { ServeConfig } from './config.ts';
+import { ensureEmbedded, type EmbeddedPaths } from './embedded.ts';
+import { DirectWriter } from './git/direct-writer.ts';
+import { Mirror } from './git/mirror.ts';
+import { RepoState } from './git/repo-state.ts';
+import type { PushHook, StoreWriter } from './git/types.ts';
+import { createMetrics, type ApiMetrics } from './metrics.ts';
+import { gitOnlyStatus, type StatusProvider } from './status-provider.ts';
+import { DEFAULT_UI_DIR, ensureUiBuilt, mountUi } from './ui-static.ts';
+
+export interface ServerOptions {
+  /** Live status (the Argo CD status reader); default: from Git alone. */
+  statusProvider?: StatusProvider;
+  /** Subscribed to every push (e.g. the Argo CD webhook sender). */
+  onPush?: PushHook[];
+  /** More routes behind authentication (e.g. GET /api/events). */
+  extend?: ApiContext['extend'];
+  logger?: Logger;
+  /** Writer override for pull-request mode tests (an Octokit-backed writer). */
+  writer?: (deps: { mirror: Mirror; state: RepoState; metrics: ApiMetrics; log: Logger }) => StoreWriter & Partial<Pick<ApiContext, 'pendingPullRequests'>>;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  app: Express;
+  context: ApiContext;
+  embedded?: EmbeddedPaths;
+  close(): Promise<void>;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export async function startServer(config: ServeConfig, opts: ServerOptions = {}): Promise<RunningServer> {
+  const log = opts.logger ?? pino({ level: config.logLevel, redact: { paths: ['req.headers.authorization', '*.password', '*.token'], censor: '[redacted]' } });
+  let embedded: EmbeddedPaths | undefined;
+  let remote = config.git.remote;
+  if (config.github && !remote) {
+    const auth = config.github.token ? `x-access-token:${config.github.token}@` : '';
+    remote = `https://${auth}github.com/${config.github.owner}/${config.github.repo}.git`;
+  }
+  if (!remote) {
+    const e = await ensureEmbedded(config.dataDir, { branch: config.git.branch });
+    embedded = e.paths;
+    remote = pathToFileURL(e.paths.repo).href;
+    if (e.created.length) log.info({ created: e.created, dataDir: config.dataDir }, 'embedded default created');
+  }
+  const tokensFile = config.tokensFile ?? embedded?.tokensFile ?? join(config.dataDir, 'tokens.yaml');
+  const tokens = new TokenStore(tokensFile);
+
+  const uiDir = config.ui ? (config.uiDir ?? DEFAULT_UI_DIR) : undefined;
+  if (uiDir) await ensureUiBuilt(uiDir, (m) => log.info(m));
+
+  // One mirror per remote+branch inside the data dir; replicas each have their own data dir.
+  const mirrorId = createHash('sha256').update(`${remote}\0${config.git.branch}`).digest('hex').slice(0, 16);
+  const mirror = new Mirror(join(config.dataDir, 'mirrors', `${mirrorId}.git`), remote, config.git.branch, config.git.timeoutSeconds * 1000);
+  await mirror.open();
+  const state = new RepoState(mirror);
+  const metrics = createMetrics();
+  const writer =
+    opts.writer?.({ mirror, state, metrics, log }) ??
+    new DirectWriter({
+      mirror,
+      state,
+      committer: { name: config.git.committerName, email: config.git.committerEmail },
+      maxAttempts: config.git.pushAttempts,
+      maxBatch: config.git.maxBatch,
+      retryAfterSeconds: config.retryAfterSeconds,
+      metrics,
+      log,
+    });
+  for (const h of opts.onPush ?? []) writer.onPush(h);
+
+  const refresh = async () => {
+    try {
+      const tip = writer instanceof DirectWriter ? await writer.refresh() : await mirror.fetch();
+      await state.snapshot(tip);
+      await state.catchUp(tip);
+    } catch (err) {
+      log.warn({ err: { message: (err as Error).message } }, 'Git remote unreachable');
+    }
+  };
+  await refresh();
+
+  const context: ApiContext = {
+    config,
+    mirror,
+    state,
+    writer,
+    tokens,
+    metrics,
+    status: opts.statusProvider ?? gitOnlyStatus,
+    log,
+    version: VERSION,
+    extend: opts.extend,
+    uiDir,
+    mountUi,
+    pendingPullRequests: (writer as Partial<Pick<ApiContext, 'pendingPullRequests'>>).pendingPullRequests?.bind(writer),
+  };
+  const app = createApp(context);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  server.keepAliveTimeout = 65_000;
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  let timer: NodeJS.Timeout | undefined;
+  if (config.git.fetchIntervalSeconds > 0) {
+    timer = setInterval(() => void refresh(), config.git.fetchIntervalSeconds * 1000);
+    timer.unref();
+  }
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    port,
+    app,
+    context,
+    embedded,
+    async close() {
+      if (timer) clearInterval(timer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      mirror.close();
+    },
+  };
+}

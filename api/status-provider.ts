@@ -1,0 +1,37 @@
+// Extension point for live store status. The list and detail handlers ask a StatusProvider; the
+// default answers from Git alone (`committed`, `pending-review`, `deleted`). The Argo CD status
+// reader (api/status/) provides the real one and is plugged in through ServerOptions.statusProvider.
+import type { GitStoreFacts, LifecycleStatus } from './status/lifecycle.ts';
+
+export type { GitStoreFacts, LifecycleStatus };
+
+export interface StoreStatusView {
+  status: LifecycleStatus;
+  /** Why, for every status but `ready`. */
+  reason?: string;
+}
+
+export interface StatusProvider {
+  /** Synchronous and cheap: called for every store of a list. */
+  statusOf(name: string, git: GitStoreFacts): StoreStatusView;
+  /** Live extras for the store page (resources, events, timeline, links); merged into the detail answer. */
+  detail(name: string): Promise<Record<string, unknown> | undefined>;
+  /** Readiness of the provider's dependency (e.g. Argo CD); reported by /readyz, never fails it alone. */
+  ready(): { ok: boolean; reason?: string };
+}
+
+export const gitOnlyStatus: StatusProvider = {
+  statusOf(_name, git) {
+    if (!git.presentOnMain) {
+      if (git.pullRequest) return { status: 'pending-review', reason: 'the pull request adding this store is not merged yet' };
+      return { status: 'deleted', reason: 'the store folder is gone from the branch; restorable from history' };
+    }
+    return { status: 'committed', reason: 'committed to Git; no Argo CD connected to report its rollout' };
+  },
+  async detail() {
+    return undefined;
+  },
+  ready() {
+    return { ok: true };
+  },
+};
