@@ -110,3 +110,13 @@ describe('determinism across processes', () => {
     expect(a).toBe(digest(base.files));
   });
 });
+
+describe('toYaml', () => {
+  it('quotes strings that YAML 1.1 (Kubernetes) would read as other types', async () => {
+    const { toYaml } = await import('../render.ts');
+    const tricky = ['on', 'yes', 'No', 'off', 'y', '0755', '1e3', 'null', '~', 'true', '1.0', '0x1F', '12:30', '2026-11-23', '#x', ''];
+    const text = toYaml(Object.fromEntries(tricky.map((v, i) => [`k${i}`, v])));
+    for (const [i, v] of tricky.entries()) expect(text).toContain(`k${i}: '${v}'\n`);
+    expect(parse(text, { version: '1.1' })).toEqual(Object.fromEntries(tricky.map((v, i) => [`k${i}`, v])));
+  });
+});
