@@ -120,6 +120,7 @@ describe(`argocd/ bootstrap (Argo CD ${ARGOCD_VERSION})`, () => {
     expect(t.metadata).toEqual({
       name: 'store-{{.path.basename}}',
       labels: { 'app.kubernetes.io/part-of': 'storefleet', 'storefleet.dev/store': '{{.path.basename}}' },
+      annotations: { 'argocd.argoproj.io/manifest-generate-paths': '.' },
       finalizers: ['resources-finalizer.argocd.argoproj.io'],
     });
     expect(t.spec.project).toBe('stores');
