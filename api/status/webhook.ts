@@ -32,6 +32,7 @@ export interface PushedCommit {
 export interface PushNotice {
   /** Branch name (`main`) or full ref (`refs/heads/main`). */
   branch: string;
+  /** The branch tip before the push; '' when not known for sure (another replica may have pushed). */
   before: string;
   after: string;
   /** Oldest first, as GitHub lists them. */
@@ -109,13 +110,14 @@ export function buildGitHubPushPayload(repoURL: string, push: PushNotice, defaul
   const pusher = push.pusher ?? push.commits.at(-1)?.author ?? { name: 'storefleet', email: '' };
   return {
     ref,
-    before: push.before || ZERO_SHA,
+    // Empty when unknown: Argo CD then skips moving its manifest cache from `before` to `after`.
+    before: push.before,
     after: push.after,
-    created: !push.before || push.before === ZERO_SHA,
+    created: push.before === ZERO_SHA,
     deleted: false,
     forced: false,
     base_ref: null,
-    compare: `${htmlURL}/compare/${(push.before || ZERO_SHA).slice(0, 12)}...${push.after.slice(0, 12)}`,
+    compare: push.before ? `${htmlURL}/compare/${push.before.slice(0, 12)}...${push.after.slice(0, 12)}` : '',
     commits: push.commits.map(commit),
     head_commit: push.commits.length ? commit(push.commits[push.commits.length - 1]) : null,
     repository: {
