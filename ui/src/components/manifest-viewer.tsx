@@ -8,13 +8,20 @@ export function filePath(f: FileEntry): string {
   return typeof f === 'string' ? f : (f.path ?? f.name ?? f.file ?? '');
 }
 
-/** The path the manifests endpoint expects: relative to the store folder's manifests/. */
-export function manifestFile(path: string): string {
-  return path.replace(/^stores\/[^/]+\//, '').replace(/^manifests\//, '');
+/** A path inside the store folder: the API lists `stores/<name>/manifests/x.yaml`. */
+export function relativePath(path: string): string {
+  return path.replace(/^stores\/[^/]+\//, '');
+}
+
+/** The file name the manifests endpoint takes (files directly in manifests/), or undefined. */
+export function manifestFile(path: string): string | undefined {
+  const m = /^manifests\/([^/]+\.ya?ml)$/.exec(relativePath(path));
+  return m?.[1];
 }
 
 export function ManifestViewer({ api, store, files }: { api: Api; store: string; files: FileEntry[] }) {
-  const paths = files.map(filePath).filter(Boolean);
+  // Only rendered manifests can be fetched (GET /api/stores/:name/manifests/:file).
+  const paths = files.map(filePath).filter((p) => manifestFile(p) !== undefined).map(relativePath);
   const [selected, setSelected] = useState<string>();
   const [text, setText] = useState<string>();
   const [error, setError] = useState<unknown>();
@@ -23,7 +30,7 @@ export function ManifestViewer({ api, store, files }: { api: Api; store: string;
     let current = true;
     setText(undefined);
     setError(undefined);
-    api.manifest(store, manifestFile(selected)).then(
+    api.manifest(store, manifestFile(selected)!).then(
       (t) => current && setText(t),
       (e) => current && setError(e),
     );

@@ -82,7 +82,7 @@ export function createApi({ token, base = '', fetch: f = globalThis.fetch.bind(g
       json<{ stores: StoreSummary[] }>(`/api/stores${includeDeleted ? '?include=deleted' : ''}`).then((r) => r.stores),
     getStore: (name: string) => json<StoreDetail>(`/api/stores/${enc(name)}`),
     manifest: async (name: string, file: string) =>
-      (await request(`/api/stores/${enc(name)}/manifests/${file.split('/').map(enc).join('/')}`)).text(),
+      (await request(`/api/stores/${enc(name)}/manifests/${enc(file)}`)).text(),
     createStore: (body: CreateRequest) => json<CreateResult>('/api/stores', { method: 'POST', body: JSON.stringify(body) }),
     deleteStore: (name: string) => json<unknown>(`/api/stores/${enc(name)}`, { method: 'DELETE' }),
     restoreStore: (name: string) => json<unknown>(`/api/stores/${enc(name)}/restore`, { method: 'POST' }),

@@ -7,8 +7,12 @@ import type { StoreSummary } from './types.ts';
 
 export type Connection = 'connecting' | 'online' | 'offline';
 
-/** Event names the API may use; unnamed `message` events are handled as well. */
-export const STREAM_EVENTS = ['store', 'stores', 'status', 'store-status', 'store.changed', 'change', 'changed'];
+/**
+ * Events of api/status/events-hub.ts: `snapshot` comes first on every (re)connection, so it also
+ * covers changes missed while disconnected; then `store-status` and `commit`. Unnamed `message`
+ * events are handled as well.
+ */
+export const STREAM_EVENTS = ['snapshot', 'store-status', 'commit'];
 
 export interface Live {
   stores: StoreSummary[] | undefined;

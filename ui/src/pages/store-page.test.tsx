@@ -14,7 +14,7 @@ const detail = {
     { sha: 'bbbbbbbbbbbbbbbb', author: 'Storefleet', date: '2026-11-22T11:00:00Z', message: 'update hats\n\nRequested-by: alice', requestedBy: 'alice' },
     { sha: 'aaaaaaaaaaaaaaaa', author: 'Storefleet', date: '2026-11-22T10:00:00Z', message: 'create store hats', requestedBy: 'alice' },
   ],
-  files: ['store.yaml', 'manifests/namespace.yaml', 'manifests/backend.yaml'],
+  files: ['stores/hats/store.yaml', 'stores/hats/manifests/namespace.yaml', 'stores/hats/manifests/backend.yaml'],
   resources: [
     { kind: 'Deployment', name: 'hats-backend', health: 'Degraded', message: 'ImagePullBackOff' },
     { kind: 'ReplicaSet', name: 'hats-backend-1', health: 'Degraded', parent: 'Deployment/hats-backend' },
@@ -57,6 +57,8 @@ describe('StorePage', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'manifests/namespace.yaml' }));
     expect((await screen.findByLabelText('Contents of manifests/namespace.yaml')).textContent).toBe('apiVersion: v1\nkind: Namespace\n');
     expect(fake.calls.at(-1)!.path).toBe('/api/stores/hats/manifests/namespace.yaml');
+    // store.yaml is not a rendered manifest: the endpoint cannot serve it, so it is not offered.
+    expect(screen.queryByRole('button', { name: /store\.yaml/ })).toBeNull();
   });
 
   it('opens the typed-confirmation delete dialog', async () => {
