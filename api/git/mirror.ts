@@ -88,6 +88,7 @@ export class Mirror {
     }
     await runGit(this.dir, ['update-ref', this.trackingRef, sha]);
     this.tip = sha;
+    this.lastFetchError = undefined; // the remote answered
     return 'ok';
   }
 
