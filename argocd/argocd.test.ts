@@ -53,11 +53,14 @@ describe(`argocd/ bootstrap (Argo CD ${ARGOCD_VERSION})`, () => {
       '11-project-platform.yaml',
       '20-applicationset-stores.yaml',
       '30-application-platform.yaml',
+      '40-namespace-guard-policy.yaml',
+      '41-namespace-guard-binding.yaml',
       'argocd-secret.yaml',
     ]);
     for (const [f, text] of files) {
       expect(text, f).not.toContain('${');
-      expect(docs.get(f), f).toMatchObject({ apiVersion: expect.any(String), kind: expect.any(String), metadata: { namespace: 'argocd' } });
+      const clusterScoped = f.startsWith('4');
+      expect(docs.get(f), f).toMatchObject({ apiVersion: expect.any(String), kind: expect.any(String), metadata: clusterScoped ? {} : { namespace: 'argocd' } });
     }
   });
 
@@ -162,6 +165,21 @@ describe(`argocd/ bootstrap (Argo CD ${ARGOCD_VERSION})`, () => {
 
   it('argocd-secret carries the webhook secret under the key Argo CD reads', () => {
     expect(byKind('Secret', 'argocd-secret').stringData).toEqual({ 'webhook.github.secret': VALUES.WEBHOOK_SECRET });
+  });
+
+  it('the namespace guard limits Argo CD\'s application controller to store-* and the platform namespace', () => {
+    const policy = byKind('ValidatingAdmissionPolicy', 'storefleet-argocd-namespaces').spec;
+    expect(policy.matchConditions).toEqual([
+      { name: 'argocd-application-controller', expression: 'request.userInfo.username == "system:serviceaccount:argocd:argocd-application-controller"' },
+    ]);
+    expect(policy.matchConstraints.resourceRules).toEqual([{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['namespaces'] }]);
+    const [rule] = policy.validations;
+    expect(rule.expression).toContain('startsWith("store-")');
+    expect(rule.expression).toContain('== "storefleet"');
+    expect(byKind('ValidatingAdmissionPolicyBinding', 'storefleet-argocd-namespaces').spec).toEqual({
+      policyName: 'storefleet-argocd-namespaces',
+      validationActions: ['Deny'],
+    });
   });
 
   it('the platform Application deploys platform/ into the platform namespace and keeps it on deletion', () => {

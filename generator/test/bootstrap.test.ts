@@ -35,6 +35,8 @@ describe('storefleet bootstrap', () => {
       '11-project-platform.yaml',
       '20-applicationset-stores.yaml',
       '30-application-platform.yaml',
+      '40-namespace-guard-policy.yaml',
+      '41-namespace-guard-binding.yaml',
       'secrets',
     ]);
     expect(readFileSync(join(out, '.gitignore'), 'utf8')).toContain('secrets/');

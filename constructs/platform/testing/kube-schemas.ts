@@ -1,5 +1,6 @@
 // Test helper: validates rendered objects against the Kubernetes and CRD schemas published as
 // kubernetes-models packages (the OpenAPI of Kubernetes 1.3x, Argo CD's and Sealed Secrets' CRDs).
+import * as admission from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import * as apps from 'kubernetes-models/apps/v1';
 import * as batch from 'kubernetes-models/batch/v1';
 import * as core from 'kubernetes-models/v1';
@@ -11,6 +12,7 @@ import * as sealed from '@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1'
 type ModelClass = new (data: never) => { validate(): void };
 const GROUPS: Record<string, Record<string, unknown>> = {
   v1: core,
+  'admissionregistration.k8s.io/v1': admission,
   'apps/v1': apps,
   'batch/v1': batch,
   'networking.k8s.io/v1': networking,
