@@ -32,7 +32,7 @@ function storeProps(engine: Engine): StoreProps {
   const config = parsePlatform(readFileSync(join(TEMPLATE_DIR, '../gitops-repo-template/platform.yaml'), 'utf8'));
   // Ciphertext-shaped placeholders: the constructs only pass encryptedData through.
   const sealed = Object.fromEntries(
-    Object.entries(STORE_SECRET_KEYS[engine]).map(([secret, keys]) => [secret, Object.fromEntries(keys.map((k) => [k, 'Y2lwaGVydGV4dA==']))]),
+    Object.entries(STORE_SECRET_KEYS[engine]).map(([secret, keys]) => [secret, Object.fromEntries((keys as readonly string[]).map((k: string) => [k, 'Y2lwaGVydGV4dA==']))]),
   );
   return {
     store: { name: 'kinds-probe', engine, plan: config.defaultPlan, displayName: 'Kinds probe', owner: 'test', createdAt: '2026-11-23T16:00:00Z' },
