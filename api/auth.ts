@@ -97,7 +97,7 @@ export function authenticate(tokens: TokenStore) {
     if (typeof header === 'string') {
       const m = /^Bearer ([^\s]+)$/i.exec(header.trim());
       token = m?.[1];
-    } else if (req.method === 'GET' && req.path === '/api/events' && typeof req.query.token === 'string') {
+    } else if (req.method === 'GET' && (req.baseUrl + req.path === '/api/events' || req.path === '/api/events') && typeof req.query.token === 'string') {
       token = req.query.token;
     }
     const user = token && TOKEN_SYNTAX.test(token) ? tokens.lookup(token) : undefined;

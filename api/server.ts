@@ -17,6 +17,7 @@ import { RepoState } from './git/repo-state.ts';
 import type { PushHook, StoreWriter } from './git/types.ts';
 import { createMetrics, type ApiMetrics } from './metrics.ts';
 import { gitOnlyStatus, type StatusProvider } from './status-provider.ts';
+import { createArgoStatus } from './status/argo-status.ts';
 import { DEFAULT_UI_DIR, ensureUiBuilt, mountUi } from './ui-static.ts';
 
 export interface ServerOptions {
@@ -81,6 +82,9 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
       log,
     });
   for (const h of opts.onPush ?? []) writer.onPush(h);
+  // Live status from Argo CD, push webhooks and GET /api/events (api/status/, docs/status.md).
+  const live = createArgoStatus({ config, mirror, state, registry: metrics.registry, log });
+  writer.onPush(live.onPush);
 
   const refresh = async () => {
     try {
@@ -100,10 +104,13 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     writer,
     tokens,
     metrics,
-    status: opts.statusProvider ?? gitOnlyStatus,
+    status: opts.statusProvider ?? live.provider ?? gitOnlyStatus,
     log,
     version: VERSION,
-    extend: opts.extend,
+    extend: (app, deps) => {
+      live.extend(app, deps);
+      opts.extend?.(app, deps);
+    },
     uiDir,
     mountUi,
     pendingPullRequests: (writer as Partial<Pick<ApiContext, 'pendingPullRequests'>>).pendingPullRequests?.bind(writer),
@@ -129,6 +136,7 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     embedded,
     async close() {
       if (timer) clearInterval(timer);
+      await live.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -27,6 +27,8 @@ export interface EventsHubOptions<P> {
   authenticate: (req: IncomingMessage) => P | undefined | Promise<P | undefined>;
   /** Whether this principal may see this event (e.g. members only see their own stores). Default: all. */
   visible?: (principal: P, event: HubEvent) => boolean;
+  /** Rewrites an event for this principal (e.g. strips stores they may not see); `undefined` = do not send. */
+  redact?: (principal: P, event: HubEvent) => HubEvent | undefined;
   /** Events sent first on every connection (current statuses). */
   snapshot?: (principal: P) => HubEvent[] | Promise<HubEvent[]>;
   heartbeatMs?: number;
@@ -106,7 +108,10 @@ export class EventsHub<P = unknown> {
     res.on('error', gone);
     this.#write(client, 'retry: 3000\n\n');
     try {
-      for (const e of (await this.#o.snapshot?.(principal)) ?? []) this.#send(client, e);
+      for (const e of (await this.#o.snapshot?.(principal)) ?? []) {
+        const out = this.#o.redact ? this.#o.redact(principal, e) : e;
+        if (out) this.#send(client, out);
+      }
     } catch (err) {
       this.#log.warn({ err }, 'event-stream snapshot failed');
     }
@@ -116,7 +121,8 @@ export class EventsHub<P = unknown> {
   publish(event: HubEvent): void {
     for (const c of this.#clients.values()) {
       if (this.#o.visible && !this.#o.visible(c.principal, event)) continue;
-      this.#send(c, event);
+      const out = this.#o.redact ? this.#o.redact(c.principal, event) : event;
+      if (out) this.#send(c, out);
     }
   }
 

@@ -122,6 +122,11 @@ export class StatusService {
     return this.#o.argocd.dependencyHealth();
   }
 
+  /** The Git facts last used for this store (by a list, a detail or a live recomputation). */
+  lastFacts(name: string): GitStoreFacts | undefined {
+    return this.#last.get(name)?.facts;
+  }
+
   /** Status of one store from Git facts and the in-memory view. No network call. */
   statusOf(git: GitStoreFacts): StoreStatusView {
     const app = this.#o.argocd?.view.get(git.name);

@@ -16,6 +16,8 @@ export interface FakeArgo {
   /** Open stream connections so far. */
   connections: number;
   listCalls: number;
+  /** Push events received on POST /api/webhook (raw body kept for signature checks). */
+  webhooks: { headers: http.IncomingHttpHeaders; raw: string }[];
   /** Apply a change to the "cluster" and broadcast it to open streams. */
   put(app: Application): Application;
   del(name: string): void;
@@ -43,6 +45,7 @@ export async function startFakeArgo(port = 0): Promise<FakeArgo> {
     apps: new Map(),
     connections: 0,
     listCalls: 0,
+    webhooks: [],
     stall: false,
     failWith: undefined,
     put(app) {
@@ -85,6 +88,16 @@ export async function startFakeArgo(port = 0): Promise<FakeArgo> {
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/api/webhook' && req.method === 'POST') {
+      // Unauthenticated in Argo CD too (the HMAC signature is the protection).
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        state.webhooks.push({ headers: req.headers, raw });
+        res.writeHead(200).end();
+      });
+      return;
+    }
     if (req.headers.authorization !== `Bearer ${TOKEN}`) {
       res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid session', code: 16, message: 'invalid session: token is invalid' }));
       return;

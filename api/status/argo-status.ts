@@ -1,0 +1,241 @@
+// Plugs the Argo CD status reader into the API's extension points (api/status-provider.ts
+// StatusProvider, the writer's onPush hook, ApiContext.extend for GET /api/events).
+//
+// Wiring (api/server.ts, after the mirror, state and metrics exist):
+//   const live = createArgoStatus({ config, env: process.env, mirror, state, registry: metrics.registry, log });
+//   writer.onPush(live.onPush);
+//   status: opts.statusProvider ?? live.provider ?? gitOnlyStatus,
+//   extend: (app, deps) => { live.extend(app, deps); opts.extend?.(app, deps); },
+//   close(): await live.stop();
+import type { Express, Request, RequestHandler } from 'express';
+import pino, { type Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { DEFAULT_STORE_LABEL } from './app-summary.ts';
+import { ArgoCdClient } from './argocd-client.ts';
+import { EventsHub, type HubEvent } from './events-hub.ts';
+import { StoreHistoryIndex } from './git-history.ts';
+import type { GitStoreFacts, LifecycleStatus } from './lifecycle.ts';
+import { registerStatusMetrics } from './metrics.ts';
+import { StatusService, type PushDetails } from './status-service.ts';
+import { ArgoWebhookNotifier, type WebhookTarget } from './webhook.ts';
+
+/** Structural copies of the API's types, so this module does not depend on the app's internals. */
+export interface StatusProviderLike {
+  statusOf(name: string, git: GitStoreFacts): { status: LifecycleStatus; reason?: string };
+  detail(name: string): Promise<Record<string, unknown> | undefined>;
+  ready(): { ok: boolean; reason?: string };
+}
+interface MirrorLike {
+  dir: string;
+  url: string;
+  branch: string;
+  tip?: string;
+}
+interface StateLike {
+  snapshot(tip: string): Promise<{ tip: string; stores: Map<string, { spec?: { owner: string } }> }>;
+  platform(tip: string): Promise<{ config: { provisioningTimeoutMinutes: number } }>;
+}
+interface RequesterLike {
+  id: string;
+  role: string;
+}
+
+export interface ArgoStatusSettings {
+  /** Argo CD API base URL; unset → no live status (Git-only provider stays in place). */
+  url?: string;
+  token?: string;
+  project: string;
+  labelKey: string;
+  /** Argo CD UI base URL for links (default: `url`). */
+  uiUrl?: string;
+  /** Argo CD API server webhook, e.g. https://argocd.example.com/api/webhook (default: `${url}/api/webhook`). */
+  webhookUrl?: string;
+  /** ApplicationSet controller webhook, e.g. http://argocd-applicationset-controller.argocd:7000/api/webhook. */
+  applicationSetWebhookUrl?: string;
+  /** Argo CD's `webhook.github.secret`. */
+  webhookSecret?: string;
+  /** The repo URL exactly as the ApplicationSet/Applications spell it (default: the API's Git remote without credentials). */
+  repoURL?: string;
+}
+
+/**
+ * Settings from the API config (`argocd.url`, `argocd.token`) plus STOREFLEET_ARGOCD_* variables for
+ * what the config table does not have yet (see docs/status.md).
+ */
+export function argoStatusSettings(config: { argocd?: { url?: string; token?: string } }, env: NodeJS.ProcessEnv = process.env): ArgoStatusSettings {
+  const s = (k: string) => (env[k] && env[k]!.trim() !== '' ? env[k]!.trim() : undefined);
+  return {
+    url: config.argocd?.url,
+    token: config.argocd?.token,
+    project: s('STOREFLEET_ARGOCD_PROJECT') ?? 'stores',
+    labelKey: s('STOREFLEET_ARGOCD_STORE_LABEL') ?? DEFAULT_STORE_LABEL,
+    uiUrl: s('STOREFLEET_ARGOCD_UI_URL'),
+    webhookUrl: s('STOREFLEET_ARGOCD_WEBHOOK_URL'),
+    applicationSetWebhookUrl: s('STOREFLEET_ARGOCD_APPSET_WEBHOOK_URL'),
+    webhookSecret: s('STOREFLEET_ARGOCD_WEBHOOK_SECRET'),
+    repoURL: s('STOREFLEET_ARGOCD_REPO_URL'),
+  };
+}
+
+export interface ArgoStatus {
+  /** Only when Argo CD is configured; otherwise keep the API's Git-only provider. */
+  provider?: StatusProviderLike;
+  /** For `writer.onPush` (PushHook). */
+  onPush: (headSha: string, changedStores: string[], details?: PushDetails) => void;
+  /** For `ApiContext.extend`: mounts GET /api/events (behind the API's authentication). */
+  extend: (app: Express, deps: { authenticate: RequestHandler }) => void;
+  service: StatusService;
+  hub: EventsHub<RequesterLike>;
+  stop(): Promise<void>;
+}
+
+export function createArgoStatus(deps: {
+  config: { argocd?: { url?: string; token?: string } };
+  env?: NodeJS.ProcessEnv;
+  mirror: MirrorLike;
+  state: StateLike;
+  registry: Registry;
+  log?: Logger;
+}): ArgoStatus {
+  const log = deps.log ?? pino({ level: 'silent' });
+  const settings = argoStatusSettings(deps.config, deps.env);
+  const metrics = registerStatusMetrics(deps.registry);
+  const history = new StoreHistoryIndex(deps.mirror.dir);
+  let timeoutMinutes = 20;
+  let owners = new Map<string, string>();
+  let present = new Set<string>();
+
+  // Git-derived caches follow the mirror's tip lazily: refreshed on push and whenever a reader notices a new tip.
+  let syncedTip: string | undefined;
+  let refreshing: Promise<void> | undefined;
+  const refreshGit = () => {
+    const tip = deps.mirror.tip;
+    if (!tip || tip === syncedTip || refreshing) return;
+    refreshing = (async () => {
+      try {
+        await history.update(tip);
+        const [snap, platform] = await Promise.all([deps.state.snapshot(tip), deps.state.platform(tip).catch(() => undefined)]);
+        const next = new Map<string, string>();
+        for (const [name, e] of snap.stores) if (e.spec?.owner) next.set(name, e.spec.owner);
+        owners = next;
+        present = new Set(snap.stores.keys());
+        if (platform) timeoutMinutes = platform.config.provisioningTimeoutMinutes;
+        syncedTip = tip;
+      } catch (err) {
+        log.warn({ err: { message: (err as Error).message } }, 'status: reading Git history failed');
+      } finally {
+        refreshing = undefined;
+      }
+    })();
+  };
+
+  const client =
+    settings.url && settings.token
+      ? new ArgoCdClient({ url: settings.url, token: settings.token, project: settings.project, labelKey: settings.labelKey, metrics, logger: log.child({ component: 'argocd' }) })
+      : undefined;
+  if (settings.url && !settings.token) log.warn('argocd.url is set but argocd.token is not: live status disabled');
+
+  const targets: WebhookTarget[] = [];
+  const apiHook = settings.webhookUrl ?? (settings.url ? `${settings.url.replace(/\/+$/, '')}/api/webhook` : undefined);
+  if (apiHook) targets.push({ name: 'argocd', url: apiHook });
+  if (settings.applicationSetWebhookUrl) targets.push({ name: 'applicationset', url: settings.applicationSetWebhookUrl });
+  const webhook = targets.length
+    ? new ArgoWebhookNotifier({
+        repoURL: settings.repoURL ?? deps.mirror.url.replace(/\/\/[^/@\s]*@/, '//'),
+        defaultBranch: deps.mirror.branch,
+        targets,
+        secret: settings.webhookSecret,
+        metrics,
+        logger: log.child({ component: 'argocd-webhook' }),
+      })
+    : undefined;
+
+  // Members only learn about their own stores; others' changes reach them as a content-free nudge.
+  const canSee = (u: RequesterLike, name: string) => u.role === 'admin' || owners.get(name) === u.id;
+  const hub = new EventsHub<RequesterLike>({
+    authenticate: (req) => (req as Request).res?.locals.user as RequesterLike | undefined,
+    redact: (u, e) => redactFor(u, e, canSee),
+    snapshot: () => service.snapshotEvents(),
+    metrics,
+    logger: log.child({ component: 'events' }),
+  });
+
+  const withIndex = (git: GitStoreFacts): GitStoreFacts => {
+    refreshGit();
+    const latest = history.latestCommit(git.name);
+    // The first-parent scan also sees re-renders and hand edits, which the API's write log does not.
+    const better = latest && (!git.latestCommit || history.contains(latest.sha, git.latestCommit.sha) !== false);
+    return { ...git, ...(better ? { latestCommit: latest } : {}), ...(owners.get(git.name) ? { owner: owners.get(git.name) } : {}) };
+  };
+
+  const service = new StatusService({
+    argocd: client,
+    provisioningTimeoutMinutes: () => timeoutMinutes,
+    revisionContains: history.contains,
+    webhook,
+    hub,
+    metrics,
+    argocdUiUrl: settings.uiUrl ?? settings.url,
+    logger: log.child({ component: 'status' }),
+  });
+  service.start();
+  refreshGit();
+
+  const provider: StatusProviderLike | undefined = client
+    ? {
+        statusOf: (_name, git) => {
+          const v = service.statusOf(withIndex(git));
+          return v.reason ? { status: v.status, reason: v.reason } : { status: v.status };
+        },
+        async detail(name) {
+          const git = service.lastFacts(name) ?? withIndex({ name, presentOnMain: present.has(name) });
+          const d = await service.detail(git);
+          // Only the live extras: status/reason/history of the answer stay the API's (Git) ones.
+          return {
+            resources: d.resources,
+            events: d.events,
+            timeline: d.timeline,
+            links: d.links,
+            argocd: { ...(d.argocd ?? {}), deployments: d.history, ...(d.operation ? { lastOperation: d.operation } : {}), ...(d.errors ? { errors: d.errors } : {}) },
+          };
+        },
+        ready: () => {
+          const h = service.dependencyHealth();
+          return h.status === 'degraded' ? { ok: false, reason: h.reason } : { ok: true, ...(h.status === 'disabled' ? { reason: h.reason } : {}) };
+        },
+      }
+    : undefined;
+
+  return {
+    provider,
+    onPush: (headSha, changedStores, details) => {
+      service.onPush(headSha, changedStores, details);
+      refreshGit();
+    },
+    extend: (app) => {
+      app.get('/api/events', (req, res) => void hub.handler(req, res));
+    },
+    service,
+    hub,
+    async stop() {
+      hub.close();
+      await service.stop();
+      await refreshing;
+    },
+  };
+}
+
+function redactFor(u: RequesterLike, e: HubEvent, canSee: (u: RequesterLike, name: string) => boolean): HubEvent | undefined {
+  if (u.role === 'admin') return e;
+  const data = e.data as { name?: string; stores?: unknown } | undefined;
+  if (e.event === 'store-status') return data?.name && canSee(u, data.name) ? e : { event: 'store-status', key: 'store:?', data: {} };
+  if (e.event === 'commit') {
+    const stores = Array.isArray(data?.stores) ? (data.stores as string[]).filter((s) => canSee(u, s)) : [];
+    return { event: 'commit', data: { ...(data as object), stores } };
+  }
+  if (e.event === 'snapshot') {
+    const d = e.data as { argocd?: unknown; stores?: { name: string }[] };
+    return { event: 'snapshot', data: { argocd: d.argocd, stores: (d.stores ?? []).filter((s) => canSee(u, s.name)) } };
+  }
+  return e;
+}
