@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderBootstrap } from '../../generator/bootstrap.ts';
 import { argocdApi, login } from './lib/argocd.ts';
 import { argocdUrl, binary, cacheDir, clusterSourceDir, gitUrl, HOST, paths, ports, repoRoot, stateDir, versions } from './lib/config.ts';
 import { apply, kubectl, kubectlJson } from './lib/kube.ts';
@@ -368,13 +369,17 @@ data:
 }
 
 /** The project's argocd/ bootstrap when it exists, else the stop-gap in e2e/cluster/bootstrap/. */
-function applyBootstrap(): string {
+function applyBootstrap(webhookSecret: string): string {
   const projectDir = join(repoRoot, 'argocd');
   const files = existsSync(projectDir) ? readdirSync(projectDir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
-  const source = files.length > 0 ? projectDir : join(clusterSourceDir, 'bootstrap');
-  const names = files.length > 0 ? files : ['minimal-argocd.yaml'];
-  const yaml = names.map((f) => readFileSync(join(source, f), 'utf8').replaceAll('${GIT_URL}', gitUrl)).join('\n---\n');
-  apply(yaml);
+  if (files.length > 0) {
+    // Filled exactly as `storefleet bootstrap` fills them (placeholders ${REPO_URL}, ${REVISION}, …).
+    const filled = renderBootstrap({ REPO_URL: gitUrl, REVISION: 'main', PLATFORM_NAMESPACE: 'storefleet', WEBHOOK_SECRET: webhookSecret });
+    apply([...filled.values()].join('\n---\n'));
+    return projectDir;
+  }
+  const source = join(clusterSourceDir, 'bootstrap');
+  apply(readFileSync(join(source, 'minimal-argocd.yaml'), 'utf8').replaceAll('${GIT_URL}', gitUrl));
   return source;
 }
 
@@ -422,7 +427,7 @@ async function main(): Promise<void> {
   });
   await step('Sealed Secrets controller (dev key)', startSealedSecrets);
   await step('redis + Argo CD', () => startArgocd(adminPassword, webhookSecret));
-  const source = await step('Argo CD bootstrap', applyBootstrap);
+  const source = await step('Argo CD bootstrap', () => applyBootstrap(webhookSecret));
   console.log(`  applied ${source.startsWith(clusterSourceDir) ? 'STOP-GAP e2e/cluster/bootstrap/ (argocd/ is empty)' : 'argocd/'}`);
   const token = await step('Argo CD API token', async () => projectToken(await login(adminPassword)));
   writeFileSync(join(paths.argocd, 'admin-password'), adminPassword, { mode: 0o600 });
