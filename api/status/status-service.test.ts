@@ -126,6 +126,24 @@ describe('StatusService', () => {
     expect(service.statusOf(facts('acme')).status).toBe('ready');
   });
 
+  it('the provisioning timeout turns a store failed by time alone, announced by the periodic sweep', async () => {
+    const argo = await startFakeArgo();
+    cleanups.push(() => argo.close());
+    argo.put(variant((a) => (a.status!.health = { status: 'Progressing' }), readyApp('slow')));
+    let now = new Date('2026-11-23T10:19:00Z');
+    const published: HubEvent[] = [];
+    const client = new ArgoCdClient({ url: argo.url, token: FAKE_ARGO_TOKEN, backoffInitialMs: 20, backoffMaxMs: 200 });
+    const service = new StatusService({ argocd: client, provisioningTimeoutMinutes: () => 20, hub: { publish: (e) => published.push(e) }, now: () => now, sweepIntervalMs: 20 });
+    cleanups.push(() => service.stop());
+    service.start();
+    await vi.waitFor(() => expect(client.view.size).toBe(1), WAIT);
+    expect(service.statusOf(facts('slow', '2026-11-23T10:00:00Z')).status).toBe('provisioning');
+    now = new Date('2026-11-23T10:25:00Z');
+    await vi.waitFor(() => expect(published.some((e) => (e.data as { status?: string }).status === 'failed')).toBe(true), WAIT);
+    const failed = published.find((e) => (e.data as { status?: string }).status === 'failed')!.data as { reason: string };
+    expect(failed.reason).toMatch(/^not ready after 25 minutes: /);
+  });
+
   it('without Argo CD configured: stores are committed and readiness says disabled (not degraded)', () => {
     const service = new StatusService({ provisioningTimeoutMinutes: () => 20 });
     expect(service.statusOf(facts('acme'))).toMatchObject({ status: 'committed' });

@@ -66,6 +66,8 @@ export interface StatusServiceOptions {
   metrics?: StatusMetrics;
   /** Argo CD UI base URL for links (defaults to none). */
   argocdUiUrl?: string;
+  /** How often known stores are re-evaluated without an Argo CD change (timeouts). Default 30 s. */
+  sweepIntervalMs?: number;
   now?: () => Date;
   logger?: Logger;
 }
@@ -86,6 +88,7 @@ export class StatusService {
   /** Last computed status per store: drives change events, the gauge and the duration histogram. */
   readonly #last = new Map<string, { view: StoreStatusView; facts: GitStoreFacts; sha?: string; sawNotReady: boolean }>();
   #unsubscribe: (() => void)[] = [];
+  #sweep?: ReturnType<typeof setInterval>;
 
   constructor(options: StatusServiceOptions) {
     this.#o = options;
@@ -106,9 +109,13 @@ export class StatusService {
       argo.onStateChange(() => this.#recomputeAll()),
     );
     argo.start();
+    // Time alone turns `provisioning` into `failed` (timeout): re-evaluate known stores periodically.
+    this.#sweep = setInterval(() => this.#recomputeAll(), this.#o.sweepIntervalMs ?? 30_000);
+    this.#sweep.unref?.();
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.#sweep);
     for (const u of this.#unsubscribe.splice(0)) u();
     await this.#o.argocd?.stop();
   }
