@@ -69,7 +69,7 @@ function Dashboard({ token, fetch, signOut }: { token: string; fetch?: Fetch; si
         name={route.name}
         revision={live.revision}
         summary={live.stores?.find((s) => s.name === route.name)}
-        onChanged={live.refresh}
+        onChanged={live.changed}
       />
     );
   } else if (route.page === 'platform') {
@@ -77,7 +77,7 @@ function Dashboard({ token, fetch, signOut }: { token: string; fetch?: Fetch; si
   } else if (!live.stores) {
     main = live.error ? <ErrorBox error={live.error} /> : <p class="muted">Loading stores…</p>;
   } else if (route.page === 'deleted') {
-    main = <DeletedPage api={api} stores={live.stores} onChanged={live.refresh} />;
+    main = <DeletedPage api={api} stores={live.stores} onChanged={live.changed} />;
   } else {
     main = <StoreList stores={live.stores} onCreate={() => setCreating(true)} />;
   }

@@ -10,6 +10,9 @@ export function ConnectionBanner({ connection }: { connection: Connection }) {
           running.
         </p>
       )}
+      {connection === 'degraded' && (
+        <p class="degraded">Live updates are unavailable right now (the API's event stream does not answer); retrying. Reload to see the latest state.</p>
+      )}
     </div>
   );
 }

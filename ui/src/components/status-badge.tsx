@@ -20,7 +20,7 @@ export function StatusBadge({ status, reason }: { status: string; reason?: strin
   return (
     <span class="status">
       <span class={`badge badge-${status}`}>{statusLabel(status)}</span>
-      {reason && <span class="reason">{reason}</span>}
+      {reason && <span class={status === 'failed' || status === 'unknown' ? 'reason problem' : 'reason'}>{reason}</span>}
     </span>
   );
 }

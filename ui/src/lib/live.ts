@@ -5,7 +5,8 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type Api } from './api.ts';
 import type { StoreSummary } from './types.ts';
 
-export type Connection = 'connecting' | 'online' | 'offline';
+/** offline: requests fail; degraded: requests work but the event stream does not (no live updates). */
+export type Connection = 'connecting' | 'online' | 'degraded' | 'offline';
 
 /**
  * Events of api/status/events-hub.ts: `snapshot` comes first on every (re)connection, so it also
@@ -20,6 +21,8 @@ export interface Live {
   connection: Connection;
   revision: number;
   refresh: () => Promise<void>;
+  /** After this page changed something: re-read the list and the open store. */
+  changed: () => Promise<void>;
 }
 
 export function useLive(api: Api, onUnauthorized: () => void): Live {
@@ -30,6 +33,9 @@ export function useLive(api: Api, onUnauthorized: () => void): Live {
   const [revision, setRevision] = useState(0);
   // Whether the API understood ?include=deleted; if it refuses the query, list without it.
   const includeDeleted = useRef(true);
+  // Kept in a ref so a new callback identity does not reopen the stream.
+  const unauthorized = useRef(onUnauthorized);
+  unauthorized.current = onUnauthorized;
 
   const refresh = useCallback(async () => {
     try {
@@ -45,11 +51,11 @@ export function useLive(api: Api, onUnauthorized: () => void): Live {
       setError(undefined);
       setFetchFailed(false);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401) return onUnauthorized();
+      if (e instanceof ApiError && e.status === 401) return unauthorized.current();
       setError(e);
       setFetchFailed(e instanceof ApiError && e.status === 0);
     }
-  }, [api, onUnauthorized]);
+  }, [api]);
 
   useEffect(() => {
     void refresh();
@@ -80,6 +86,8 @@ export function useLive(api: Api, onUnauthorized: () => void): Live {
       s.onerror = () => {
         setStreamUp(false);
         wasDown = true;
+        // Is the API gone, or only the stream? One request tells (and refreshes the list).
+        void refresh();
         // The browser retries network errors itself; an HTTP error closes the stream for good,
         // so open a new one with back-off (1 s, 2 s, … 30 s).
         if (s.readyState === EventSource.CLOSED) {
@@ -101,6 +109,11 @@ export function useLive(api: Api, onUnauthorized: () => void): Live {
     };
   }, [api, refresh]);
 
-  const connection: Connection = fetchFailed || streamUp === false ? 'offline' : streamUp ? 'online' : 'connecting';
-  return { stores, error, connection, revision, refresh };
+  const changed = useCallback(() => {
+    setRevision((r) => r + 1);
+    return refresh();
+  }, [refresh]);
+
+  const connection: Connection = fetchFailed ? 'offline' : streamUp === false ? 'degraded' : streamUp ? 'online' : 'connecting';
+  return { stores, error, connection, revision, refresh, changed };
 }

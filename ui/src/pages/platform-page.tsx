@@ -9,6 +9,8 @@ const LABELS: Record<string, string> = {
   remote: 'Git remote',
   branch: 'Branch',
   head: 'Head commit',
+  reachable: 'Git remote reachable',
+  storesPerOwner: 'Stores per owner',
   headSha: 'Head commit',
   argocd: 'Argo CD',
   platform: 'platform.yaml',
