@@ -66,6 +66,10 @@ function assertProps(p: PlatformDeploymentProps): void {
     }
   }
   if (!BASE64.test(p.sealed.tokens)) fail('sealed.tokens', 'expected the base64 ciphertext of tokens.yaml (seal it; never pass plaintext)');
+  // Without a remote every replica would start its own embedded repository in its emptyDir.
+  if (!('STOREFLEET_GIT_REMOTE' in p.sealed.git) && !(p.env && 'STOREFLEET_GIT_REMOTE' in p.env)) {
+    fail('sealed.git.STOREFLEET_GIT_REMOTE', 'the GitOps remote is required (sealed when its URL carries a token)');
+  }
   for (const reserved of ['STOREFLEET_TOKENS_FILE', 'STOREFLEET_HOST', 'STOREFLEET_PORT', 'STOREFLEET_DATA_DIR']) {
     if (p.env && reserved in p.env) fail(`env.${reserved}`, 'set by the chart');
   }
