@@ -12,6 +12,8 @@ import { TokenStore } from './auth.ts';
 import type { ServeConfig } from './config.ts';
 import { ensureEmbedded, type EmbeddedPaths } from './embedded.ts';
 import { DirectWriter } from './git/direct-writer.ts';
+import { createGitHubClient } from './github/octokit.ts';
+import { PullRequestWriter } from './github/pr-writer.ts';
 import { Mirror } from './git/mirror.ts';
 import { RepoState } from './git/repo-state.ts';
 import type { PushHook, StoreWriter } from './git/types.ts';
@@ -69,9 +71,20 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
   await mirror.open();
   const state = new RepoState(mirror);
   const metrics = createMetrics();
+  const gh = config.github;
   const writer =
     opts.writer?.({ mirror, state, metrics, log }) ??
-    new DirectWriter({
+    (gh
+      ? new PullRequestWriter({
+          octokit: createGitHubClient({ token: gh.token, baseUrl: gh.apiUrl }),
+          owner: gh.owner,
+          repo: gh.repo,
+          base: config.git.branch,
+          mirror,
+          state,
+          retryAfterSeconds: config.retryAfterSeconds,
+        })
+      : new DirectWriter({
       mirror,
       state,
       committer: { name: config.git.committerName, email: config.git.committerEmail },
@@ -80,7 +93,7 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
       retryAfterSeconds: config.retryAfterSeconds,
       metrics,
       log,
-    });
+    }));
   for (const h of opts.onPush ?? []) writer.onPush(h);
   // Live status from Argo CD, push webhooks and GET /api/events (api/status/, docs/status.md).
   const live = createArgoStatus({ config, mirror, state, registry: metrics.registry, log });

@@ -1,0 +1,125 @@
+// Pull-request mode against a GitHub stand-in: the exact sequence of REST calls per action, and
+// every request and response checked against GitHub's published OpenAPI description.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runGit } from './git/exec.ts';
+import type { RunningServer } from './server.ts';
+import { contract, startGitHubMock, type GitHubMock } from './test-support/github-mock.ts';
+import { call, seededRemote, startApi, TOKENS, type Remote } from './test-support/harness.ts';
+
+let remote: Remote;
+let gh: GitHubMock;
+let api: RunningServer;
+
+beforeAll(async () => {
+  remote = await seededRemote();
+  // A store already on main (made in direct mode) to delete and restore through pull requests.
+  const direct = await startApi(remote.fileUrl);
+  const r = await call(direct.url, 'POST', '/api/stores', { token: TOKENS.admin, body: { name: 'old-shop', engine: 'woocommerce' } });
+  expect(r.status).toBe(201);
+  await direct.close();
+  const main = (await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim();
+  gh = await startGitHubMock('acme', 'gitops', 'main', main);
+  api = await startApi(remote.fileUrl, {
+    STOREFLEET_GITHUB_OWNER: 'acme',
+    STOREFLEET_GITHUB_REPO: 'gitops',
+    STOREFLEET_GITHUB_TOKEN: 'ghp_testtoken',
+    STOREFLEET_GITHUB_API_URL: gh.url,
+  });
+}, 120_000);
+afterAll(async () => {
+  await api?.close();
+  await gh?.close();
+});
+
+const ops = (from: number) => gh.requests.slice(from).map((r) => `${r.method} ${r.template} ${r.status}`);
+
+describe('pull-request mode', () => {
+  it('create: ref → tree → commit → branch → pull request, store pending-review', async () => {
+    const n = gh.requests.length;
+    const r = await call(api.url, 'POST', '/api/stores', { token: TOKENS.alice, body: { name: 'pr-shop', engine: 'medusa', displayName: 'PR Shop' } });
+    expect(r.status).toBe(201);
+    expect(ops(n)).toEqual([
+      'GET /repos/{owner}/{repo}/git/ref/{ref} 200',
+      'POST /repos/{owner}/{repo}/git/trees 201',
+      'POST /repos/{owner}/{repo}/git/commits 201',
+      'POST /repos/{owner}/{repo}/git/refs 201',
+      'POST /repos/{owner}/{repo}/pulls 201',
+    ]);
+    const [, tree, commit, ref, pr] = gh.requests.slice(n);
+    const entries = (tree.requestBody as { tree: { path: string; content: string }[] }).tree;
+    expect(entries.every((e) => e.path.startsWith('stores/pr-shop/'))).toBe(true);
+    expect(entries.map((e) => e.path)).toContain('stores/pr-shop/store.yaml');
+    const c = commit.requestBody as { message: string; author: { name: string; email: string }; parents: string[] };
+    expect(c.message).toContain('Requested-by: alice');
+    expect(c.author).toMatchObject({ name: 'Alice Example', email: 'alice@example.com' });
+    expect(c.parents).toEqual([gh.refs.get('refs/heads/main')]);
+    expect((ref.requestBody as { ref: string }).ref).toBe('refs/heads/storefleet/create-pr-shop');
+    expect(pr.requestBody).toMatchObject({ head: 'storefleet/create-pr-shop', base: 'main', title: 'Create store pr-shop' });
+    expect((pr.requestBody as { body: string }).body).toContain('Alice Example');
+    expect(r.body.pullRequest).toBe('https://github.com/acme/gitops/pull/1');
+    expect((r.body.store as { status: string }).status).toBe('pending-review');
+    expect((r.body.adminLogin as { password: string }).password.length).toBeGreaterThan(10);
+    // No secret in what GitHub receives outside sealed files.
+    expect(JSON.stringify(gh.requests)).not.toContain((r.body.adminLogin as { password: string }).password);
+
+    const list = await call(api.url, 'GET', '/api/stores', { token: TOKENS.alice });
+    const mine = (list.body.stores as { name: string; status: string; pullRequest?: string }[]).find((s) => s.name === 'pr-shop');
+    expect(mine).toMatchObject({ status: 'pending-review', pullRequest: 'https://github.com/acme/gitops/pull/1' });
+    expect(gh.requests.at(-1)?.operationId).toBe('pulls/list');
+  });
+
+  it('a second create of the same name while its pull request is open → 409', async () => {
+    const n = gh.requests.length;
+    const r = await call(api.url, 'POST', '/api/stores', { token: TOKENS.alice, body: { name: 'pr-shop', engine: 'medusa' } });
+    expect(r.status).toBe(409);
+    expect(ops(n)).toEqual([
+      'GET /repos/{owner}/{repo}/git/ref/{ref} 200',
+      'POST /repos/{owner}/{repo}/git/trees 201',
+      'POST /repos/{owner}/{repo}/git/commits 201',
+      'POST /repos/{owner}/{repo}/git/refs 422',
+      'GET /repos/{owner}/{repo}/pulls 200',
+      'GET /repos/{owner}/{repo}/git/ref/{ref} 200',
+      'GET /repos/{owner}/{repo}/git/commits/{commit_sha} 200',
+    ]);
+    expect(r.contentType).toContain('application/problem+json');
+  });
+
+  it('delete: one commit removing every file of the folder, branch storefleet/delete-<name>', async () => {
+    const n = gh.requests.length;
+    const r = await call(api.url, 'DELETE', '/api/stores/old-shop', { token: TOKENS.admin });
+    expect(r.status).toBe(200);
+    expect(ops(n)).toEqual([
+      'GET /repos/{owner}/{repo}/git/ref/{ref} 200',
+      'POST /repos/{owner}/{repo}/git/trees 201',
+      'POST /repos/{owner}/{repo}/git/commits 201',
+      'POST /repos/{owner}/{repo}/git/refs 201',
+      'POST /repos/{owner}/{repo}/pulls 201',
+    ]);
+    const tree = (gh.requests[n + 1].requestBody as { tree: { path: string; sha: null }[] }).tree;
+    const files = (await runGit(remote.dir, ['ls-tree', '-r', '--name-only', 'main', 'stores/old-shop'])).stdout.split('\n').filter(Boolean);
+    expect(tree.map((e) => e.path).sort()).toEqual(files.sort());
+    expect(tree.every((e) => e.sha === null)).toBe(true);
+    expect((gh.requests[n + 3].requestBody as { ref: string }).ref).toBe('refs/heads/storefleet/delete-old-shop');
+  });
+
+  it('every request and response matches GitHub’s OpenAPI description', () => {
+    const c = contract();
+    expect(gh.requests.length).toBeGreaterThanOrEqual(12);
+    for (const r of gh.requests) {
+      expect(r.template, r.path).not.toBe('?');
+      const req = c.request(r.template, r.method);
+      if (req) expect(req(r.requestBody), `${r.operationId} request: ${JSON.stringify(req.errors)}`).toBe(true);
+      else expect(r.requestBody).toBeUndefined();
+      const res = c.response(r.template, r.method, r.status);
+      expect(res, `${r.operationId} ${r.status} is a documented response`).toBeDefined();
+      expect(res!(r.responseBody), `${r.operationId} response: ${JSON.stringify(res!.errors?.slice(0, 3))}`).toBe(true);
+    }
+  });
+
+  it('the contract check rejects a malformed request (the validator can fail)', () => {
+    const c = contract();
+    const v = c.request('/repos/{owner}/{repo}/git/trees', 'POST')!;
+    expect(v({ tree: [{ path: 'x', mode: '100755x', type: 'blob' }] })).toBe(false);
+    expect(v({ base_tree: 'abc' })).toBe(false);
+  });
+});
