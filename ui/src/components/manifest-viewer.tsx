@@ -21,7 +21,7 @@ export function manifestFile(path: string): string | undefined {
 
 export function ManifestViewer({ api, store, files }: { api: Api; store: string; files: FileEntry[] }) {
   // Only rendered manifests can be fetched (GET /api/stores/:name/manifests/:file).
-  const paths = files.map(filePath).filter((p) => manifestFile(p) !== undefined).map(relativePath);
+  const paths = files.map((f) => manifestFile(filePath(f))).filter((p): p is string => p !== undefined);
   const [selected, setSelected] = useState<string>();
   const [text, setText] = useState<string>();
   const [error, setError] = useState<unknown>();
@@ -30,7 +30,7 @@ export function ManifestViewer({ api, store, files }: { api: Api; store: string;
     let current = true;
     setText(undefined);
     setError(undefined);
-    api.manifest(store, manifestFile(selected)!).then(
+    api.manifest(store, selected).then(
       (t) => current && setText(t),
       (e) => current && setError(e),
     );
@@ -53,7 +53,7 @@ export function ManifestViewer({ api, store, files }: { api: Api; store: string;
       </ul>
       {selected && (
         <figure class="viewer">
-          <figcaption>{selected}</figcaption>
+          <figcaption>manifests/{selected}</figcaption>
           <ErrorBox error={error} />
           {text === undefined && !error ? <p class="muted">Loading…</p> : <pre tabIndex={0} aria-label={`Contents of ${selected}`}><code>{text}</code></pre>}
         </figure>

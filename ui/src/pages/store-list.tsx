@@ -147,7 +147,8 @@ export function StoreTable({ stores, actions }: { stores: StoreSummary[]; action
 
 export function StoreUrls({ store }: { store: StoreSummary }) {
   const { storefront, admin } = store.urls ?? {};
-  if (!storefront && !admin) return <span class="muted">—</span>;
+  // A deleted store serves nothing: its addresses would be dead links.
+  if ((!storefront && !admin) || store.status === 'deleted') return <span class="muted">—</span>;
   return (
     <ul class="urls">
       {storefront && (

@@ -54,8 +54,8 @@ describe('StorePage', () => {
 
   it('loads a rendered manifest on demand', async () => {
     const fake = setup();
-    fireEvent.click(await screen.findByRole('button', { name: 'manifests/namespace.yaml' }));
-    expect((await screen.findByLabelText('Contents of manifests/namespace.yaml')).textContent).toBe('apiVersion: v1\nkind: Namespace\n');
+    fireEvent.click(await screen.findByRole('button', { name: 'namespace.yaml' }));
+    expect((await screen.findByLabelText('Contents of namespace.yaml')).textContent).toBe('apiVersion: v1\nkind: Namespace\n');
     expect(fake.calls.at(-1)!.path).toBe('/api/stores/hats/manifests/namespace.yaml');
     // store.yaml is not a rendered manifest: the endpoint cannot serve it, so it is not offered.
     expect(screen.queryByRole('button', { name: /store\.yaml/ })).toBeNull();

@@ -100,7 +100,7 @@ export function StorePage({ api, name, revision, summary, onChanged }: Props) {
       <div class="page-head">
         <div>
           <h1 id="store-title">{shown.name}</h1>
-          {spec.displayName && <p class="muted">{spec.displayName}</p>}
+          {spec.displayName && spec.displayName !== shown.name && <p class="muted">{spec.displayName}</p>}
         </div>
         {deleted ? (
           <button type="button" onClick={restore} disabled={restoring}>
