@@ -1,0 +1,175 @@
+// The dashboard in Debian's Chromium against the real API on the embedded default: sign in,
+// create a WooCommerce and a Medusa store, list, open, manifests and history, the server's
+// message for an invalid name, delete with typed confirmation, restore, network loss.
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildUi } from '../scripts/build.ts';
+import { ARTIFACTS, launchBrowser, removeDir, startApi, type RunningApi } from './harness.ts';
+
+let api: RunningApi;
+let browser: Browser;
+let page: Page;
+
+const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+const row = (name: string) => page.locator(`tr[data-store="${name}"]`);
+
+async function createStore(name: string, engine: 'WooCommerce' | 'Medusa') {
+  await page.getByRole('button', { name: /^(New store|Create a store)$/ }).first().click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name', { exact: true }).fill(name);
+  await dialog.getByLabel(engine).check();
+  await dialog.getByRole('button', { name: 'Create store' }).click();
+  await dialog.getByText(/shown only this once/).waitFor();
+  await dialog.getByTestId('admin-password').waitFor();
+  const password = await dialog.getByTestId('admin-password').textContent();
+  expect(password?.length).toBeGreaterThanOrEqual(12);
+  await dialog.getByRole('button', { name: 'Copy login' }).waitFor();
+  await shot(`created-${name}`);
+  await dialog.getByRole('button', { name: 'I have saved it' }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+beforeAll(async () => {
+  await buildUi({ ifStale: true, quiet: true });
+  api = await startApi();
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(15_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.stop();
+  if (api) removeDir(api.dataDir);
+});
+
+describe('dashboard in Chromium against the real API', () => {
+  it('signs in with the admin token and shows the empty state', async () => {
+    await page.goto(api.url + '/');
+    await page.getByLabel('API token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toMatch(/sign in again with a valid token/i);
+    await page.getByLabel('API token').fill(api.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'No stores yet' }).waitFor();
+    await shot('empty');
+  });
+
+  it('creates a WooCommerce and a Medusa store and lists both', async () => {
+    await createStore('woo-shop', 'WooCommerce');
+    await row('woo-shop').waitFor();
+    await createStore('medusa-shop', 'Medusa');
+    await row('medusa-shop').waitFor();
+    expect(await row('woo-shop').textContent()).toContain('WooCommerce');
+    expect(await row('medusa-shop').textContent()).toContain('Medusa');
+    expect(await row('medusa-shop').getByRole('link', { name: 'Storefront of medusa-shop' }).getAttribute('href')).toMatch(/^https?:\/\/medusa-shop\./);
+    await page.getByLabel('Engine').selectOption('medusa');
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    await page.getByLabel('Engine').selectOption('');
+    await shot('list');
+  });
+
+  it("shows the server's message for an invalid or taken name", async () => {
+    await page.getByRole('button', { name: 'New store' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill('Bad_Name');
+    await dialog.getByText('use only lowercase letters, digits and hyphens').waitFor(); // live, client-side
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/stores') && r.request().method() === 'POST');
+    await dialog.getByRole('button', { name: 'Create store' }).click();
+    const res = await answer;
+    expect([400, 422]).toContain(res.status());
+    const problem = (await res.json()) as { errors?: { field: string; reason: string }[]; detail?: string };
+    const reason = problem.errors?.find((e) => e.field.includes('name'))?.reason;
+    expect(reason).toBeTruthy();
+    await dialog.locator('.server-error').waitFor();
+    expect(await dialog.locator('.server-error').textContent()).toBe(`Server: ${reason}`);
+    await shot('invalid-name');
+
+    const taken = page.waitForResponse((r) => r.url().endsWith('/api/stores') && r.request().method() === 'POST');
+    await dialog.getByLabel('Name', { exact: true }).fill('woo-shop');
+    await dialog.getByRole('button', { name: 'Create store' }).click();
+    const conflict = await taken;
+    expect(conflict.status()).toBe(409);
+    const detail = ((await conflict.json()) as { detail?: string; title: string }).detail;
+    await dialog.locator('.server-error').waitFor();
+    expect(await dialog.locator('.server-error').textContent()).toBe(`Server: ${detail}`);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('opens a store with its history and rendered manifests', async () => {
+    await row('woo-shop').getByRole('link', { name: 'woo-shop', exact: true }).click();
+    await page.getByRole('heading', { name: 'Rendered manifests' }).waitFor();
+    const activity = page.locator('.activity li[data-source="git"]');
+    await activity.first().waitFor();
+    expect(await activity.count()).toBeGreaterThanOrEqual(1);
+    const files = page.getByRole('list', { name: 'Rendered files' }).getByRole('button');
+    expect(await files.count()).toBeGreaterThan(3);
+    const yamlFile = files.filter({ hasText: /namespace/i }).first();
+    const fileName = (await yamlFile.textContent())!;
+    await yamlFile.click();
+    const viewer = page.getByLabel(`Contents of ${fileName}`);
+    await viewer.waitFor();
+    expect(await viewer.textContent()).toMatch(/kind: Namespace/);
+    await shot('store-page');
+  });
+
+  it('deletes the store after its name is typed, and restores it', async () => {
+    await page.getByRole('button', { name: 'Delete store' }).click();
+    const dialog = page.getByRole('dialog');
+    const confirm = dialog.getByRole('button', { name: 'Delete store' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel(/to confirm/).fill('woo-shop');
+    expect(await confirm.isDisabled()).toBe(false);
+    await confirm.click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('.badge', { hasText: /^(Deleting|Deleted)$/ }).first().waitFor();
+
+    await page.getByRole('link', { name: /^Deleted/ }).click();
+    await row('woo-shop').waitFor();
+    await shot('deleted');
+    await row('woo-shop').getByRole('button', { name: 'Restore woo-shop' }).click();
+    await row('woo-shop').waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'Stores', exact: true }).click();
+    await row('woo-shop').waitFor();
+    expect(await row('medusa-shop').count()).toBe(1);
+  });
+
+  it('shows the platform page', async () => {
+    await page.getByRole('link', { name: 'Platform' }).click();
+    await page.getByText('Git remote', { exact: true }).waitFor();
+    await shot('platform');
+  });
+
+  it('shows network loss and recovers when the API is back', async () => {
+    await page.getByRole('link', { name: 'Stores', exact: true }).click();
+    await row('woo-shop').waitFor();
+    await api.stop();
+    await page.getByText('Connection to the API lost').waitFor();
+    await shot('offline');
+    await api.start();
+    await page.getByText('Connection to the API lost').waitFor({ state: 'detached', timeout: 40_000 });
+    await row('medusa-shop').waitFor();
+  });
+
+  it('shows a store created elsewhere through the event stream, without a reload', async () => {
+    const res = await fetch(`${api.url}/api/stores`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'live-shop', engine: 'medusa' }),
+    });
+    expect(res.status).toBe(201);
+    await row('live-shop').waitFor();
+  });
+
+  it('fits a 360 px wide screen', async () => {
+    await page.setViewportSize({ width: 360, height: 800 });
+    await row('woo-shop').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot('list-360');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+});
