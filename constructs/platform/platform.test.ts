@@ -24,7 +24,7 @@ function props(overrides: Partial<PlatformDeploymentProps> = {}): PlatformDeploy
     image: 'ghcr.io/storefleet/storefleet:0.1.0',
     host: 'storefleet.localtest.me',
     env: { STOREFLEET_GIT_BRANCH: 'main', STOREFLEET_ARGOCD_URL: 'http://argocd-server.argocd.svc' },
-    sealed: { git: { STOREFLEET_GIT_REMOTE: CIPHER, STOREFLEET_GITHUB_TOKEN: CIPHER }, argocd: { STOREFLEET_ARGOCD_TOKEN: CIPHER }, tokens: CIPHER },
+    sealed: { git: { STOREFLEET_GIT_REMOTE: CIPHER, STOREFLEET_GITHUB_TOKEN: CIPHER }, argocd: { STOREFLEET_ARGOCD_TOKEN: CIPHER, STOREFLEET_ARGOCD_WEBHOOK_SECRET: CIPHER }, tokens: CIPHER },
     egress: { gitRemote: { cidrs: ['0.0.0.0/0'], ports: [443, 22] } },
     ...overrides,
   };
