@@ -113,7 +113,7 @@ export function createArgoStatus(deps: {
     if (!tip || tip === syncedTip || refreshing) return;
     refreshing = (async () => {
       try {
-        await history.update(tip);
+        if (client) await history.update(tip); // only the lifecycle needs history
         const [snap, platform] = await Promise.all([deps.state.snapshot(tip), deps.state.platform(tip).catch(() => undefined)]);
         const next = new Map<string, string>();
         for (const [name, e] of snap.stores) if (e.spec?.owner) next.set(name, e.spec.owner);
