@@ -4,7 +4,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { checkRepo } from './check.ts';
 import { formatIssue, ValidationError } from './errors.ts';
 import { renderStore } from './render.ts';
@@ -42,7 +42,7 @@ Exit codes: 0 success, 1 invalid input or differences found, 2 usage error.
 
 class UsageError extends Error {}
 
-function parse(argv: string[], options: Parameters<typeof parseArgs>[0]['options']) {
+function parse(argv: string[], options: ParseArgsOptionsConfig) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
