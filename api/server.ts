@@ -11,7 +11,7 @@ import { createApp, type ApiContext } from './app.ts';
 import { TokenStore } from './auth.ts';
 import type { ServeConfig } from './config.ts';
 import { ensureEmbedded, type EmbeddedPaths } from './embedded.ts';
-import { DirectWriter } from './git/direct-writer.ts';
+import { DirectWriter, type DirectWriterOptions } from './git/direct-writer.ts';
 import { createGitHubClient } from './github/octokit.ts';
 import { PullRequestWriter } from './github/pr-writer.ts';
 import { Mirror } from './git/mirror.ts';
@@ -30,6 +30,8 @@ export interface ServerOptions {
   /** More routes behind authentication (e.g. GET /api/events). */
   extend?: ApiContext['extend'];
   logger?: Logger;
+  /** Render function override (benchmarks of the Git layer alone). */
+  render?: DirectWriterOptions['render'];
   /** Writer override for pull-request mode tests (an Octokit-backed writer). */
   writer?: (deps: { mirror: Mirror; state: RepoState; metrics: ApiMetrics; log: Logger }) => StoreWriter & Partial<Pick<ApiContext, 'pendingPullRequests'>>;
 }
@@ -93,6 +95,7 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
       retryAfterSeconds: config.retryAfterSeconds,
       metrics,
       log,
+      ...(opts.render ? { render: opts.render } : {}),
     }));
   for (const h of opts.onPush ?? []) writer.onPush(h);
   // Live status from Argo CD, push webhooks and GET /api/events (api/status/, docs/status.md).

@@ -1,0 +1,112 @@
+// `storefleet serve` with no remote: the embedded default is created once and reused; options
+// come from defaults, a config file, STOREFLEET_* and flags in that order; docs list them all.
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, OPTIONS } from './config.ts';
+import { runGit } from './git/exec.ts';
+import { ROOT, tmp } from './test-support/harness.ts';
+
+describe('configuration', () => {
+  it('flags beat environment beat config file beat defaults', () => {
+    const dir = tmp();
+    const file = join(dir, 'storefleet.yaml');
+    writeFileSync(file, 'port: 4000\nhost: 0.0.0.0\ngit:\n  branch: prod\n  maxBatch: 10\n');
+    const c = loadConfig(['--config', file, '--port', '5000'], { STOREFLEET_HOST: '127.0.0.2', STOREFLEET_CORS_ORIGINS: 'https://a.example, https://b.example' }, dir);
+    expect(c.port).toBe(5000);
+    expect(c.host).toBe('127.0.0.2');
+    expect(c.git.branch).toBe('prod');
+    expect(c.git.maxBatch).toBe(10);
+    expect(c.git.pushAttempts).toBe(8);
+    expect(c.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(c.dataDir).toBe(join(dir, '.storefleet'));
+  });
+
+  it('rejects unknown options and bad values with the option named', () => {
+    expect(() => loadConfig(['--prot', '1'], {})).toThrow(ConfigError);
+    expect(() => loadConfig(['--port', 'eighty'], {})).toThrow(/port \(--port\)/);
+    const dir = tmp();
+    writeFileSync(join(dir, 'c.yaml'), 'gti:\n  remote: x\n');
+    expect(() => loadConfig(['--config', join(dir, 'c.yaml')], {}, dir)).toThrow(/unknown option "gti.remote"/);
+  });
+
+  it('docs/configuration.md documents every option, flag and variable', () => {
+    const doc = readFileSync(join(ROOT, 'docs/configuration.md'), 'utf8');
+    for (const o of OPTIONS) {
+      expect(doc, o.key).toContain(`\`${o.env}\``);
+      expect(doc, o.key).toContain(`\`${o.key}\``);
+      if (o.flag) expect(doc, o.key).toContain(`\`${o.flag}\``);
+    }
+  });
+});
+
+function serve(dataDir: string): Promise<{ url: string; out: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/storefleet.js'), 'serve', '--data-dir', dataDir, '--port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, STOREFLEET_UI: 'false', STOREFLEET_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(out)), 90_000);
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    child.stdout.on('data', () => {
+      const m = /running: (http:\/\/\S+)/.exec(out);
+      if (m && out.includes('Dev sealing key')) {
+        clearTimeout(t);
+        child.removeAllListeners('exit');
+        resolve({
+          url: m[1],
+          out,
+          stop: async () => {
+            const exited = new Promise((r) => child.once('exit', r));
+            process.kill(child.pid!, 'SIGTERM');
+            await exited;
+          },
+        });
+      }
+    });
+  });
+}
+
+describe('embedded default', () => {
+  it('creates repo, dev key pair and admin token once (0600), prints where they are, reuses them', async () => {
+    const dataDir = tmp();
+    const first = await serve(dataDir);
+    try {
+      const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+      expect(statSync(join(dataDir, 'admin-token')).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dataDir, 'sealing/tls.key')).mode & 0o777).toBe(0o600);
+      expect(readFileSync(join(dataDir, 'sealing/tls.crt'), 'utf8')).toContain('BEGIN CERTIFICATE');
+      expect(first.out).toContain(join(dataDir, 'admin-token'));
+      expect(first.out).not.toContain(token);
+      // The seed commit carries the template and the dev certificate at sealing/cert.pem.
+      const repo = join(dataDir, 'gitops.git');
+      const cert = (await runGit(repo, ['show', 'main:sealing/cert.pem'])).stdout;
+      expect(cert).toBe(readFileSync(join(dataDir, 'sealing/tls.crt'), 'utf8'));
+      expect((await runGit(repo, ['rev-list', '--count', 'main'])).stdout.trim()).toBe('1');
+      const res = await fetch(`${first.url}/api/stores`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'embedded-shop', engine: 'woocommerce' }),
+      });
+      expect(res.status).toBe(201);
+      await first.stop();
+
+      const second = await serve(dataDir);
+      try {
+        expect(readFileSync(join(dataDir, 'admin-token'), 'utf8').trim()).toBe(token);
+        const list = (await (await fetch(`${second.url}/api/stores`, { headers: { authorization: `Bearer ${token}` } })).json()) as { stores: { name: string }[] };
+        expect(list.stores.map((s) => s.name)).toEqual(['embedded-shop']);
+        expect((await runGit(repo, ['rev-list', '--count', 'main'])).stdout.trim()).toBe('2');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await first.stop().catch(() => {});
+    }
+  });
+});
