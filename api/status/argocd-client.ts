@@ -330,6 +330,11 @@ export class ArgoCdClient {
         const hint = res.status === 401 || res.status === 403 ? ' (Argo CD rejected the token)' : '';
         return { delivered, error: new ArgoCdError(`stream → HTTP ${res.status}${hint}${text ? `: ${text}` : ''}`, res.status) };
       }
+      const type = res.headers.get('content-type') ?? '';
+      if (!type.includes('text/event-stream')) {
+        await res.body.cancel().catch(() => undefined);
+        return { delivered, error: new ArgoCdError(`stream answered ${type || 'without a content type'}, not text/event-stream (does a proxy rewrite the Accept header?)`) };
+      }
       this.#streamConnected = true;
       onOpen();
       const decoder = new TextDecoder();

@@ -59,6 +59,7 @@ const rows: Row[] = [
   // failed
   { name: 'Degraded names the failing resource', git: onMain(), app: fixtures.degraded, status: 'failed', reason: ['Deployment wordpress', 'progress deadline'] },
   { name: 'Healthy but last operation Failed', git: onMain(), app: fixtures.healthyLastOpFailed, status: 'failed', reason: ['sync failed', 'Job smoke-test', 'backoff limit'] },
+  { name: 'sync Error without a result or revision', git: onMain(), app: fixtures.failedNoResult, status: 'failed', reason: ['sync error', 'could not find the requested resource'] },
   { name: 'SyncError condition', git: onMain(), app: fixtures.syncError, status: 'failed', reason: ['SyncError', 'not permitted in project stores'] },
   { name: 'ComparisonError condition', git: onMain(), app: fixtures.comparisonError, status: 'failed', reason: ['ComparisonError', 'app path does not exist'] },
   { name: 'timeout: still Progressing after the provisioning timeout', git: onMain(COMMITTED_30_MIN_AGO), app: fixtures.progressingIngress, status: 'failed', reason: ['not ready after 30 minutes', 'Ingress storefront'] },

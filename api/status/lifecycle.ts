@@ -125,7 +125,7 @@ function failure(input: LifecycleInput, app: AppSummary): string | undefined {
   const op = app.operation;
   if (op && (op.phase === 'Failed' || op.phase === 'Error')) {
     // A failed sync of an older commit will be superseded by the sync of the latest one.
-    if (includes(input, op.revision) !== false) {
+    if ((op.revision ? includes(input, op.revision) : undefined) !== false) {
       const resources = op.failedResources.length ? `; ${listProblems(op.failedResources)}` : '';
       return `sync ${op.phase.toLowerCase()}${op.message ? `: ${op.message}` : ''}${resources}`;
     }
