@@ -4,7 +4,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatIssue, ValidationError } from './errors.ts';
 import { renderStore } from './render.ts';
-import { listStoreFolders, loadPlatform, readStoreFiles } from './repo.ts';
+import { listStoreFolders, loadPlatform, readFolderFiles, readStoreFiles } from './repo.ts';
+import { PLATFORM_DIR, renderPlatformDeployment } from './platform-deployment.ts';
 import { parseStoreSpec } from './spec.ts';
 
 export interface CheckReport {
@@ -17,6 +18,17 @@ function firstDifferentLine(a: string, b: string): number {
   const y = b.split('\n');
   for (let i = 0; i < Math.max(x.length, y.length); i++) if (x[i] !== y[i]) return i + 1;
   return 0;
+}
+
+function compareFiles(existing: ReadonlyMap<string, string>, expected: ReadonlyMap<string, string>, problems: string[]): void {
+  for (const [path, want] of expected) {
+    const actual = existing.get(path);
+    if (actual === undefined) problems.push(`${path}: missing (the generator produces it)`);
+    else if (actual !== want) problems.push(`${path}: differs from the generator's output (first at line ${firstDifferentLine(actual, want)})`);
+  }
+  for (const path of existing.keys()) {
+    if (!expected.has(path)) problems.push(`${path}: unexpected file (the generator does not produce it)`);
+  }
 }
 
 export function checkRepo(repoDir: string, progress?: (done: number, total: number) => void): CheckReport {
@@ -45,20 +57,22 @@ export function checkRepo(repoDir: string, progress?: (done: number, total: numb
       try {
         const spec = parseStoreSpec(text, specFile, platform.config, name);
         const { files } = renderStore({ spec, platform, existing });
-        for (const [path, expected] of files) {
-          const actual = existing.get(path);
-          if (actual === undefined) problems.push(`${path}: missing (the generator produces it)`);
-          else if (actual !== expected) problems.push(`${path}: differs from the generator's output (first at line ${firstDifferentLine(actual, expected)})`);
-        }
-        for (const path of existing.keys()) {
-          if (!files.has(path)) problems.push(`${path}: unexpected file (the generator does not produce it)`);
-        }
+        compareFiles(existing, files, problems);
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
         problems.push(...err.issues.map(formatIssue));
       }
     }
     progress?.(i + 1, names.length);
+  }
+  const platformExisting = readFolderFiles(repoDir, PLATFORM_DIR);
+  try {
+    const platformFiles = renderPlatformDeployment(platform, platformExisting);
+    if (platformFiles) compareFiles(platformExisting, platformFiles, problems);
+    else for (const path of platformExisting.keys()) problems.push(`${path}: unexpected file (platform.yaml has no storefleet: section)`);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    problems.push(...err.issues.map(formatIssue));
   }
   return { stores: names.length, problems };
 }

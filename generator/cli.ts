@@ -8,7 +8,8 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { checkRepo } from './check.ts';
 import { formatIssue, ValidationError } from './errors.ts';
 import { renderStore } from './render.ts';
-import { listStoreFolders, loadPlatform, readStoreFiles, writeStoreFiles } from './repo.ts';
+import { listStoreFolders, loadPlatform, readFolderFiles, readStoreFiles, writeFolderFiles, writeStoreFiles } from './repo.ts';
+import { PLATFORM_DIR, renderPlatformDeployment } from './platform-deployment.ts';
 import { createDevSealingKeyPair } from './sealing.ts';
 import { storeSpecSchema, parseStoreSpec, type StoreSpec } from './spec.ts';
 import { issuesFromZod } from './errors.ts';
@@ -136,6 +137,13 @@ async function renderCommand(argv: string[], out: Output): Promise<number> {
     if (written + removed > 0) changed++;
     if (names.length >= 100 && ((i + 1) % 100 === 0 || i + 1 === names.length)) {
       out.progress(`rendered ${i + 1}/${names.length} stores (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    }
+  }
+  if (!values.store) {
+    const platformFiles = renderPlatformDeployment(platform, readFolderFiles(repo, PLATFORM_DIR));
+    if (platformFiles) {
+      const { written, removed } = writeFolderFiles(repo, PLATFORM_DIR, platformFiles);
+      out.log(`rendered ${PLATFORM_DIR}/: ${platformFiles.size} files; ${written + removed > 0 ? 'changed' : 'unchanged'}`);
     }
   }
   out.log(`rendered ${names.length} store(s); ${changed} changed`);

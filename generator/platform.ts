@@ -71,6 +71,26 @@ const tls = z.discriminatedUnion(
 
 const PLAN_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 
+const CIDR = /^(?:\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-f:]+\/\d{1,3}$/;
+
+/** Optional: the Storefleet API+UI deployment itself, rendered into platform/ of the repo. */
+const storefleetDeployment = z.strictObject({
+  namespace: dnsLabel,
+  image,
+  /** DNS label under site.domain: the dashboard is at <host>.<domain>. */
+  host: dnsLabel,
+  replicas: z.int().min(1).max(20).default(2),
+  /** NetworkPolicy cannot match host names: where the Git remote lives, as CIDRs and ports. */
+  gitRemoteEgress: z.strictObject({
+    cidrs: z.array(z.string().regex(CIDR, { error: 'expected a CIDR such as "140.82.112.0/20"' })).min(1),
+    ports: z.array(z.int().min(1).max(65535)).min(1),
+  }),
+  argocdNamespace: dnsLabel.default('argocd'),
+  monitoringNamespace: dnsLabel.optional(),
+  /** Non-secret STOREFLEET_* settings (docs/configuration.md); secrets go into sealed files. */
+  env: z.record(z.string().regex(/^STOREFLEET_[A-Z0-9_]+$/, { error: 'only STOREFLEET_* variables' }), z.string()).default({}),
+});
+
 export const platformSchema = z
   .strictObject({
     apiVersion: z.literal('storefleet.dev/v1alpha1', { error: 'expected "storefleet.dev/v1alpha1"' }),
@@ -104,6 +124,7 @@ export const platformSchema = z
       medusa: z.strictObject({ backend: image, storefront: image, postgres: image, redis: image }),
       smokeTest: image,
     }),
+    storefleet: storefleetDeployment.optional(),
     plans: z
       .record(z.string().regex(PLAN_NAME, { error: 'plan names are lowercase words (a-z, 0-9, -), at most 20' }), plan)
       .refine((p) => Object.keys(p).length > 0, { error: 'define at least one plan' }),

@@ -66,6 +66,11 @@ export function listStoreFolders(repoDir: string): string[] {
 
 /** Every file of one store folder (repo-relative path → content). */
 export function readStoreFiles(repoDir: string, name: string): Map<string, string> {
+  return readFolderFiles(repoDir, storeDir(name));
+}
+
+/** Every file below a repo-relative folder (repo-relative path → content), sorted. */
+export function readFolderFiles(repoDir: string, folder: string): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (rel: string) => {
     const abs = join(repoDir, rel);
@@ -76,12 +81,17 @@ export function readStoreFiles(repoDir: string, name: string): Map<string, strin
       else if (entry.isFile()) files.set(childRel, readFileSync(join(repoDir, childRel), 'utf8'));
     }
   };
-  walk(storeDir(name));
+  walk(folder);
   return files;
 }
 
 /** Makes the store folder hold exactly `files`: writes changed files, removes stale ones. */
 export function writeStoreFiles(repoDir: string, name: string, files: ReadonlyMap<string, string>): { written: number; removed: number } {
+  return writeFolderFiles(repoDir, storeDir(name), files);
+}
+
+/** Makes a repo-relative folder hold exactly `files`. */
+export function writeFolderFiles(repoDir: string, folder: string, files: ReadonlyMap<string, string>): { written: number; removed: number } {
   let written = 0;
   let removed = 0;
   for (const [rel, content] of files) {
@@ -91,7 +101,7 @@ export function writeStoreFiles(repoDir: string, name: string, files: ReadonlyMa
     writeFileSync(abs, content);
     written++;
   }
-  for (const rel of readStoreFiles(repoDir, name).keys()) {
+  for (const rel of readFolderFiles(repoDir, folder).keys()) {
     if (!files.has(rel)) {
       rmSync(join(repoDir, rel));
       removed++;
