@@ -78,7 +78,14 @@ export interface StoreLinks {
 /** A file of the rendered folder: the API may send plain paths or objects. */
 export type FileEntry = string | { path?: string; name?: string; file?: string };
 
+export interface ArgoInfo {
+  lastOperation?: { phase: string; message?: string; revision?: string; startedAt?: string; finishedAt?: string; retryCount?: number };
+  /** Argo CD calls that failed while the API built this answer. */
+  errors?: string[];
+}
+
 export interface StoreDetail extends StoreSummary {
+  argocd?: ArgoInfo;
   spec?: Partial<StoreSummary> & Record<string, unknown>;
   history?: HistoryEntry[];
   files?: FileEntry[];

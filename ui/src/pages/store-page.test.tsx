@@ -23,6 +23,7 @@ const detail = {
   events: [{ reason: 'OperationStarted', message: 'Initiated automated sync', lastTimestamp: '2026-11-22T10:30:00Z' }],
   timeline: { committedAt: '2026-11-22T10:00:00Z', syncedAt: '2026-11-22T10:31:00Z' },
   links: { argocd: 'https://argocd.local/applications/store-hats', commit: 'https://git.local/commit/aaaa' },
+  argocd: { lastOperation: { phase: 'Failed', message: 'one or more objects failed to apply', finishedAt: '2026-11-22T10:31:00Z' } },
 };
 
 function setup() {
@@ -44,6 +45,8 @@ describe('StorePage', () => {
     expect([...steps].map((li) => li.className)).toEqual(['done', 'done', 'todo']);
     expect(document.querySelector('.timeline [aria-current="step"]')!.textContent).toContain('Synced by Argo CD');
     expect(screen.getByRole('link', { name: 'Argo CD application' }).getAttribute('href')).toBe('https://argocd.local/applications/store-hats');
+    expect(document.querySelector('.last-operation')!.textContent).toContain('Last Argo CD sync: Failed');
+    expect(document.querySelector('.last-operation')!.textContent).toContain('one or more objects failed to apply');
     const tree = document.querySelector('.tree')!;
     expect(within(tree as HTMLElement).getByText('hats-backend-1').closest('ul')!.parentElement!.textContent).toContain('Deployment');
     const activity = [...document.querySelectorAll('.activity li')].map((li) => li.textContent);

@@ -1,7 +1,7 @@
 // One store: status, timeline, links, resources, activity, rendered manifests, delete/restore.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type Api } from '../lib/api.ts';
-import type { StoreDetail, StoreSummary, Timeline as TimelineData } from '../lib/types.ts';
+import type { ArgoInfo, StoreDetail, StoreSummary, Timeline as TimelineData } from '../lib/types.ts';
 import { ActivityLog } from '../components/activity-log.tsx';
 import { DeleteDialog } from '../components/delete-dialog.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
@@ -178,6 +178,11 @@ function StoreDetails({ api, store, timeline }: { api: Api; store: StoreDetail; 
         <Timeline timeline={timeline} />
       </section>
 
+      {store.argocd?.lastOperation && <LastOperation op={store.argocd.lastOperation} />}
+      {store.argocd?.errors?.length ? (
+        <p class="notice">Argo CD did not answer every question, so parts of this page may be missing: {store.argocd.errors.join('; ')}</p>
+      ) : null}
+
       <section aria-labelledby="resources-title">
         <h2 id="resources-title">Resources</h2>
         {store.resources?.length ? (
@@ -197,5 +202,21 @@ function StoreDetails({ api, store, timeline }: { api: Api; store: StoreDetail; 
         <ManifestViewer api={api} store={store.name} files={store.files ?? []} />
       </section>
     </>
+  );
+}
+
+function LastOperation({ op }: { op: NonNullable<ArgoInfo['lastOperation']> }) {
+  return (
+    <p class="last-operation">
+      Last Argo CD sync: <strong>{op.phase}</strong>
+      {op.finishedAt ? (
+        <>
+          {' '}
+          (<RelativeTime iso={op.finishedAt} />)
+        </>
+      ) : null}
+      {op.message ? `: ${op.message}` : ''}
+      {op.retryCount ? ` (retried ${op.retryCount}×)` : ''}
+    </p>
   );
 }
