@@ -124,7 +124,7 @@ export async function runApiBench(): Promise<BenchTable[]> {
         daemons.push(d);
         const s = await api(d.url, extra);
         servers.push(s);
-        const total = mode === 'grouped' ? (clients === 1 ? 50 : clients === 10 ? 300 : 1000) : clients === 1 ? 40 : 150;
+        const total = mode === 'grouped' ? (clients === 1 ? 30 : clients === 10 ? 200 : 1000) : clients === 1 ? 20 : clients === 10 ? 40 : 100;
         await burst([s.url], Math.min(clients, 5), 10, `warm-${clients}`); // warm-up: JIT, first render, mirror
         const before = await batches(s);
         const r = await burst([s.url], clients, total, `s-${clients}`);
@@ -152,7 +152,7 @@ export async function runApiBench(): Promise<BenchTable[]> {
     // ---- full pipeline (every store rendered and sealed) ----
     for (const [mode, extra, total] of [
       ['grouped', {}, 300],
-      ['one push per request', { STOREFLEET_GIT_MAX_BATCH: '1' }, 100],
+      ['one push per request', { STOREFLEET_GIT_MAX_BATCH: '1' }, 60],
     ] as const) {
       const remote = await seededRemote();
       const d = await gitDaemon(remote);
@@ -191,7 +191,7 @@ export async function runApiBench(): Promise<BenchTable[]> {
       const warm: number[] = [];
       for (let i = 0; i < 30; i++) warm.push(await list());
       await burst([s.url], 5, 10, 'warm');
-      const r = await burst([s.url], 10, 200, 'lat');
+      const r = await burst([s.url], 10, 100, 'lat');
       createAt.set(size, r.latencies);
       // After writes the head moved: the first list re-reads only the new folders.
       const afterWrite = await list();

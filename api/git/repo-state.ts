@@ -50,7 +50,7 @@ export class RepoState {
   readonly mirror: Mirror;
   private snap?: Snapshot;
   private pending = new Map<string, Promise<Snapshot>>();
-  private platformCache?: { key: string; value: ResolvedPlatform };
+  private platformCache?: { tip: string; platformSha: string; certFile?: string; certSha?: string; value: ResolvedPlatform };
   private scannedTip?: string;
   private readonly keys = new Map<string, RecordedWrite>();
   /** Latest API write per store (create/delete/restore), for the deleted-stores list. */
@@ -105,17 +105,26 @@ export class RepoState {
     return snap;
   }
 
-  /** platform.yaml (with its sealing certificate) at `tip`; parsed again only when its text changes. */
+  /** platform.yaml (with its sealing certificate) at `tip`; parsed again only when a blob changes. */
   async platform(tip: string): Promise<ResolvedPlatform> {
-    const text = await this.mirror.cat.readText(`${tip}:platform.yaml`);
-    if (text === undefined) throw new ValidationError([{ file: 'platform.yaml', field: '', reason: 'not found on the branch' }]);
+    if (this.platformCache?.tip === tip) return this.platformCache.value;
+    const blob = await this.mirror.cat.read(`${tip}:platform.yaml`);
+    if (!blob || blob.type !== 'blob') throw new ValidationError([{ file: 'platform.yaml', field: '', reason: 'not found on the branch' }]);
+    const cached = this.platformCache;
+    if (cached && cached.platformSha === blob.sha && cached.certFile) {
+      const certBlob = await this.mirror.cat.read(`${tip}:${cached.certFile}`);
+      if (certBlob?.sha === cached.certSha) {
+        this.platformCache = { ...cached, tip };
+        return cached.value;
+      }
+    }
+    const text = blob.content.toString('utf8');
     const config = parsePlatform(text);
     const certFile = config.sealing.certificateFile;
-    const cert = certFile ? await this.mirror.cat.readText(`${tip}:${certFile}`) : undefined;
-    const key = text + '\0' + (cert ?? '');
-    if (this.platformCache?.key === key) return this.platformCache.value;
+    const certBlob = certFile ? await this.mirror.cat.read(`${tip}:${certFile}`) : undefined;
+    const cert = certBlob?.type === 'blob' ? certBlob.content.toString('utf8') : undefined;
     const value = resolvePlatform(text, (rel) => (rel === certFile ? cert : undefined));
-    this.platformCache = { key, value };
+    this.platformCache = { tip, platformSha: blob.sha, certFile, certSha: certBlob?.sha, value };
     return value;
   }
 
