@@ -97,6 +97,8 @@ describe('dashboard in Chromium against the real API', () => {
     expect(await dialog.locator('.server-error').textContent()).toBe(`Server: ${detail}`);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
+    // Focus returns to the button that opened the dialog.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('New store');
   });
 
   it('opens a store with its history and rendered manifests', async () => {
@@ -170,6 +172,13 @@ describe('dashboard in Chromium against the real API', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot('list-360');
+    await row('medusa-shop').getByRole('link', { name: 'medusa-shop', exact: true }).click();
+    await page.getByRole('heading', { name: 'Rendered manifests' }).waitFor();
+    await page.getByRole('list', { name: 'Rendered files' }).getByRole('button').first().click();
+    await page.locator('.viewer pre').waitFor();
+    const pageOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(pageOverflow).toBeLessThanOrEqual(0);
+    await shot('store-page-360');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 });

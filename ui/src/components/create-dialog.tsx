@@ -2,12 +2,10 @@
 import { useState } from 'preact/hooks';
 import { ApiError, type Api } from '../lib/api.ts';
 import { storeNameProblem } from '../lib/store-name.ts';
-import { ENGINES, type CreateResult, type Engine } from '../lib/types.ts';
+import { ENGINES, engineLabel, type CreateResult, type Engine } from '../lib/types.ts';
 import { Dialog } from './dialog.tsx';
 import { ErrorBox } from './error-box.tsx';
 import { AdminLoginPanel } from './admin-login.tsx';
-
-const ENGINE_LABELS: Record<Engine, string> = { woocommerce: 'WooCommerce', medusa: 'Medusa' };
 
 interface Props {
   api: Api;
@@ -101,7 +99,7 @@ export function CreateDialog({ api, plans, defaultPlan, onClose, onCreated }: Pr
           {ENGINES.map((id) => (
             <label key={id} class="choice">
               <input type="radio" name="engine" value={id} checked={engine === id} onChange={() => setEngine(id)} />
-              {ENGINE_LABELS[id]}
+              {engineLabel(id)}
             </label>
           ))}
         </fieldset>

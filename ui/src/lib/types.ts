@@ -116,3 +116,7 @@ export interface CreateRequest {
 }
 
 export type Platform = Record<string, unknown>;
+
+export function engineLabel(engine: string): string {
+  return engine === 'woocommerce' ? 'WooCommerce' : engine === 'medusa' ? 'Medusa' : engine;
+}

@@ -5,7 +5,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { RelativeTime } from '../components/relative-time.tsx';
 import { StatusBadge, statusLabel } from '../components/status-badge.tsx';
 import { href } from '../lib/router.ts';
-import { ENGINES, STATUSES, type StoreSummary } from '../lib/types.ts';
+import { ENGINES, STATUSES, engineLabel, type StoreSummary } from '../lib/types.ts';
 
 interface Props {
   stores: StoreSummary[];
@@ -67,7 +67,7 @@ export function StoreList({ stores, onCreate }: Props) {
                 <option value="">All engines</option>
                 {ENGINES.map((e) => (
                   <option key={e} value={e}>
-                    {e === 'woocommerce' ? 'WooCommerce' : 'Medusa'}
+                    {engineLabel(e)}
                   </option>
                 ))}
               </select>
@@ -127,7 +127,7 @@ export function StoreTable({ stores, actions }: { stores: StoreSummary[]; action
               <StatusBadge status={s.status} reason={s.reason} />
             </td>
             <td data-label="Engine">
-              {s.engine === 'woocommerce' ? 'WooCommerce' : s.engine === 'medusa' ? 'Medusa' : s.engine}
+              {engineLabel(s.engine)}
               {s.plan && <div class="muted">{s.plan}</div>}
             </td>
             <td data-label="URLs">

@@ -1,7 +1,7 @@
 // One store: status, timeline, links, resources, activity, rendered manifests, delete/restore.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type Api } from '../lib/api.ts';
-import type { ArgoInfo, StoreDetail, StoreSummary, Timeline as TimelineData } from '../lib/types.ts';
+import { engineLabel, type ArgoInfo, type StoreDetail, type StoreSummary, type Timeline as TimelineData } from '../lib/types.ts';
 import { ActivityLog } from '../components/activity-log.tsx';
 import { DeleteDialog } from '../components/delete-dialog.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
@@ -124,7 +124,7 @@ export function StorePage({ api, name, revision, summary, onChanged }: Props) {
           <StatusBadge status={shown.status} reason={shown.reason} />
         </dd>
         <dt>Engine</dt>
-        <dd>{spec.engine}</dd>
+        <dd>{engineLabel(spec.engine)}</dd>
         <dt>Plan</dt>
         <dd>{spec.plan}</dd>
         <dt>Owner</dt>
