@@ -5,13 +5,17 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUi } from '../scripts/build.ts';
-import { ARTIFACTS, launchBrowser, removeDir, startApi, type RunningApi } from './harness.ts';
+import { ARTIFACTS, contrastViolations, launchBrowser, removeDir, startApi, type RunningApi } from './harness.ts';
 
 let api: RunningApi;
 let browser: Browser;
 let page: Page;
 
-const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+/** Saves a screenshot and checks the page's text contrast (WCAG AA) on the way. */
+async function shot(name: string) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  expect(await page.evaluate(contrastViolations), `contrast on ${name}`).toEqual([]);
+}
 const row = (name: string) => page.locator(`tr[data-store="${name}"]`);
 
 async function createStore(name: string, engine: 'WooCommerce' | 'Medusa') {
@@ -143,6 +147,10 @@ describe('dashboard in Chromium against the real API', () => {
     await page.getByRole('link', { name: 'Platform' }).click();
     await page.getByText('Git remote', { exact: true }).waitFor();
     await shot('platform');
+    // The contrast check itself can fail: light grey on white is caught.
+    await page.evaluate(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<p id="low" style="color:#bbb">faint text</p>'));
+    expect(await page.evaluate(contrastViolations)).toEqual([expect.stringContaining('"faint text"')]);
+    await page.evaluate(() => document.getElementById('low')!.remove());
   });
 
   it('shows network loss and recovers when the API is back', async () => {
