@@ -25,7 +25,7 @@ go_build() {
   if [ -x "$out" ]; then echo "  $name $version: already built"; return 0; fi
   local t0; t0=$(now)
   echo "  $name $version: building $pkg ..."
-  (cd "$here/modules/$mod" && nice -n 19 go build ${overlay:+-overlay "$overlay"} -trimpath -ldflags "-s -w $*" -o "$out.tmp" "$pkg")
+  (cd "$here/modules/$mod" && nice -n 19 go build -trimpath -ldflags "-s -w $*" -o "$out.tmp" "$pkg")
   mv "$out.tmp" "$out"
   echo "  $name $version: built in $(fmt $(($(now) - t0)))"
 }
@@ -61,17 +61,23 @@ build_sealed_secrets() {
 build_argocd() {
   local p=github.com/argoproj/argo-cd/v3/common src patched
   # The application controller hard-codes its metrics listener to 0.0.0.0:<metrics-port>
-  # (controller/appcontroller.go, no address flag). The dev cluster binds 127.0.0.1 only, so
-  # the build swaps in a copy of that one file with the address changed, via `go build -overlay`.
-  # The copy is generated from the module cache at build time; nothing upstream is committed.
-  src="$(cd "$here/modules/argocd" && go list -m -f '{{.Dir}}' github.com/argoproj/argo-cd/v3)/controller/appcontroller.go"
-  patched="$cache/overlay/argocd-$ARGOCD_VERSION/appcontroller.go"
-  mkdir -p "$(dirname "$patched")"
-  sed 's/fmt.Sprintf("0.0.0.0:%d", metricsPort)/fmt.Sprintf("127.0.0.1:%d", metricsPort)/' "$src" >"$patched"
-  if cmp -s "$src" "$patched"; then echo "argocd: metrics listener line not found in $src; update build.sh" >&2; return 1; fi
-  printf '{"Replace":{"%s":"%s"}}\n' "$src" "$patched" >"$patched.json"
-  local overlay="$patched.json"
-  go_build argocd github.com/argoproj/argo-cd/v3/cmd argocd "$ARGOCD_VERSION" \
+  # (controller/appcontroller.go; there is no address flag). The dev cluster binds 127.0.0.1
+  # only, so argocd is built from a copy of the module (in the cache, outside the repository)
+  # with that one address changed, selected through a throw-away go.work replace. Go refuses
+  # `-overlay` for files inside GOMODCACHE, hence the copy.
+  src="$(cd "$here/modules/argocd" && go list -m -f '{{.Dir}}' github.com/argoproj/argo-cd/v3)"
+  patched="$cache/src/argo-cd-$ARGOCD_VERSION-loopback-metrics"
+  if [ ! -f "$patched/.storefleet-patched" ]; then
+    rm -rf "$patched"; mkdir -p "$(dirname "$patched")"
+    cp -r "$src" "$patched"; chmod -R u+w "$patched"; rm -rf "$patched/docs"
+    sed -i 's/fmt.Sprintf("0.0.0.0:%d", metricsPort)/fmt.Sprintf("127.0.0.1:%d", metricsPort)/' "$patched/controller/appcontroller.go"
+    if ! grep -q 'fmt.Sprintf("127.0.0.1:%d", metricsPort)' "$patched/controller/appcontroller.go"; then
+      echo "argocd: metrics listener line not found in controller/appcontroller.go; update build.sh" >&2; return 1
+    fi
+    touch "$patched/.storefleet-patched"
+  fi
+  printf 'go 1.26.0\n\nuse %s\n\nreplace github.com/argoproj/argo-cd/v3 %s => %s\n' "$here/modules/argocd" "$ARGOCD_VERSION" "$patched" >"$cache/src/argocd.go.work"
+  GOWORK="$cache/src/argocd.go.work" go_build argocd github.com/argoproj/argo-cd/v3/cmd argocd "$ARGOCD_VERSION" \
     "-X $p.version=${ARGOCD_VERSION#v} -X $p.buildDate=$build_date -X $p.gitTreeState=clean"
 }
 

@@ -91,6 +91,9 @@ async function startApiserver(): Promise<void> {
     `--service-account-issuer=https://kubernetes.default.svc.cluster.local`,
     `--service-account-key-file=${pki('sa.pub')}`, `--service-account-signing-key-file=${pki('sa.key')}`,
     '--service-cluster-ip-range=10.96.0.0/16',
+    // The `kubernetes` Service's Endpoints may not hold a loopback address (validation error
+    // every 10 s); nothing reaches the API server through that Service here anyway.
+    '--endpoint-reconciler-type=none',
     '--authorization-mode=Node,RBAC',
     '--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,PodSecurity',
     '--allow-privileged=true',
