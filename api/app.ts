@@ -211,9 +211,19 @@ export function createApp(ctx: ApiContext): Express {
     };
   };
 
+  // Serialized list answers per (head, user, deleted?, status version); only when the status
+  // provider says when its answers change, and not in PR mode (open pull requests change apart from Git).
+  const listJson = new Map<string, string>();
   app.get('/api/stores', async (req, res) => {
     const user = requester(res);
     const tip = tipOrUnavailable();
+    const version = ctx.pendingPullRequests ? undefined : ctx.status.version?.();
+    const cacheKey = version === undefined ? undefined : `${tip}|${user.role === 'admin' ? '*' : user.id}|${req.query.include === 'deleted'}|${version}`;
+    const hit = cacheKey ? listJson.get(cacheKey) : undefined;
+    if (hit) {
+      res.type('application/json').send(hit);
+      return;
+    }
     const snap = await state.snapshot(tip);
     await state.catchUp(tip);
     const { rows, platform } = await summaries(snap);
@@ -243,7 +253,12 @@ export function createApp(ctx: ApiContext): Express {
         out.push({ ...spec, urls: urlsOf(spec, platform), commit: w.sha, ...ctx.status.statusOf(name, factsOf(name, false)) });
       }
     }
-    res.json({ stores: out, head: tip });
+    const body = JSON.stringify({ stores: out, head: tip });
+    if (cacheKey) {
+      if (listJson.size >= 16) listJson.delete(listJson.keys().next().value!);
+      listJson.set(cacheKey, body);
+    }
+    res.type('application/json').send(body);
   });
 
   app.get('/api/stores/:name', async (req, res) => {
@@ -279,7 +294,7 @@ export function createApp(ctx: ApiContext): Express {
       .map((r) => r.replace(/^\n/, '').split('\x1f'))
       .filter((f) => f.length >= 5 && f[0])
       .map(([sha, author, date, message, by]) => ({ sha, author, date, message, ...(by.trim() ? { requestedBy: by.trim() } : {}) }));
-    const live = await ctx.status.detail(name).catch(() => undefined);
+    const live = await ctx.status.detail(name, factsOf(name, present, pr)).catch(() => undefined);
     res.json({
       ...spec,
       urls: urlsOf(spec, platform),

@@ -18,7 +18,7 @@ import { Mirror } from './git/mirror.ts';
 import { RepoState } from './git/repo-state.ts';
 import type { PushHook, StoreWriter } from './git/types.ts';
 import { createMetrics, type ApiMetrics } from './metrics.ts';
-import { gitOnlyStatus, type StatusProvider } from './status-provider.ts';
+import { gitOnlyStatus, type GitStoreFacts, type StatusProvider } from './status-provider.ts';
 import { createArgoStatus } from './status/argo-status.ts';
 import { DEFAULT_UI_DIR, ensureUiBuilt, mountUi } from './ui-static.ts';
 
@@ -42,6 +42,8 @@ export interface RunningServer {
   app: Express;
   context: ApiContext;
   embedded?: EmbeddedPaths;
+  /** Git facts of one store from the latest snapshot (for the status reader's recomputations). */
+  gitFacts(name: string): GitStoreFacts | undefined;
   close(): Promise<void>;
 }
 
@@ -150,6 +152,17 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     app,
     context,
     embedded,
+    gitFacts(name) {
+      const snap = state.latest();
+      if (!snap) return undefined;
+      const last = state.lastWrite.get(name);
+      if (!snap.stores.has(name) && !last) return undefined;
+      return {
+        name,
+        presentOnMain: snap.stores.has(name),
+        ...(last?.time ? { latestCommit: { sha: last.sha, committedAt: last.time } } : {}),
+      };
+    },
     async close() {
       if (timer) clearInterval(timer);
       await live.stop();

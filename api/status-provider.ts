@@ -15,9 +15,14 @@ export interface StatusProvider {
   /** Synchronous and cheap: called for every store of a list. */
   statusOf(name: string, git: GitStoreFacts): StoreStatusView;
   /** Live extras for the store page (resources, events, timeline, links); merged into the detail answer. */
-  detail(name: string): Promise<Record<string, unknown> | undefined>;
+  detail(name: string, git: GitStoreFacts): Promise<Record<string, unknown> | undefined>;
   /** Readiness of the provider's dependency (e.g. Argo CD); reported by /readyz, never fails it alone. */
   ready(): { ok: boolean; reason?: string };
+  /**
+   * Optional: changes whenever any statusOf() answer may have changed. When present, list answers
+   * are cached per (head SHA, user, version) — a 10,000-store list is then served from memory.
+   */
+  version?(): string | number;
 }
 
 export const gitOnlyStatus: StatusProvider = {
@@ -33,5 +38,8 @@ export const gitOnlyStatus: StatusProvider = {
   },
   ready() {
     return { ok: true };
+  },
+  version() {
+    return 0; // answers depend on Git facts only, which the head SHA already keys
   },
 };

@@ -60,6 +60,11 @@ export class RepoState {
     this.mirror = mirror;
   }
 
+  /** The most recent snapshot (synchronous; undefined before the first read). */
+  latest(): Snapshot | undefined {
+    return this.snap;
+  }
+
   /** The stores at `tip`; re-reads only store folders whose tree changed since the last snapshot. */
   snapshot(tip: string): Promise<Snapshot> {
     if (this.snap?.tip === tip) return Promise.resolve(this.snap);
