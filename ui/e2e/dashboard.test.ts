@@ -34,6 +34,35 @@ async function createStore(name: string, engine: 'WooCommerce' | 'Medusa') {
   await dialog.waitFor({ state: 'detached' });
 }
 
+/** Presses Tab until the focused element's text is `text` (at most 10 times). */
+async function tabTo(text: string) {
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press('Tab');
+    if ((await page.evaluate(() => document.activeElement?.textContent?.trim())) === text) return;
+  }
+  throw new Error(`Tab never reached "${text}"`);
+}
+
+/** The same flow with the keyboard only: open, type, choose the engine with arrows, submit. */
+async function createStoreByKeyboard(name: string) {
+  await page.getByRole('button', { name: 'New store' }).focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('store-name');
+  await page.keyboard.type(name);
+  await page.keyboard.press('Tab'); // display name
+  await page.keyboard.press('Tab'); // engine radio group (WooCommerce checked)
+  await page.keyboard.press('ArrowRight'); // Medusa
+  expect(await dialog.getByLabel('Medusa').isChecked()).toBe(true);
+  await tabTo('Create store');
+  await page.keyboard.press('Enter');
+  await dialog.getByTestId('admin-password').waitFor();
+  await tabTo('I have saved it');
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+}
+
 beforeAll(async () => {
   await buildUi({ ifStale: true, quiet: true });
   api = await startApi();
@@ -64,7 +93,7 @@ describe('dashboard in Chromium against the real API', () => {
   it('creates a WooCommerce and a Medusa store and lists both', async () => {
     await createStore('woo-shop', 'WooCommerce');
     await row('woo-shop').waitFor();
-    await createStore('medusa-shop', 'Medusa');
+    await createStoreByKeyboard('medusa-shop');
     await row('medusa-shop').waitFor();
     expect(await row('woo-shop').textContent()).toContain('WooCommerce');
     expect(await row('medusa-shop').textContent()).toContain('Medusa');

@@ -44,7 +44,8 @@ describe('CreateDialog', () => {
     await screen.findByText('s3cret-once');
     expect(fake.calls[0]).toEqual({ method: 'POST', path: '/api/stores', body: { name: 'shop', engine: 'medusa', plan: 'large' }, auth: 'Bearer t0k' });
     expect(screen.getByText(/shown only this once/)).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Copy login' })).toBeTruthy();
+    // Focus moves into the new step instead of falling back to the page.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Copy login' })));
     expect(screen.getByText('0123456789ab')).toBeTruthy();
     expect(onCreated).toHaveBeenCalledWith(created);
   });

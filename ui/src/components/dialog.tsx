@@ -20,13 +20,16 @@ export function Dialog({ title, onClose, children }: Props) {
     const opener = document.activeElement as HTMLElement | null;
     if (typeof dialog.showModal === 'function' && !dialog.open) dialog.showModal();
     else dialog.setAttribute('open', '');
-    const first = dialog.querySelector<HTMLElement>('[autofocus], input, select, textarea, button:not(.dialog-close)');
-    first?.focus();
     return () => {
       if (dialog.open && typeof dialog.close === 'function') dialog.close();
       opener?.focus?.();
     };
   }, []);
+  // On open, and whenever the dialog moves to a new step (new title), focus its first control,
+  // so focus never falls back to the page behind.
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>('[autofocus], input, select, textarea, button:not(.dialog-close)')?.focus();
+  }, [title]);
   return (
     <dialog
       ref={ref}
