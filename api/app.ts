@@ -95,7 +95,9 @@ export function createApp(ctx: ApiContext): Express {
   });
   app.use(
     helmet({
-      contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'] } },
+      // No upgrade-insecure-requests: the embedded default serves plain http on a LAN address,
+      // where upgrading the dashboard's asset requests to https would break it.
+      contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null } },
     }),
   );
   if (config.corsOrigins.length > 0) {
