@@ -199,7 +199,11 @@ function StoreDetails({ api, store, timeline }: { api: Api; store: StoreDetail; 
 
       <section aria-labelledby="manifests-title">
         <h2 id="manifests-title">Rendered manifests</h2>
-        <ManifestViewer api={api} store={store.name} files={store.files ?? []} />
+        {store.status === 'deleted' ? (
+          <p class="muted">A deleted store's manifests live on in Git history only; restore the store to browse them here.</p>
+        ) : (
+          <ManifestViewer api={api} store={store.name} files={store.files ?? []} />
+        )}
       </section>
     </>
   );
