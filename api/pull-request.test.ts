@@ -16,6 +16,9 @@ beforeAll(async () => {
   const direct = await startApi(remote.fileUrl);
   const r = await call(direct.url, 'POST', '/api/stores', { token: TOKENS.admin, body: { name: 'old-shop', engine: 'woocommerce' } });
   expect(r.status).toBe(201);
+  // And one deleted store to restore.
+  expect((await call(direct.url, 'POST', '/api/stores', { token: TOKENS.admin, body: { name: 'gone-shop', engine: 'medusa' } })).status).toBe(201);
+  expect((await call(direct.url, 'DELETE', '/api/stores/gone-shop', { token: TOKENS.admin })).status).toBe(200);
   await direct.close();
   const main = (await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim();
   gh = await startGitHubMock('acme', 'gitops', 'main', main);
@@ -100,6 +103,17 @@ describe('pull-request mode', () => {
     expect(tree.map((e) => e.path).sort()).toEqual(files.sort());
     expect(tree.every((e) => e.sha === null)).toBe(true);
     expect((gh.requests[n + 3].requestBody as { ref: string }).ref).toBe('refs/heads/storefleet/delete-old-shop');
+  });
+
+  it('restore: the folder tree from before the delete, on branch storefleet/restore-<name>', async () => {
+    const n = gh.requests.length;
+    const r = await call(api.url, 'POST', '/api/stores/gone-shop/restore', { token: TOKENS.admin });
+    expect(r.status).toBe(201);
+    const del = (await runGit(remote.dir, ['log', '-1', '--diff-filter=D', '--format=%H', 'main', '--', 'stores/gone-shop/store.yaml'])).stdout.trim();
+    const folder = (await runGit(remote.dir, ['rev-parse', `${del}^:stores/gone-shop`])).stdout.trim();
+    expect((gh.requests[n + 1].requestBody as { tree: unknown[] }).tree).toEqual([{ path: 'stores/gone-shop', mode: '040000', type: 'tree', sha: folder }]);
+    expect((gh.requests[n + 3].requestBody as { ref: string }).ref).toBe('refs/heads/storefleet/restore-gone-shop');
+    expect(r.body.pullRequest).toMatch(/\/pull\/\d+$/);
   });
 
   it('every request and response matches GitHub’s OpenAPI description', () => {
