@@ -18,7 +18,7 @@ export interface OptionDoc {
 }
 
 export const OPTIONS: OptionDoc[] = [
-  { key: 'dataDir', flag: '--data-dir', env: 'STOREFLEET_DATA_DIR', kind: 'string', default: '.storefleet', doc: 'Folder for the embedded default (bare repo, sealing key pair, admin token, tokens file) and the local Git mirror.' },
+  { key: 'dataDir', flag: '--data-dir', env: 'STOREFLEET_DATA_DIR', kind: 'string', default: '.storefleet-data', doc: 'Folder for the embedded default (bare repo, sealing key pair, admin token, tokens file) and the local Git mirror.' },
   { key: 'host', flag: '--host', env: 'STOREFLEET_HOST', kind: 'string', default: '127.0.0.1', doc: 'Address to listen on. Use 0.0.0.0 in a container.' },
   { key: 'port', flag: '--port', env: 'STOREFLEET_PORT', kind: 'int', default: 3000, doc: 'TCP port (0 picks a free one).' },
   { key: 'publicUrl', env: 'STOREFLEET_PUBLIC_URL', kind: 'string', doc: 'URL people use to reach the dashboard (printed at start; default http://<host>:<port>).' },

@@ -20,7 +20,7 @@ describe('configuration', () => {
     expect(c.git.maxBatch).toBe(10);
     expect(c.git.pushAttempts).toBe(8);
     expect(c.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
-    expect(c.dataDir).toBe(join(dir, '.storefleet'));
+    expect(c.dataDir).toBe(join(dir, '.storefleet-data'));
   });
 
   it('rejects unknown options and bad values with the option named', () => {
