@@ -282,13 +282,56 @@ function startGit(): void {
   ]);
 }
 
+/**
+ * A kubeconfig with the token of ServiceAccount argocd/<role>, bound to cluster-admin as in
+ * upstream's install (the controller's ClusterRole there is `*` on `*`). Running Argo CD under
+ * its real service-account names makes identity-based rules apply here as in production, e.g.
+ * the namespace guard ValidatingAdmissionPolicy of argocd/ matches
+ * system:serviceaccount:argocd:argocd-application-controller.
+ */
+function serviceAccountKubeconfig(role: string): string {
+  apply(`apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: ${role}
+  namespace: ${ARGOCD_NS}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: storefleet-dev:${role}
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }
+subjects:
+- { kind: ServiceAccount, name: ${role}, namespace: ${ARGOCD_NS} }
+`);
+  const token = kubectl(['-n', ARGOCD_NS, 'create', 'token', role, '--duration=720h']).trim();
+  const file = join(paths.argocd, `${role}.kubeconfig`);
+  writeFileSync(file, `apiVersion: v1
+kind: Config
+clusters:
+- name: storefleet-dev
+  cluster:
+    server: https://${HOST}:${ports.apiserver}
+    certificate-authority: ${join(paths.pki, 'ca.crt')}
+users:
+- name: ${role}
+  user:
+    token: ${token}
+contexts:
+- name: storefleet-dev
+  context: { cluster: storefleet-dev, user: ${role}, namespace: ${ARGOCD_NS} }
+current-context: storefleet-dev
+`, { mode: 0o600 });
+  return file;
+}
+
 function argocdEnv(role: string): Record<string, string> {
   const tmp = join(paths.argocd, 'data');
   for (const d of ['tls', 'ssh', 'gpg', 'gnupg', 'static']) mkdirSync(join(tmp, d), { recursive: true, mode: 0o700 });
   return {
     ARGOCD_BINARY_NAME: role,
     ARGOCD_FAKE_IN_CLUSTER: 'true', // https://kubernetes.default.svc = the kubeconfig's cluster
-    KUBECONFIG: join(paths.argocd, 'kubeconfig'),
+    KUBECONFIG: serviceAccountKubeconfig(role === 'argocd-repo-server' ? 'argocd-server' : role),
     ARGOCD_GPG_ENABLED: 'false',
     ARGOCD_TLS_DATA_PATH: join(tmp, 'tls'),
     ARGOCD_SSH_DATA_PATH: join(tmp, 'ssh'),
@@ -303,7 +346,6 @@ async function startArgocd(adminPassword: string, webhookSecret: string): Promis
   const argoDir = moduleDir('argocd', 'github.com/argoproj/argo-cd/v3');
   const crds = readdirSync(join(argoDir, 'manifests/crds')).filter((f) => f.endsWith('-crd.yaml'));
   apply(crds.map((f) => readFileSync(join(argoDir, 'manifests/crds', f), 'utf8')).join('\n---\n'));
-  writeKubeconfig(join(paths.argocd, 'kubeconfig'), 'admin', ARGOCD_NS);
   const hash = sh(binary('argocd'), ['account', 'bcrypt', '--password', adminPassword], { env: { ARGOCD_BINARY_NAME: 'argocd', HOME: paths.argocd } }).trim();
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   const partOf = 'labels:\n    app.kubernetes.io/part-of: argocd';
@@ -371,19 +413,24 @@ data:
   await waitFor('argocd-server /healthz', async () => ((await fetch(`${argocdUrl}/healthz`).catch(() => undefined))?.ok ? true : undefined), 60_000);
 }
 
-/** The project's argocd/ bootstrap when it exists, else the stop-gap in e2e/cluster/bootstrap/. */
-function applyBootstrap(webhookSecret: string): string {
-  const projectDir = join(repoRoot, 'argocd');
-  const files = existsSync(projectDir) ? readdirSync(projectDir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
-  if (files.length > 0) {
-    // Filled exactly as `storefleet bootstrap` fills them (placeholders ${REPO_URL}, ${REVISION}, …).
-    const filled = renderBootstrap({ REPO_URL: gitUrl, REVISION: 'main', PLATFORM_NAMESPACE: 'storefleet', WEBHOOK_SECRET: webhookSecret });
-    apply([...filled.values()].join('\n---\n'));
-    return projectDir;
+/**
+ * The project's own bootstrap (argocd/, filled by `storefleet bootstrap` with the git daemon's
+ * URL): the dev cluster uses the same manifests as production. Falls back to the stop-gap in
+ * e2e/cluster/bootstrap/ only if that command is missing. Applied with field manager
+ * `storefleet`, as argocd/README.md prescribes, so its keys merge with the ones `up` wrote.
+ */
+function applyBootstrap(webhookSecretFile: string): string {
+  const cli = join(repoRoot, 'bin/storefleet.js');
+  if (existsSync(join(repoRoot, 'generator/bootstrap.ts')) && existsSync(join(repoRoot, 'argocd'))) {
+    const out = join(stateDir, 'bootstrap');
+    sh(process.execPath, [cli, 'bootstrap', '--repo', gitUrl, '--out', out, '--revision', 'main', '--webhook-secret-file', webhookSecretFile], { cwd: repoRoot });
+    apply(readFileSync(join(out, 'secrets', 'argocd-secret.yaml'), 'utf8'), 'storefleet');
+    const files = readdirSync(out).filter((f) => /\.ya?ml$/.test(f)).sort();
+    apply(files.map((f) => readFileSync(join(out, f), 'utf8')).join('\n---\n'), 'storefleet');
+    return 'argocd/ (storefleet bootstrap)';
   }
-  const source = join(clusterSourceDir, 'bootstrap');
-  apply(readFileSync(join(source, 'minimal-argocd.yaml'), 'utf8').replaceAll('${GIT_URL}', gitUrl));
-  return source;
+  apply(readFileSync(join(clusterSourceDir, 'bootstrap', 'minimal-argocd.yaml'), 'utf8').replaceAll('${GIT_URL}', gitUrl), 'storefleet');
+  return 'STOP-GAP e2e/cluster/bootstrap/minimal-argocd.yaml';
 }
 
 /** A token for a role of AppProject `stores` (read-only per the design), made by the admin. */
