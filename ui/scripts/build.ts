@@ -1,7 +1,7 @@
 // Builds the dashboard (ui/ → ui/dist) and prints the gzipped size of its JavaScript; fails
 // above the budget. `--if-stale` skips the build when ui/dist is newer than every source file.
 // Run on Node 24 (type stripping): `npm run build:ui`.
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -41,7 +41,25 @@ export function checkBudget(gzipBytes: number, budget = BUDGET_BYTES): void {
 export async function buildUi({ ifStale = false, quiet = false } = {}): Promise<number> {
   if (!ifStale || isStale()) {
     const { build } = await import('vite');
-    await build({ configFile: join(ui, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
+    // Build next to ui/dist and swap it in, so a server (or a second build: tests may start
+    // several) never sees a half-written folder.
+    const next = `${dist}.next-${process.pid}`;
+    await build({ configFile: join(ui, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info', build: { outDir: next, emptyOutDir: true } });
+    const old = `${dist}.old-${process.pid}`;
+    const code = (e: unknown) => (e as NodeJS.ErrnoException).code;
+    try {
+      renameSync(dist, old);
+    } catch (e) {
+      if (code(e) !== 'ENOENT') throw e;
+    }
+    try {
+      renameSync(next, dist);
+    } catch (e) {
+      // A concurrent build installed its (identical) output first: keep that one.
+      if (code(e) !== 'ENOTEMPTY' && code(e) !== 'EEXIST') throw e;
+      rmSync(next, { recursive: true, force: true });
+    }
+    rmSync(old, { recursive: true, force: true });
   }
   const sizes = measure();
   const total = sizes.reduce((n, s) => n + s.gzip, 0);
