@@ -54,9 +54,13 @@ function describeApp(a: any): string {
   return `sync=${a.status?.sync?.status} health=${a.status?.health?.status} op=${a.status?.operationState?.phase ?? '-'} ${a.status?.operationState?.message ?? ''} ${conds} ${unhealthy}`.trim();
 }
 
-/** Nudge Argo CD instead of waiting for its poll: the ApplicationSet and each Application. */
+/**
+ * Nudge Argo CD instead of waiting for its 3-minute poll, the way its webhook handler does:
+ * the ApplicationSet refresh annotation (the controller re-runs the generators without the
+ * revision cache and removes the annotation) and a normal refresh of each Application.
+ */
 function refresh(): void {
-  kubectl(['-n', 'argocd', 'annotate', '--overwrite', 'applicationsets.argoproj.io', '--all', `storefleet.dev/smoke-refresh=${Date.now()}`]);
+  kubectl(['-n', 'argocd', 'annotate', '--overwrite', 'applicationsets.argoproj.io', '--all', 'argocd.argoproj.io/application-set-refresh=true']);
   for (const s of stores) {
     if (application(`store-${s.name}`)) kubectl(['-n', 'argocd', 'annotate', '--overwrite', 'applications.argoproj.io', `store-${s.name}`, 'argocd.argoproj.io/refresh=normal']);
   }
