@@ -2,7 +2,7 @@
 // create a WooCommerce and a Medusa store, list, open, manifests and history, the server's
 // message for an invalid name, delete with typed confirmation, restore, network loss.
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUi } from '../scripts/build.ts';
 import { ARTIFACTS, contrastViolations, launchBrowser, removeDir, startApi, type RunningApi } from './harness.ts';
@@ -12,8 +12,8 @@ let browser: Browser;
 let page: Page;
 
 /** Saves a screenshot and checks the page's text contrast (WCAG AA) on the way. */
-async function shot(name: string) {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+async function shot(name: string, mask: Locator[] = []) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true, mask });
   expect(await page.evaluate(contrastViolations), `contrast on ${name}`).toEqual([]);
 }
 const row = (name: string) => page.locator(`tr[data-store="${name}"]`);
@@ -28,8 +28,10 @@ async function createStore(name: string, engine: 'WooCommerce' | 'Medusa') {
   await dialog.getByTestId('admin-password').waitFor();
   const password = await dialog.getByTestId('admin-password').textContent();
   expect(password?.length).toBeGreaterThanOrEqual(12);
-  await dialog.getByRole('button', { name: 'Copy login' }).waitFor();
-  await shot(`created-${name}`);
+  await dialog.getByRole('button', { name: 'Copy login' }).click();
+  await dialog.getByText('Copied', { exact: true }).waitFor();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`password: ${password}`);
+  await shot(`created-${name}`, [dialog.getByTestId('admin-password')]); // no secret in artifacts
   await dialog.getByRole('button', { name: 'I have saved it' }).click();
   await dialog.waitFor({ state: 'detached' });
 }
@@ -78,7 +80,8 @@ describe('dashboard in Chromium against the real API', () => {
   // A test, not a hook: without /usr/bin/chromium every test below fails (never "skipped").
   it("starts Debian's Chromium", async () => {
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    page = await context.newPage();
     page.setDefaultTimeout(15_000);
   });
 
