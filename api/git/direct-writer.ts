@@ -9,7 +9,7 @@ import { renderStore, type RenderResult } from '../../generator/render.ts';
 import { parseStoreSpec, storeSpecSchema, type StoreSpec } from '../../generator/spec.ts';
 import { storeDir } from '../../generator/layout.ts';
 import { ApiProblem, unavailableProblem, validationProblem } from '../problem.ts';
-import { writeCommits, type CommitPlan, type Person } from './fast-import.ts';
+import { blobSha, writeCommits, type CommitPlan, type Person } from './fast-import.ts';
 import { RemoteUnavailableError, type Mirror } from './mirror.ts';
 import type { RepoState, Snapshot, StoreEntry } from './repo-state.ts';
 import { issuesFromZod } from '../../generator/errors.ts';
@@ -41,7 +41,7 @@ interface Item {
   resolve: (r: WriteResult) => void;
   reject: (e: unknown) => void;
   settled: boolean;
-  rendered?: { platform: ResolvedPlatform; result: RenderResult };
+  rendered?: { platform: ResolvedPlatform; result: RenderResult; blobs?: Map<string, string> };
 }
 
 interface Planned {
@@ -203,6 +203,12 @@ export class DirectWriter implements StoreWriter {
         return;
       }
       this.o.metrics?.pushRetry();
+      // The blobs of this attempt are in the mirror now: a retry references them by SHA, so it
+      // only writes new trees and commits and gets its push out before the other writer's next batch.
+      for (const p of planned) {
+        const r = p.item.rendered;
+        if (r && !r.blobs) r.blobs = new Map([...r.result.files].map(([path, content]) => [path, blobSha(content)]));
+      }
       if (attempt >= this.o.maxAttempts) {
         throw new ApiProblem(503, 'write-contention', 'Too many concurrent writers', 'Other writers kept moving the branch; retry shortly.', {
           headers: { 'Retry-After': '1' },
@@ -280,7 +286,8 @@ export class DirectWriter implements StoreWriter {
       w.added.set(name, spec);
       w.counts.set(who.id, (w.counts.get(who.id) ?? 0) + 1);
       const changes: CommitPlan['changes'] = [{ op: 'delete', path: storeDir(name) }];
-      for (const [path, content] of rendered.files) changes.push({ op: 'write', path, content });
+      const blobs = it.rendered?.blobs;
+      for (const [path, content] of rendered.files) changes.push({ op: 'write', path, content, blob: blobs?.get(path) });
       return {
         item: it,
         trailers,

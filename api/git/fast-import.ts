@@ -2,6 +2,7 @@
 // process per file or per commit. This is what makes grouped writes cheap (architecture.md,
 // "Writes": ~270 commits/s against ~23/s for porcelain add+commit+push).
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,8 @@ export interface Person {
 }
 
 export type TreeChange =
-  | { op: 'write'; path: string; content: string }
+  /** `blob`: the SHA of `content` when that blob is already in the repository (a retried batch). */
+  | { op: 'write'; path: string; content: string; blob?: string }
   /** Put an existing tree object at `path` (restore = the folder exactly as it was). */
   | { op: 'tree'; path: string; sha: string }
   | { op: 'delete'; path: string };
@@ -25,6 +27,12 @@ export interface CommitPlan {
   time: number;
   message: string;
   changes: TreeChange[];
+}
+
+/** The object id Git gives `content` as a blob. */
+export function blobSha(content: string): string {
+  const body = Buffer.from(content, 'utf8');
+  return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
 }
 
 function ident(p: Person, time: number): string {
@@ -55,6 +63,7 @@ export function fastImportStream(parent: string, commits: CommitPlan[], ref: str
       const p = quotePath(ch.path);
       if (ch.op === 'delete') parts.push(`D ${p}\n`);
       else if (ch.op === 'tree') parts.push(`M 040000 ${ch.sha} ${p}\n`);
+      else if (ch.blob) parts.push(`M 100644 ${ch.blob} ${p}\n`);
       else parts.push(`M 100644 inline ${p}\n`, data(ch.content));
     }
     parts.push('\n');

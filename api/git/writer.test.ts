@@ -9,7 +9,7 @@ import { ApiProblem } from '../problem.ts';
 import { seededRemote, tmp } from '../test-support/harness.ts';
 import { DirectWriter, type WriterMetrics } from './direct-writer.ts';
 import { runGit } from './exec.ts';
-import { fastImportStream } from './fast-import.ts';
+import { blobSha, fastImportStream } from './fast-import.ts';
 import { Mirror } from './mirror.ts';
 import { RepoState } from './repo-state.ts';
 import type { Requester, WriteRequest } from './types.ts';
@@ -126,5 +126,16 @@ describe('fastImportStream', () => {
     expect(s).toContain('D stores/a\n');
     expect(s).toContain(`M 040000 ${'b'.repeat(40)} stores/b\n`);
     expect(s.endsWith('done\n')).toBe(true);
+    const retry = fastImportStream('a'.repeat(40), [{ author: { name: 'Z', email: 'z@x' }, committer: { name: 'C', email: 'c@x' }, time: 5, message: 'm\n', changes: [{ op: 'write', path: 'stores/a/x.yaml', content: 'ü', blob: 'c'.repeat(40) }] }], 'refs/x');
+    expect(retry).toContain(`M 100644 ${'c'.repeat(40)} stores/a/x.yaml\n`);
+    expect(retry).not.toContain('inline');
+  });
+
+  it('blobSha is the id git gives the content', async () => {
+    const dir = tmp('sf-hash-');
+    for (const text of ['', 'ü\n', 'kind: Namespace\n'.repeat(100)]) {
+      const git = (await runGit(dir, ['hash-object', '--stdin'], { input: text })).stdout.trim();
+      expect(blobSha(text)).toBe(git);
+    }
   });
 });
