@@ -5,20 +5,18 @@ export type Route =
   | { page: 'stores' }
   | { page: 'deleted' }
   | { page: 'platform' }
-  | { page: 'store'; name: string; file?: string };
+  | { page: 'store'; name: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'deleted') return { page: 'deleted' };
   if (parts[0] === 'platform') return { page: 'platform' };
-  if (parts[0] === 'stores' && parts[1]) return { page: 'store', name: parts[1], file: parts.slice(2).join('/') || undefined };
+  if (parts[0] === 'stores' && parts[1]) return { page: 'store', name: parts[1] };
   return { page: 'stores' };
 }
 
 export function href(route: Route): string {
-  if (route.page === 'store') {
-    return `#/stores/${encodeURIComponent(route.name)}${route.file ? `/${route.file.split('/').map(encodeURIComponent).join('/')}` : ''}`;
-  }
+  if (route.page === 'store') return `#/stores/${encodeURIComponent(route.name)}`;
   return `#/${route.page}`;
 }
 
