@@ -455,9 +455,11 @@ async function main(): Promise<void> {
   }
   console.log(`Storefleet dev cluster: Kubernetes ${versions.KUBERNETES_VERSION}, etcd ${versions.ETCD_VERSION}, kwok ${versions.KWOK_VERSION}, Argo CD ${versions.ARGOCD_VERSION}, Sealed Secrets ${versions.SEALED_SECRETS_VERSION}`);
   console.log(`state: ${stateDir}`);
-  await step('build (skips what is built)', () => {
-    execFileSync(join(clusterSourceDir, 'build.sh'), [], { stdio: ['ignore', 'ignore', 'inherit'] });
-  });
+  if (process.env.STOREFLEET_CLUSTER_NO_BUILD !== '1') {
+    await step('build (skips what is built)', () => {
+      execFileSync(join(clusterSourceDir, 'build.sh'), [], { stdio: ['ignore', 'ignore', 'inherit'] });
+    });
+  }
   await step('host packages (redis-server, git, openssl, unshare)', ensureHostPackages);
   await step('fresh state, certificates, kubeconfig', () => {
     freshState();

@@ -2,7 +2,7 @@
 // A PID file holds "<pid> <start-time>" (field 22 of /proc/<pid>/stat), so a recycled PID
 // never gets a signal meant for a process that has already exited.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths } from './config.ts';
 
@@ -48,12 +48,14 @@ export interface Tracked {
   alive: boolean;
 }
 
-/** Every process a PID file names, and whether it is still the process we started. */
+/** Every process a PID file names (in start order), and whether it is still the process we started. */
 export function trackedProcesses(): Tracked[] {
   if (!existsSync(paths.pids)) return [];
   return readdirSync(paths.pids)
     .filter((f) => f.endsWith('.pid'))
-    .map((f) => {
+    .map((f) => ({ f, t: statSync(join(paths.pids, f)).mtimeMs }))
+    .sort((a, b) => a.t - b.t)
+    .map(({ f }) => {
       const [pidText, started] = readFileSync(join(paths.pids, f), 'utf8').trim().split(' ');
       const pid = Number(pidText);
       const alive = Number.isInteger(pid) && pid > 0 && started !== undefined && startTime(pid) === started;
