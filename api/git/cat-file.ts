@@ -14,64 +14,50 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+interface Proc {
+  child: ChildProcessWithoutNullStreams;
+  buf: Buffer;
+  queue: Pending[];
+}
+
 export class CatFile {
-  private child?: ChildProcessWithoutNullStreams;
-  private buf: Buffer = Buffer.alloc(0);
-  private queue: Pending[] = [];
+  private proc?: Proc;
   private readonly cwd: string;
 
   constructor(repoDir: string) {
     this.cwd = repoDir;
   }
 
-  private start(): ChildProcessWithoutNullStreams {
-    if (this.child) return this.child;
+  private start(): Proc {
+    if (this.proc) return this.proc;
     const child = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    // Each process has its own queue: closing one (to get a fresh view) never fails the next one's reads.
+    const proc: Proc = { child, buf: Buffer.alloc(0), queue: [] };
     child.stdout.on('data', (d: Buffer) => {
-      this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
-      this.drain();
+      proc.buf = proc.buf.length === 0 ? d : Buffer.concat([proc.buf, d]);
+      drain(proc);
     });
     child.stderr.resume();
     child.stdin.on('error', () => {});
     const fail = (e: Error) => {
-      if (this.child === child) this.child = undefined;
-      this.buf = Buffer.alloc(0);
-      const q = this.queue;
-      this.queue = [];
+      if (this.proc === proc) this.proc = undefined;
+      const q = proc.queue;
+      proc.queue = [];
       for (const p of q) p.reject(e);
     };
     child.on('error', fail);
     child.on('close', () => fail(new Error('git cat-file exited')));
-    this.child = child;
-    return child;
-  }
-
-  private drain(): void {
-    while (this.queue.length > 0) {
-      const nl = this.buf.indexOf(10);
-      if (nl < 0) return;
-      const header = this.buf.subarray(0, nl).toString('utf8');
-      if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-        this.buf = this.buf.subarray(nl + 1);
-        this.queue.shift()!.resolve(undefined);
-        continue;
-      }
-      const [sha, type, sizeText] = header.split(' ');
-      const size = Number(sizeText);
-      if (this.buf.length < nl + 1 + size + 1) return;
-      const content = Buffer.from(this.buf.subarray(nl + 1, nl + 1 + size));
-      this.buf = this.buf.subarray(nl + 2 + size);
-      this.queue.shift()!.resolve({ sha, type, content });
-    }
+    this.proc = proc;
+    return proc;
   }
 
   /** Reads `<sha>` or `<tree-ish>:<path>`; undefined when it does not exist. */
   read(spec: string): Promise<CatFileObject | undefined> {
     if (spec.includes('\n')) return Promise.resolve(undefined);
-    const child = this.start();
+    const proc = this.start();
     return new Promise((resolve, reject) => {
-      this.queue.push({ resolve, reject });
-      child.stdin.write(spec + '\n');
+      proc.queue.push({ resolve, reject });
+      proc.child.stdin.write(spec + '\n');
     });
   }
 
@@ -87,13 +73,30 @@ export class CatFile {
     return parseTree(o.content);
   }
 
+  /** Ends the process once its pending reads are answered; the next read starts a new one. */
   close(): void {
-    const c = this.child;
-    this.child = undefined;
-    if (c) {
-      c.stdin.end();
-      c.kill();
+    const p = this.proc;
+    this.proc = undefined;
+    if (p) p.child.stdin.end();
+  }
+}
+
+function drain(proc: Proc): void {
+  while (proc.queue.length > 0) {
+    const nl = proc.buf.indexOf(10);
+    if (nl < 0) return;
+    const header = proc.buf.subarray(0, nl).toString('utf8');
+    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+      proc.buf = proc.buf.subarray(nl + 1);
+      proc.queue.shift()!.resolve(undefined);
+      continue;
     }
+    const [sha, type, sizeText] = header.split(' ');
+    const size = Number(sizeText);
+    if (proc.buf.length < nl + 1 + size + 1) return;
+    const content = Buffer.from(proc.buf.subarray(nl + 1, nl + 1 + size));
+    proc.buf = proc.buf.subarray(nl + 2 + size);
+    proc.queue.shift()!.resolve({ sha, type, content });
   }
 }
 

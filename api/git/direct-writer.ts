@@ -11,7 +11,7 @@ import { storeDir } from '../../generator/layout.ts';
 import { ApiProblem, unavailableProblem, validationProblem } from '../problem.ts';
 import { blobSha, writeCommits, type CommitPlan, type Person } from './fast-import.ts';
 import { RemoteUnavailableError, type Mirror } from './mirror.ts';
-import type { RepoState, Snapshot, StoreEntry } from './repo-state.ts';
+import { treeSpec, type RepoState, type Snapshot, type StoreEntry } from './repo-state.ts';
 import { issuesFromZod } from '../../generator/errors.ts';
 import { trailerBlock, type WriteTrailers } from './trailers.ts';
 import type { PushDetails, PushHook, StoreWriter, WriteRequest, WriteResult } from './types.ts';
@@ -171,6 +171,14 @@ export class DirectWriter implements StoreWriter {
       const head = shas[shas.length - 1];
       const outcome = await mirror.push(head);
       if (outcome === 'ok') {
+        // A restored folder with an unreadable store.yaml has no spec: then read the tree again.
+        if (planned.every((p) => p.trailers.action === 'delete' || p.result.spec)) {
+          state.applyPushed(
+            tip,
+            head,
+            planned.map((p) => ({ name: p.trailers.store, spec: p.trailers.action === 'delete' ? undefined : p.result.spec })),
+          );
+        }
         state.recordPushed(
           tip,
           head,
@@ -303,13 +311,14 @@ export class DirectWriter implements StoreWriter {
       const entry = w.removed.has(name) ? undefined : w.snap.stores.get(name);
       if (!entry) throw notFound();
       if (who.role !== 'admin' && entry.spec?.owner !== who.id) throw notFound();
-      const message = await this.deleteMessage(tip, name, entry.tree);
+      const folderTree = entry.tree || (await this.o.mirror.cat.read(treeSpec(w.snap, entry)))?.sha || '';
+      const message = await this.deleteMessage(tip, name, folderTree);
       w.removed.add(name);
       if (entry.spec) w.counts.set(entry.spec.owner, (w.counts.get(entry.spec.owner) ?? 1) - 1);
       return {
         item: it,
         trailers,
-        paths: await this.folderFiles(entry.tree, storeDir(name)),
+        paths: await this.folderFiles(folderTree, storeDir(name)),
         commit: commit(message, [{ op: 'delete', path: storeDir(name) }]),
         result: { action: 'delete', name, spec: entry.spec, replayed: false },
       };

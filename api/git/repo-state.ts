@@ -10,6 +10,7 @@ import { LOG_FORMAT, parseLog, type LoggedWrite, type StoreAction } from './trai
 
 export interface StoreEntry {
   name: string;
+  /** Tree object of stores/<name>; '' when derived after our own push (use treeSpec()). */
   tree: string;
   spec?: StoreSpec;
   /** Why store.yaml could not be read (a hand edit broke it). */
@@ -20,6 +21,11 @@ export interface Snapshot {
   tip: string;
   stores: Map<string, StoreEntry>;
   ownerCounts(): Map<string, number>;
+}
+
+/** Something `git cat-file` resolves to the store's folder tree. */
+export function treeSpec(snap: Snapshot, e: StoreEntry): string {
+  return e.tree || `${snap.tip}:stores/${e.name}`;
 }
 
 function makeSnapshot(tip: string, stores: Map<string, StoreEntry>): Snapshot {
@@ -65,6 +71,21 @@ export class RepoState {
     return this.snap;
   }
 
+  /**
+   * After our own push: derive the snapshot at `newTip` from the one at `parentTip` and the
+   * batch's changes, without reading the (10,000-entry) stores tree again. New folders get
+   * `tree: ''` (resolve with treeSpec()).
+   */
+  applyPushed(parentTip: string, newTip: string, changes: { name: string; spec?: StoreSpec }[]): void {
+    if (this.snap?.tip !== parentTip) return; // an older view: the next snapshot() reads the tree
+    const stores = new Map(this.snap.stores);
+    for (const c of changes) {
+      if (c.spec) stores.set(c.name, { name: c.name, tree: '', spec: c.spec });
+      else stores.delete(c.name);
+    }
+    this.snap = makeSnapshot(newTip, stores);
+  }
+
   /** The stores at `tip`; re-reads only store folders whose tree changed since the last snapshot. */
   snapshot(tip: string): Promise<Snapshot> {
     if (this.snap?.tip === tip) return Promise.resolve(this.snap);
@@ -78,7 +99,7 @@ export class RepoState {
 
   private async load(tip: string): Promise<Snapshot> {
     const prev = this.snap?.stores;
-    const tree = (await this.mirror.cat.readTree(`${tip}:stores`)) ?? new Map();
+    const tree = await this.storesTree(tip);
     const stores = new Map<string, StoreEntry>();
     const reads: Promise<void>[] = [];
     for (const [name, e] of tree) {
@@ -108,6 +129,24 @@ export class RepoState {
     const snap = makeSnapshot(tip, stores);
     this.snap = snap;
     return snap;
+  }
+
+  /**
+   * The stores/ tree at `tip`. "No such path" must never be mistaken for "no stores" (that would
+   * let a taken name be created again): a miss is confirmed with a fresh cat-file process and
+   * against the root tree; an unreadable commit is an error.
+   */
+  private async storesTree(tip: string): Promise<Map<string, { mode: string; type: string; sha: string }>> {
+    const cat = this.mirror.cat;
+    const found = await cat.readTree(`${tip}:stores`);
+    if (found) return found;
+    cat.close(); // the next read starts a fresh process that sees every object written since
+    const root = await cat.readTree(`${tip}^{tree}`);
+    if (!root) throw new Error(`commit ${tip} cannot be read from the mirror`);
+    if (!root.has('stores')) return new Map();
+    const again = await cat.readTree(`${tip}:stores`);
+    if (!again) throw new Error(`stores/ at ${tip} cannot be read from the mirror`);
+    return again;
   }
 
   /** platform.yaml (with its sealing certificate) at `tip`; parsed again only when a blob changes. */

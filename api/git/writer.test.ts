@@ -81,7 +81,7 @@ describe('DirectWriter', () => {
     await a.w.write(create('taken'));
     // b still believes the seed is the tip.
     const [dup, other] = await Promise.allSettled([b.w.write(create('taken')), b.w.write(create('free'))]);
-    expect(dup.status).toBe('rejected');
+    expect(dup.status, JSON.stringify({ dup, other, retries: b.metrics.retries, batches: b.metrics.batches, log: (await runGit(remote.dir, ['log', '--format=%h %p %s', 'main'])).stdout })).toBe('rejected');
     expect(((dup as PromiseRejectedResult).reason as ApiProblem).status).toBe(409);
     expect(other.status).toBe('fulfilled');
     expect(b.metrics.retries).toBe(1);
