@@ -1,9 +1,17 @@
 // `storefleet serve` / `npm start`: loads the configuration, starts the API and dashboard, and
 // prints where to find them (never the token itself: the path of the file holding it).
-import { ConfigError, loadConfig } from './config.ts';
-import { startServer } from './server.ts';
+import { ConfigError, loadConfig, type ServeConfig } from './config.ts';
+import { startServer, type RunningServer, type ServerOptions } from './server.ts';
 
-export async function serveCommand(argv: string[]): Promise<number> {
+/**
+ * `configure` builds the extra wiring (status provider, push hooks, /api/events) from the loaded
+ * configuration; `running()` returns the server once it is up (for late-bound callbacks such as
+ * the status reader's `gitFacts`).
+ */
+export async function serveCommand(
+  argv: string[],
+  configure?: (config: ServeConfig, running: () => RunningServer | undefined) => Promise<ServerOptions> | ServerOptions,
+): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log('usage: storefleet serve [--data-dir DIR] [--host 127.0.0.1] [--port 3000] [--config FILE] [--git-remote URL]\nAll options: docs/configuration.md');
     return 0;
@@ -18,9 +26,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  let server;
+  let server: RunningServer | undefined;
   try {
-    server = await startServer(config);
+    const cfg = config;
+    const options = configure ? await configure(cfg, () => server) : {};
+    server = await startServer(cfg, options);
   } catch (err) {
     console.error(`storefleet serve: ${(err as Error).message}`);
     return 1;
