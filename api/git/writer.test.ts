@@ -12,7 +12,7 @@ import { runGit } from './exec.ts';
 import { blobSha, fastImportStream } from './fast-import.ts';
 import { Mirror } from './mirror.ts';
 import { RepoState } from './repo-state.ts';
-import type { Requester, WriteRequest } from './types.ts';
+import type { PushDetails, Requester, WriteRequest } from './types.ts';
 
 const admin: Requester = { id: 'admin', role: 'admin', name: 'Admin', email: 'admin@example.com' };
 
@@ -71,6 +71,29 @@ describe('DirectWriter', () => {
       const files = (await runGit(remote.dir, ['diff-tree', '--no-commit-id', '--name-only', '-r', r.commit])).stdout.split('\n').filter(Boolean);
       expect(files).toEqual([`stores/${r.name}/manifests/namespace-store-${r.name}.yaml`, `stores/${r.name}/store.yaml`]);
     }
+    mirror.close();
+  });
+
+  it('tells push hooks the new head, the stores and GitHub-style commit file lists', async () => {
+    const remote = await seededRemote();
+    const { w, mirror } = await writer(remote.fileUrl);
+    const seen: { head: string; stores: string[]; details: PushDetails }[] = [];
+    w.onPush((head, stores, details) => {
+      seen.push({ head, stores, details });
+    });
+    const before = mirror.tip;
+    const [a, b] = await Promise.all([w.write(create('hook-a')), w.write(create('hook-b'))]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toHaveLength(1);
+    expect(seen[0].head).toBe(b.commit);
+    expect(seen[0].stores).toEqual(['hook-a', 'hook-b']);
+    expect(seen[0].details.before).toBe(before);
+    expect(seen[0].details.commits.map((c) => c.sha)).toEqual([a.commit, b.commit]);
+    expect(seen[0].details.commits[0].added).toContain('stores/hook-a/store.yaml');
+    const del = await w.write({ action: 'delete', name: 'hook-a', requester: admin, digest: 'd' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen[1].head).toBe(del.commit);
+    expect(seen[1].details.commits[0].removed.sort()).toEqual(['stores/hook-a/manifests/namespace-store-hook-a.yaml', 'stores/hook-a/store.yaml']);
     mirror.close();
   });
 
