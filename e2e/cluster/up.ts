@@ -346,7 +346,14 @@ async function startArgocd(adminPassword: string, webhookSecret: string): Promis
   const argoDir = moduleDir('argocd', 'github.com/argoproj/argo-cd/v3');
   const crds = readdirSync(join(argoDir, 'manifests/crds')).filter((f) => f.endsWith('-crd.yaml'));
   apply(crds.map((f) => readFileSync(join(argoDir, 'manifests/crds', f), 'utf8')).join('\n---\n'));
-  const hash = sh(binary('argocd'), ['account', 'bcrypt', '--password', adminPassword], { env: { ARGOCD_BINARY_NAME: 'argocd', HOME: paths.argocd } }).trim();
+  // Argo CD's own bcrypt (Node has none built in). The password is on this one command line
+  // for a moment; the error below never repeats the command.
+  let hash: string;
+  try {
+    hash = sh(binary('argocd'), ['account', 'bcrypt', '--password', adminPassword], { env: { ARGOCD_BINARY_NAME: 'argocd', HOME: paths.argocd } }).trim();
+  } catch {
+    throw new Error('argocd account bcrypt failed');
+  }
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   const partOf = 'labels:\n    app.kubernetes.io/part-of: argocd';
   apply(`apiVersion: v1
@@ -479,7 +486,9 @@ async function main(): Promise<void> {
   });
   await step('Sealed Secrets controller (dev key)', startSealedSecrets);
   await step('redis + Argo CD', () => startArgocd(adminPassword, webhookSecret));
-  const source = await step('Argo CD bootstrap', () => applyBootstrap(webhookSecret));
+  const webhookSecretFile = join(paths.argocd, 'webhook-secret');
+  writeFileSync(webhookSecretFile, webhookSecret, { mode: 0o600 });
+  const source = await step('Argo CD bootstrap', () => applyBootstrap(webhookSecretFile));
   console.log(`  applied ${source.startsWith(clusterSourceDir) ? 'STOP-GAP e2e/cluster/bootstrap/ (argocd/ is empty)' : 'argocd/'}`);
   const token = await step('Argo CD API token', async () => projectToken(await login(adminPassword)));
   writeFileSync(join(paths.argocd, 'admin-password'), adminPassword, { mode: 0o600 });
