@@ -28,7 +28,7 @@ export const OPTIONS: OptionDoc[] = [
   { key: 'git.committerEmail', env: 'STOREFLEET_GIT_COMMITTER_EMAIL', kind: 'string', default: 'storefleet@localhost', doc: 'Committer email.' },
   { key: 'git.fetchIntervalSeconds', env: 'STOREFLEET_GIT_FETCH_INTERVAL_SECONDS', kind: 'int', default: 15, doc: 'How often the mirror fetches other writers\' commits while idle (0 = only on demand).' },
   { key: 'git.timeoutSeconds', env: 'STOREFLEET_GIT_TIMEOUT_SECONDS', kind: 'int', default: 20, doc: 'A fetch or push silent for this long is abandoned (the remote counts as unreachable).' },
-  { key: 'git.pushAttempts', env: 'STOREFLEET_GIT_PUSH_ATTEMPTS', kind: 'int', default: 8, doc: 'Attempts per batch when other replicas keep winning the push race.' },
+  { key: 'git.pushAttempts', env: 'STOREFLEET_GIT_PUSH_ATTEMPTS', kind: 'int', default: 20, doc: 'Attempts per batch when other replicas keep winning the push race.' },
   { key: 'git.maxBatch', env: 'STOREFLEET_GIT_MAX_BATCH', kind: 'int', default: 250, doc: 'Most store changes grouped under one push.' },
   { key: 'github.owner', env: 'STOREFLEET_GITHUB_OWNER', kind: 'string', doc: 'Pull-request mode: repository owner. Setting github.owner and github.repo switches writes to pull requests.' },
   { key: 'github.repo', env: 'STOREFLEET_GITHUB_REPO', kind: 'string', doc: 'Pull-request mode: repository name.' },

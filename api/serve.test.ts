@@ -18,7 +18,7 @@ describe('configuration', () => {
     expect(c.host).toBe('127.0.0.2');
     expect(c.git.branch).toBe('prod');
     expect(c.git.maxBatch).toBe(10);
-    expect(c.git.pushAttempts).toBe(8);
+    expect(c.git.pushAttempts).toBe(20);
     expect(c.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(c.dataDir).toBe(join(dir, '.storefleet-data'));
   });

@@ -71,7 +71,7 @@ export class DirectWriter implements StoreWriter {
   private readonly inflightKeys = new Map<string, Promise<WriteResult>>();
 
   constructor(opts: DirectWriterOptions) {
-    this.o = { maxAttempts: 8, maxBatch: 250, retryAfterSeconds: 5, render: renderStore, ...opts };
+    this.o = { maxAttempts: 20, maxBatch: 250, retryAfterSeconds: 5, render: renderStore, ...opts };
   }
 
   onPush(hook: PushHook): void {
@@ -222,8 +222,10 @@ export class DirectWriter implements StoreWriter {
           headers: { 'Retry-After': '1' },
         });
       }
-      tip = mirror.tip!;
-      await sleep(Math.random() * 50 * attempt);
+      // Exponential backoff with full jitter, then a fresh look at the branch: the other writer's
+      // push lands meanwhile, and ours (cheap now: blobs exist) usually goes out before its next batch.
+      await sleep(Math.random() * Math.min(1000, 25 * 2 ** attempt));
+      tip = await mirror.fetch();
     }
   }
 
