@@ -1,7 +1,7 @@
 // npm run cluster:up — starts the dev cluster as local processes bound to 127.0.0.1:
 // etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok (fake nodes), the harness
 // loop (volumes, ingress status), Sealed Secrets, git daemon, redis and Argo CD; applies the
-// Argo CD bootstrap; writes <state>/kubeconfig and <state>/storefleet.env.
+// project's Argo CD bootstrap (argocd/); writes <state>/kubeconfig and <state>/storefleet.env.
 // Every process gets a PID file; `cluster:down` stops exactly those. A failed start stops what
 // it started (set STOREFLEET_CLUSTER_KEEP_ON_FAILURE=1 to keep it for debugging).
 import { execFileSync } from 'node:child_process';
@@ -421,23 +421,17 @@ data:
 }
 
 /**
- * The project's own bootstrap (argocd/, filled by `storefleet bootstrap` with the git daemon's
- * URL): the dev cluster uses the same manifests as production. Falls back to the stop-gap in
- * e2e/cluster/bootstrap/ only if that command is missing. Applied with field manager
+ * The project's own bootstrap: argocd/, filled by `storefleet bootstrap` with the git daemon's
+ * URL, so the dev cluster uses the same manifests as production. Applied with field manager
  * `storefleet`, as argocd/README.md prescribes, so its keys merge with the ones `up` wrote.
+ * (argocd-cmd-params-cm is read by nothing here: `up` passes the same settings as flags.)
  */
-function applyBootstrap(webhookSecretFile: string): string {
-  const cli = join(repoRoot, 'bin/storefleet.js');
-  if (existsSync(join(repoRoot, 'generator/bootstrap.ts')) && existsSync(join(repoRoot, 'argocd'))) {
-    const out = join(stateDir, 'bootstrap');
-    sh(process.execPath, [cli, 'bootstrap', '--repo', gitUrl, '--out', out, '--revision', 'main', '--webhook-secret-file', webhookSecretFile], { cwd: repoRoot });
-    apply(readFileSync(join(out, 'secrets', 'argocd-secret.yaml'), 'utf8'), 'storefleet');
-    const files = readdirSync(out).filter((f) => /\.ya?ml$/.test(f)).sort();
-    apply(files.map((f) => readFileSync(join(out, f), 'utf8')).join('\n---\n'), 'storefleet');
-    return 'argocd/ (storefleet bootstrap)';
-  }
-  apply(readFileSync(join(clusterSourceDir, 'bootstrap', 'minimal-argocd.yaml'), 'utf8').replaceAll('${GIT_URL}', gitUrl), 'storefleet');
-  return 'STOP-GAP e2e/cluster/bootstrap/minimal-argocd.yaml';
+function applyBootstrap(webhookSecretFile: string): void {
+  const out = join(stateDir, 'bootstrap');
+  sh(process.execPath, [join(repoRoot, 'bin/storefleet.js'), 'bootstrap', '--repo', gitUrl, '--out', out, '--revision', 'main', '--webhook-secret-file', webhookSecretFile], { cwd: repoRoot });
+  apply(readFileSync(join(out, 'secrets', 'argocd-secret.yaml'), 'utf8'), 'storefleet');
+  const files = readdirSync(out).filter((f) => /\.ya?ml$/.test(f)).sort();
+  apply(files.map((f) => readFileSync(join(out, f), 'utf8')).join('\n---\n'), 'storefleet');
 }
 
 /** A token for a role of AppProject `stores` (read-only per the design), made by the admin. */
@@ -488,8 +482,7 @@ async function main(): Promise<void> {
   await step('redis + Argo CD', () => startArgocd(adminPassword, webhookSecret));
   const webhookSecretFile = join(paths.argocd, 'webhook-secret');
   writeFileSync(webhookSecretFile, webhookSecret, { mode: 0o600 });
-  const source = await step('Argo CD bootstrap', () => applyBootstrap(webhookSecretFile));
-  console.log(`  applied ${source.startsWith(clusterSourceDir) ? 'STOP-GAP e2e/cluster/bootstrap/ (argocd/ is empty)' : 'argocd/'}`);
+  await step('Argo CD bootstrap (argocd/ via storefleet bootstrap)', () => applyBootstrap(webhookSecretFile));
   const token = await step('Argo CD API token', async () => projectToken(await login(adminPassword)));
   writeFileSync(join(paths.argocd, 'admin-password'), adminPassword, { mode: 0o600 });
   writeEnvFile({
