@@ -273,13 +273,10 @@ function startGit(): void {
   git(['add', '-A']);
   git(['commit', '-q', '-m', 'GitOps repository for the dev cluster (storefleet init)']);
   sh('git', ['init', '-q', '--bare', '-b', 'main', paths.gitBare]);
-  sh('git', ['config', 'daemon.receivepack', 'true'], { cwd: paths.gitBare });
+  sh('git', ['config', 'http.receivepack', 'true'], { cwd: paths.gitBare });
   git(['push', '-q', paths.gitBare, 'main']);
   git(['remote', 'add', 'origin', gitUrl]);
-  startProcess('git-daemon', 'git', [
-    'daemon', `--listen=${HOST}`, `--port=${ports.git}`, `--base-path=${paths.gitBase}`,
-    '--export-all', '--enable=receive-pack', '--reuseaddr', '--informative-errors', paths.gitBase,
-  ]);
+  startProcess('git-http', process.execPath, [join(repoRoot, 'bin/run-ts.js'), join(clusterSourceDir, 'git-http.ts'), paths.gitBase, String(ports.git)], { cwd: repoRoot });
 }
 
 /**
@@ -474,9 +471,9 @@ async function main(): Promise<void> {
   await step('kube-controller-manager, kube-scheduler', startControllers);
   await step('kwok with fake nodes', startKwok);
   await step('storage class + harness loop (volumes, ingress status)', startHarnessLoop);
-  await step('GitOps repository + git daemon', async () => {
+  await step('GitOps repository + git smart-HTTP server', async () => {
     startGit();
-    await waitListening('git-daemon', ports.git);
+    await waitListening('git-http', ports.git);
   });
   await step('Sealed Secrets controller (dev key)', startSealedSecrets);
   await step('redis + Argo CD', () => startArgocd(adminPassword, webhookSecret));

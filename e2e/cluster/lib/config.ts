@@ -66,7 +66,7 @@ export const paths = {
   sealedSecretsSa: join(stateDir, 'sealed-secrets-sa'),
 };
 
-export const gitUrl = `git://${HOST}:${ports.git}/gitops.git`;
+export const gitUrl = `http://${HOST}:${ports.git}/gitops.git`;
 export const argocdUrl = `http://${HOST}:${ports.argocdServer}`;
 
 export function binary(name: string): string {
