@@ -1,6 +1,6 @@
 // npm run cluster:up — starts the dev cluster as local processes bound to 127.0.0.1:
 // etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok (fake nodes), the harness
-// loop (volumes, ingress status), Sealed Secrets, git daemon, redis and Argo CD; applies the
+// loop (volumes, ingress status), Sealed Secrets, git smart-HTTP server, redis and Argo CD; applies the
 // project's Argo CD bootstrap (argocd/); writes <state>/kubeconfig and <state>/storefleet.env.
 // Every process gets a PID file; `cluster:down` stops exactly those. A failed start stops what
 // it started (set STOREFLEET_CLUSTER_KEEP_ON_FAILURE=1 to keep it for debugging).
@@ -418,7 +418,7 @@ data:
 }
 
 /**
- * The project's own bootstrap: argocd/, filled by `storefleet bootstrap` with the git daemon's
+ * The project's own bootstrap: argocd/, filled by `storefleet bootstrap` with the git server's
  * URL, so the dev cluster uses the same manifests as production. Applied with field manager
  * `storefleet`, as argocd/README.md prescribes, so its keys merge with the ones `up` wrote.
  * (argocd-cmd-params-cm is read by nothing here: `up` passes the same settings as flags.)
