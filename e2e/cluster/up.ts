@@ -134,8 +134,9 @@ async function startKwok(): Promise<void> {
     'pod/fast/pod-delete.yaml',
   ].map((f) => readFileSync(join(kwokDir, 'kustomize/stage', f), 'utf8'));
   writeFileSync(paths.kwokConfig, stages.join('\n---\n'));
-  // Fake nodes get loopback-range addresses (kwok's default node IP 196.168.0.1/192.0.2.x-style
-  // addresses could be routable); pods get IPs from 127.1.0.0/16 for the same reason.
+  // Fake nodes get loopback-range addresses and pods IPs from 127.1.0.0/16 (kwok's pod default
+  // is 10.0.0.0/24; kwokctl's node addresses are not loopback either): nothing that might try an
+  // address of a node or pod can leave the machine.
   apply(FAKE_NODES.map((n) => `apiVersion: v1
 kind: Node
 metadata:
