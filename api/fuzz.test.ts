@@ -109,7 +109,8 @@ describe('fuzzing', () => {
         const res = await fetch(`${api.url}${p}`, { method: m, headers });
         // The only successes a fuzzed path may hit are the read-only collection routes.
         const readOnly = ['/api/stores', '/api/stores/', '/api/platform', '/api/openapi.json'];
-        if (res.status < 400 && m === 'GET' && t && readOnly.includes(p)) return;
+        // (fetch normalizes dot segments: /api/stores/. is /api/stores/.)
+        if (res.status < 400 && m === 'GET' && t && readOnly.includes(new URL(api.url + p).pathname)) return;
         await expectProblem(res);
       }),
       { numRuns: 200 },

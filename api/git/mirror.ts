@@ -34,7 +34,17 @@ export class Mirror {
     this.url = url;
     this.branch = branch;
     this.cat = new CatFile(dir);
-    this.git = simpleGit({ baseDir: existsSync(dir) ? dir : undefined, timeout: { block: timeoutMs } });
+    this.git = simpleGit({
+      baseDir: existsSync(dir) ? dir : undefined,
+      timeout: { block: timeoutMs },
+      // Any non-zero exit is an error. simple-git's default needs stderr output too, and a rejected
+      // `push --porcelain --quiet` reports on stdout only: it would pass for a successful push.
+      errors(error, result) {
+        if (error) return error;
+        if (result.exitCode === 0) return undefined;
+        return Buffer.concat([...result.stdOut, ...result.stdErr, Buffer.from(`exit code ${result.exitCode}`)]);
+      },
+    });
   }
 
   get trackingRef(): string {
