@@ -101,7 +101,8 @@ describe('DirectWriter', () => {
     const remote = await seededRemote();
     const a = await writer(remote.fileUrl);
     const b = await writer(remote.fileUrl);
-    await a.w.write(create('taken'));
+    const first = await a.w.write(create('taken'));
+    expect((await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim()).toBe(first.commit);
     // b still believes the seed is the tip.
     const [dup, other] = await Promise.allSettled([b.w.write(create('taken')), b.w.write(create('free'))]);
     expect(dup.status, JSON.stringify({ dup, other, retries: b.metrics.retries, batches: b.metrics.batches, log: (await runGit(remote.dir, ['log', '--format=%h %p %s', 'main'])).stdout })).toBe('rejected');
