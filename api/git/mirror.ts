@@ -24,7 +24,8 @@ export class Mirror {
   readonly url: string;
   readonly branch: string;
   readonly cat: CatFile;
-  private readonly git: SimpleGit;
+  private git!: SimpleGit;
+  private readonly timeoutMs: number;
   /** The branch tip as last seen on the remote (after our own push or a fetch). */
   tip?: string;
   lastFetchError?: string;
@@ -34,17 +35,7 @@ export class Mirror {
     this.url = url;
     this.branch = branch;
     this.cat = new CatFile(dir);
-    this.git = simpleGit({
-      baseDir: existsSync(dir) ? dir : undefined,
-      timeout: { block: timeoutMs },
-      // Any non-zero exit is an error. simple-git's default needs stderr output too, and a rejected
-      // `push --porcelain --quiet` reports on stdout only: it would pass for a successful push.
-      errors(error, result) {
-        if (error) return error;
-        if (result.exitCode === 0) return undefined;
-        return Buffer.concat([...result.stdOut, ...result.stdErr, Buffer.from(`exit code ${result.exitCode}`)]);
-      },
-    });
+    this.timeoutMs = timeoutMs;
   }
 
   get trackingRef(): string {
@@ -61,7 +52,19 @@ export class Mirror {
     // Fast zlib: batches are compressed once here and again by the receiving side; CPU, not
     // bytes on the wire, is what limits a write batch.
     await runGit(this.dir, ['config', 'core.compression', '1']);
-    await this.git.cwd(this.dir);
+    // Created only once the directory exists, with an explicit baseDir (never `.cwd()`): every
+    // remote operation must run in this mirror and nowhere else.
+    this.git = simpleGit({
+      baseDir: this.dir,
+      timeout: { block: this.timeoutMs },
+      // Any non-zero exit is an error. simple-git's default needs stderr output too, and a rejected
+      // `push --porcelain --quiet` reports on stdout only: it would pass for a successful push.
+      errors(error, result) {
+        if (error) return error;
+        if (result.exitCode === 0) return undefined;
+        return Buffer.concat([...result.stdOut, ...result.stdErr, Buffer.from(`exit code ${result.exitCode}`)]);
+      },
+    });
     const current = await runGit(this.dir, ['rev-parse', '--verify', '--quiet', this.trackingRef], { okCodes: [0, 1] });
     if (current.code === 0) this.tip = current.stdout.trim();
   }
