@@ -1,5 +1,6 @@
 // The direct Git writer with hand-made file maps (no cdk8s): grouping, one commit per store,
 // rejected pushes after another writer won, an unreachable remote, and the fast-import stream.
+import { randomUUID } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,12 +17,18 @@ import type { PushDetails, Requester, WriteRequest } from './types.ts';
 
 const admin: Requester = { id: 'admin', role: 'admin', name: 'Admin', email: 'admin@example.com' };
 
+// Like the real renderer, a new store carries freshly generated (sealed) secrets. Without them two
+// writers creating the same name in the same second would build byte-identical commits (same
+// tree, parent, author and timestamp, hence the same SHA), and the second push would be a
+// fast-forward onto the first writer's identical commit rather than a rejected race.
 function handRender(input: RenderInput): RenderResult {
   const dir = `stores/${input.spec.name}`;
+  const existingSecret = input.existing?.get(`${dir}/manifests/sealedsecret-store-admin.yaml`);
   return {
     files: new Map([
       [`${dir}/store.yaml`, storeSpecYaml(input.spec)],
       [`${dir}/manifests/namespace-store-${input.spec.name}.yaml`, `kind: Namespace\nmetadata:\n  name: store-${input.spec.name}\n`],
+      [`${dir}/manifests/sealedsecret-store-admin.yaml`, existingSecret ?? `kind: SealedSecret\nnonce: ${randomUUID()}\n`],
     ]),
     generatedSecrets: [],
   };
@@ -69,7 +76,7 @@ describe('DirectWriter', () => {
     });
     for (const r of results) {
       const files = (await runGit(remote.dir, ['diff-tree', '--no-commit-id', '--name-only', '-r', r.commit])).stdout.split('\n').filter(Boolean);
-      expect(files).toEqual([`stores/${r.name}/manifests/namespace-store-${r.name}.yaml`, `stores/${r.name}/store.yaml`]);
+      expect(files).toEqual([`stores/${r.name}/manifests/namespace-store-${r.name}.yaml`, `stores/${r.name}/manifests/sealedsecret-store-admin.yaml`, `stores/${r.name}/store.yaml`]);
     }
     mirror.close();
   });
@@ -93,7 +100,7 @@ describe('DirectWriter', () => {
     const del = await w.write({ action: 'delete', name: 'hook-a', requester: admin, digest: 'd' });
     await new Promise((r) => setTimeout(r, 50));
     expect(seen[1].head).toBe(del.commit);
-    expect(seen[1].details.commits[0].removed.sort()).toEqual(['stores/hook-a/manifests/namespace-store-hook-a.yaml', 'stores/hook-a/store.yaml']);
+    expect(seen[1].details.commits[0].removed.sort()).toEqual(['stores/hook-a/manifests/namespace-store-hook-a.yaml', 'stores/hook-a/manifests/sealedsecret-store-admin.yaml', 'stores/hook-a/store.yaml']);
     mirror.close();
   });
 
