@@ -45,6 +45,13 @@ export const OPTIONS: OptionDoc[] = [
   { key: 'logLevel', env: 'STOREFLEET_LOG_LEVEL', kind: 'string', default: 'info', doc: 'pino log level (fatal, error, warn, info, debug, trace, silent).' },
   { key: 'argocd.url', env: 'STOREFLEET_ARGOCD_URL', kind: 'string', doc: 'Argo CD API URL for live store status (unset: status comes from Git alone).' },
   { key: 'argocd.token', env: 'STOREFLEET_ARGOCD_TOKEN', kind: 'string', doc: 'Read-only Argo CD token scoped to the stores project.' },
+  { key: 'argocd.project', env: 'STOREFLEET_ARGOCD_PROJECT', kind: 'string', default: 'stores', doc: 'AppProject of the store Applications.' },
+  { key: 'argocd.storeLabel', env: 'STOREFLEET_ARGOCD_STORE_LABEL', kind: 'string', default: 'storefleet.dev/store', doc: 'Label the ApplicationSet puts on every store Application (list and stream selector).' },
+  { key: 'argocd.uiUrl', env: 'STOREFLEET_ARGOCD_UI_URL', kind: 'string', doc: 'Argo CD web UI base URL for links from the dashboard (default: argocd.url).' },
+  { key: 'argocd.webhookUrl', env: 'STOREFLEET_ARGOCD_WEBHOOK_URL', kind: 'string', doc: 'Where to send a signed push event after every push (default: <argocd.url>/api/webhook).' },
+  { key: 'argocd.appsetWebhookUrl', env: 'STOREFLEET_ARGOCD_APPSET_WEBHOOK_URL', kind: 'string', doc: 'The ApplicationSet controller\'s webhook (e.g. http://argocd-applicationset-controller.argocd.svc:7000/api/webhook); unset: not notified.' },
+  { key: 'argocd.webhookSecret', env: 'STOREFLEET_ARGOCD_WEBHOOK_SECRET', kind: 'string', doc: 'Argo CD\'s webhook.github.secret; push events are signed with it (X-Hub-Signature-256).' },
+  { key: 'argocd.repoUrl', env: 'STOREFLEET_ARGOCD_REPO_URL', kind: 'string', doc: 'The GitOps repo URL exactly as the Argo CD Applications spell it (default: the Git remote without credentials).' },
 ];
 
 const positive = z.int().min(0);
@@ -74,7 +81,19 @@ export const configSchema = z.strictObject({
   uiDir: z.string().optional(),
   ui: z.boolean(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-  argocd: z.strictObject({ url: z.url().optional(), token: z.string().optional() }).optional(),
+  argocd: z
+    .strictObject({
+      url: z.url().optional(),
+      token: z.string().optional(),
+      project: z.string().min(1),
+      storeLabel: z.string().min(1),
+      uiUrl: z.url().optional(),
+      webhookUrl: z.url().optional(),
+      appsetWebhookUrl: z.url().optional(),
+      webhookSecret: z.string().min(1).optional(),
+      repoUrl: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export type ServeConfig = z.infer<typeof configSchema>;

@@ -18,10 +18,13 @@ const saved = { ...process.env };
 
 beforeAll(async () => {
   argo = await startFakeArgo();
-  process.env.STOREFLEET_ARGOCD_WEBHOOK_SECRET = SECRET;
-  process.env.STOREFLEET_ARGOCD_REPO_URL = 'https://git.example.com/acme/gitops.git';
   const remote = await seededRemote();
-  api = await startApi(remote.fileUrl, { STOREFLEET_ARGOCD_URL: argo.url, STOREFLEET_ARGOCD_TOKEN: FAKE_ARGO_TOKEN });
+  api = await startApi(remote.fileUrl, {
+    STOREFLEET_ARGOCD_URL: argo.url,
+    STOREFLEET_ARGOCD_TOKEN: FAKE_ARGO_TOKEN,
+    STOREFLEET_ARGOCD_WEBHOOK_SECRET: SECRET,
+    STOREFLEET_ARGOCD_REPO_URL: 'https://git.example.com/acme/gitops.git',
+  });
 });
 afterAll(async () => {
   for (const a of aborts) a.abort();

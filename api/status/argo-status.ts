@@ -2,7 +2,7 @@
 // StatusProvider, the writer's onPush hook, ApiContext.extend for GET /api/events).
 //
 // Wiring (api/server.ts, after the mirror, state and metrics exist):
-//   const live = createArgoStatus({ config, env: process.env, mirror, state, registry: metrics.registry, log });
+//   const live = createArgoStatus({ config, mirror, state, registry: metrics.registry, log });
 //   writer.onPush(live.onPush);
 //   status: opts.statusProvider ?? live.provider ?? gitOnlyStatus,
 //   extend: (app, deps) => { live.extend(app, deps); opts.extend?.(app, deps); },
@@ -58,22 +58,31 @@ export interface ArgoStatusSettings {
   repoURL?: string;
 }
 
-/**
- * Settings from the API config (`argocd.url`, `argocd.token`) plus STOREFLEET_ARGOCD_* variables for
- * what the config table does not have yet (see docs/status.md).
- */
-export function argoStatusSettings(config: { argocd?: { url?: string; token?: string } }, env: NodeJS.ProcessEnv = process.env): ArgoStatusSettings {
-  const s = (k: string) => (env[k] && env[k]!.trim() !== '' ? env[k]!.trim() : undefined);
+/** The argocd.* options of the API config (api/config.ts, docs/configuration.md). */
+export interface ArgoConfig {
+  url?: string;
+  token?: string;
+  project?: string;
+  storeLabel?: string;
+  uiUrl?: string;
+  webhookUrl?: string;
+  appsetWebhookUrl?: string;
+  webhookSecret?: string;
+  repoUrl?: string;
+}
+
+export function argoStatusSettings(config: { argocd?: ArgoConfig }): ArgoStatusSettings {
+  const a = config.argocd ?? {};
   return {
-    url: config.argocd?.url,
-    token: config.argocd?.token,
-    project: s('STOREFLEET_ARGOCD_PROJECT') ?? 'stores',
-    labelKey: s('STOREFLEET_ARGOCD_STORE_LABEL') ?? DEFAULT_STORE_LABEL,
-    uiUrl: s('STOREFLEET_ARGOCD_UI_URL'),
-    webhookUrl: s('STOREFLEET_ARGOCD_WEBHOOK_URL'),
-    applicationSetWebhookUrl: s('STOREFLEET_ARGOCD_APPSET_WEBHOOK_URL'),
-    webhookSecret: s('STOREFLEET_ARGOCD_WEBHOOK_SECRET'),
-    repoURL: s('STOREFLEET_ARGOCD_REPO_URL'),
+    url: a.url,
+    token: a.token,
+    project: a.project ?? 'stores',
+    labelKey: a.storeLabel ?? DEFAULT_STORE_LABEL,
+    uiUrl: a.uiUrl,
+    webhookUrl: a.webhookUrl,
+    applicationSetWebhookUrl: a.appsetWebhookUrl,
+    webhookSecret: a.webhookSecret,
+    repoURL: a.repoUrl,
   };
 }
 
@@ -90,15 +99,14 @@ export interface ArgoStatus {
 }
 
 export function createArgoStatus(deps: {
-  config: { argocd?: { url?: string; token?: string } };
-  env?: NodeJS.ProcessEnv;
+  config: { argocd?: ArgoConfig };
   mirror: MirrorLike;
   state: StateLike;
   registry: Registry;
   log?: Logger;
 }): ArgoStatus {
   const log = deps.log ?? pino({ level: 'silent' });
-  const settings = argoStatusSettings(deps.config, deps.env);
+  const settings = argoStatusSettings(deps.config);
   const metrics = registerStatusMetrics(deps.registry);
   const history = new StoreHistoryIndex(deps.mirror.dir);
   let timeoutMinutes = 20;
