@@ -235,6 +235,7 @@ describe('operations', () => {
     expect(p.body.branch).toBe('main');
     expect(p.body.head).toBe((await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim());
     expect((p.body.platform as { plans: string[] }).plans).toContain('small');
+    expect(p.body.argocd).toMatchObject({ configured: false, connected: false, reason: expect.stringContaining('no Argo CD configured') });
   });
 
   it('rate limits writes per user with 429 and Retry-After', async () => {

@@ -323,6 +323,13 @@ export function createApp(ctx: ApiContext): Express {
     res.type('application/yaml; charset=utf-8').send(text);
   });
 
+  // What the platform page shows about Argo CD: configured or not, connected or why not.
+  const argocdState = () => {
+    if (!config.argocd?.url) return { configured: false, connected: false, reason: 'no Argo CD configured: stores show "committed" (see docs/configuration.md)' };
+    const dep = ctx.status.ready();
+    return { configured: true, url: redactUrl(config.argocd.url), connected: dep.ok, ...(dep.reason ? { reason: dep.reason } : {}) };
+  };
+
   app.get('/api/platform', async (_req, res) => {
     const tip = mirror.tip;
     const platform = tip ? await platformAt(tip) : undefined;
@@ -333,6 +340,7 @@ export function createApp(ctx: ApiContext): Express {
       branch: mirror.branch,
       head: tip ?? null,
       reachable: Boolean(tip) && !mirror.lastFetchError,
+      argocd: argocdState(),
       platform: cfg
         ? {
             domain: cfg.site.domain,

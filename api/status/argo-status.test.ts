@@ -104,6 +104,7 @@ describe('Argo CD status wired into the API', () => {
     expect(detail.body.timeline).toMatchObject({ syncedAt: '2026-11-23T10:02:00Z', readyAt: expect.any(String) });
     expect(Array.isArray(detail.body.history)).toBe(true); // the API's Git history is not overridden
 
+    expect((await call(api.url, 'GET', '/api/platform', { token: admin })).body.argocd).toMatchObject({ configured: true, connected: true, url: argo.url });
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
     expect(metrics).toMatch(/storefleet_stores\{status="ready"\} 1/);
     expect(metrics).toMatch(/storefleet_argocd_webhook_notifications_total\{target="argocd",outcome="ok"\} 1/);
@@ -114,5 +115,7 @@ describe('Argo CD status wired into the API', () => {
     list = await call(api.url, 'GET', '/api/stores', { token: admin });
     expect(list.status).toBe(200);
     expect(acme()).toMatchObject({ status: 'unknown', reason: expect.stringContaining('Argo CD unreachable') });
+    const platform = await call(api.url, 'GET', '/api/platform', { token: admin });
+    expect(platform.body.argocd).toMatchObject({ configured: true, connected: false, reason: expect.stringContaining('Argo CD unreachable') });
   });
 });
