@@ -65,7 +65,10 @@ build_argocd() {
   # only, so argocd is built from a copy of the module (in the cache, outside the repository)
   # with that one address changed, selected through a throw-away go.work replace. Go refuses
   # `-overlay` for files inside GOMODCACHE, hence the copy.
+  # On a new machine the module is not in GOMODCACHE yet: `go list` would print an empty Dir.
+  (cd "$here/modules/argocd" && go mod download github.com/argoproj/argo-cd/v3)
   src="$(cd "$here/modules/argocd" && go list -m -f '{{.Dir}}' github.com/argoproj/argo-cd/v3)"
+  if [ -z "$src" ] || [ ! -d "$src" ]; then echo "argocd: module source not found in the module cache" >&2; return 1; fi
   patched="$cache/src/argo-cd-$ARGOCD_VERSION-loopback-metrics"
   if [ ! -f "$patched/.storefleet-patched" ]; then
     rm -rf "$patched"; mkdir -p "$(dirname "$patched")"
