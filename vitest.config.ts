@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: keep parallelism bounded so Git/browser integration tests do not starve each other.
     maxWorkers: 2,
+    // A developer's running dev cluster must not leak into API tests through its env file.
+    env: { STOREFLEET_CLUSTER_ENV: 'off' },
   },
 });

@@ -2,7 +2,7 @@
 // seeded from gitops-repo-template/ (one commit, with the dev sealing certificate at
 // sealing/cert.pem), the dev Sealed Secrets key pair and the admin token. Later starts reuse all three.
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDevSealingKeyPair } from '../generator/sealing.ts';
 import { hashToken, newToken, tokensYaml, type TokensFile } from './auth.ts';
@@ -64,14 +64,22 @@ export async function ensureEmbedded(dataDir: string, opts: { branch: string; te
     created.push('GitOps repository');
   }
 
-  if (!existsSync(paths.tokensFile)) {
-    const token = newToken();
-    writeFileSync(paths.adminTokenFile, token + '\n', { mode: 0o600 });
-    const file: TokensFile = { tokens: [{ user: 'admin', role: 'admin', name: 'Storefleet admin', sha256: hashToken(token) }] };
-    writeFileSync(paths.tokensFile, tokensYaml(file), { mode: 0o600 });
-    created.push('admin token');
-  }
+  if (ensureAdminToken(paths)) created.push('admin token');
   return { created, paths };
+}
+
+/**
+ * Creates <data-dir>/admin-token and a tokens file holding its digest, unless the tokens file
+ * exists. Used by the embedded default and by a remote without a configured tokens file.
+ */
+export function ensureAdminToken(paths: Pick<EmbeddedPaths, 'adminTokenFile' | 'tokensFile'>): boolean {
+  if (existsSync(paths.tokensFile)) return false;
+  mkdirSync(dirname(paths.tokensFile), { recursive: true });
+  const token = newToken();
+  writeFileSync(paths.adminTokenFile, token + '\n', { mode: 0o600 });
+  const file: TokensFile = { tokens: [{ user: 'admin', role: 'admin', name: 'Storefleet admin', sha256: hashToken(token) }] };
+  writeFileSync(paths.tokensFile, tokensYaml(file), { mode: 0o600 });
+  return true;
 }
 
 async function seedCommit(repo: string, changes: TreeChange[]): Promise<string> {

@@ -110,3 +110,35 @@ describe('embedded default', () => {
     }
   });
 });
+
+describe('dev cluster settings and an own remote', () => {
+  it('picks up the env file cluster:up writes, under the real environment', async () => {
+    const { withClusterEnv } = await import('./serve.ts');
+    const dir = tmp();
+    writeFileSync(join(dir, 'storefleet.env'), 'KUBECONFIG=/x/kubeconfig\nSTOREFLEET_ARGOCD_URL=http://127.0.0.1:16080\nSTOREFLEET_GIT_REMOTE=http://127.0.0.1:16418/gitops.git\n');
+    const { env, file } = withClusterEnv({ STOREFLEET_CLUSTER_DIR: dir, STOREFLEET_GIT_REMOTE: 'file:///mine.git' });
+    expect(file).toBe(join(dir, 'storefleet.env'));
+    expect(env.STOREFLEET_ARGOCD_URL).toBe('http://127.0.0.1:16080');
+    expect(env.STOREFLEET_GIT_REMOTE).toBe('file:///mine.git'); // the real environment wins
+    expect(env.KUBECONFIG).toBeUndefined(); // only Storefleet options are taken
+    expect(withClusterEnv({ STOREFLEET_CLUSTER_DIR: dir, STOREFLEET_CLUSTER_ENV: 'off' }).file).toBeUndefined();
+    expect(withClusterEnv({ STOREFLEET_CLUSTER_DIR: join(dir, 'none') }).file).toBeUndefined();
+  });
+
+  it('creates an admin token in a fresh data dir when a remote is configured', async () => {
+    const { startApi, seededRemote } = await import('./test-support/harness.ts');
+    const remote = await seededRemote();
+    const dataDir = tmp('sf-own-remote-');
+    const { startServer } = await import('./server.ts');
+    const base = loadConfig([], { STOREFLEET_DATA_DIR: dataDir, STOREFLEET_GIT_REMOTE: remote.fileUrl, STOREFLEET_PORT: '0', STOREFLEET_UI: 'false', STOREFLEET_LOG_LEVEL: 'silent' });
+    const server = await startServer(base);
+    try {
+      expect(statSync(join(dataDir, 'admin-token')).mode & 0o777).toBe(0o600);
+      const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+      const res = await fetch(`${server.url}/api/stores`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,7 +1,30 @@
 // `storefleet serve` / `npm start`: loads the configuration, starts the API and dashboard, and
 // prints where to find them (never the token itself: the path of the file holding it).
-import { ConfigError, loadConfig, type ServeConfig } from './config.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { ConfigError, loadConfig, OPTIONS, type ServeConfig } from './config.ts';
 import { startServer, type RunningServer, type ServerOptions } from './server.ts';
+
+/** Where `npm run cluster:up` writes the dev cluster's settings (`cluster:down` removes the folder). */
+export function clusterEnvFile(env: NodeJS.ProcessEnv = process.env): string {
+  const cache = env.STOREFLEET_CACHE ?? join(homedir(), '.cache', 'storefleet');
+  return join(env.STOREFLEET_CLUSTER_DIR ?? join(cache, 'cluster'), 'storefleet.env');
+}
+
+/**
+ * The environment with a running dev cluster's settings underneath it (Git remote, Argo CD URL,
+ * token, webhooks), so `npm start` shows real Argo CD status after `npm run cluster:up`. Real
+ * environment variables win; STOREFLEET_CLUSTER_ENV=off ignores the file.
+ */
+export function withClusterEnv(env: NodeJS.ProcessEnv = process.env): { env: NodeJS.ProcessEnv; file?: string } {
+  const file = clusterEnvFile(env);
+  if (env.STOREFLEET_CLUSTER_ENV === 'off' || !existsSync(file)) return { env };
+  const known = new Set(OPTIONS.map((o) => o.env));
+  const fromFile = Object.fromEntries(Object.entries(parseEnv(readFileSync(file, 'utf8'))).filter(([k]) => known.has(k)));
+  return { env: { ...fromFile, ...env }, file };
+}
 
 /**
  * `configure` builds the extra wiring (status provider, push hooks, /api/events) from the loaded
@@ -17,8 +40,9 @@ export async function serveCommand(
     return 0;
   }
   let config;
+  const cluster = withClusterEnv();
   try {
-    config = loadConfig(argv);
+    config = loadConfig(argv, cluster.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`storefleet serve: ${err.message}`);
@@ -37,6 +61,8 @@ export async function serveCommand(
   }
   const url = config.publicUrl ?? server.url;
   const lines = [`Storefleet is running: ${url}`];
+  if (cluster.file) lines.push(`  Dev cluster settings: ${cluster.file} (from npm run cluster:up; STOREFLEET_CLUSTER_ENV=off ignores them)`);
+  if (!server.embedded && !config.tokensFile) lines.push(`  Admin token: in ${join(config.dataDir, 'admin-token')}`);
   if (server.embedded) {
     lines.push(
       `  GitOps repository: ${server.embedded.repo} (embedded default; set STOREFLEET_GIT_REMOTE to use your own)`,

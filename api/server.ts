@@ -10,7 +10,7 @@ import pino, { type Logger } from 'pino';
 import { createApp, type ApiContext } from './app.ts';
 import { TokenStore } from './auth.ts';
 import type { ServeConfig } from './config.ts';
-import { ensureEmbedded, type EmbeddedPaths } from './embedded.ts';
+import { ensureAdminToken, ensureEmbedded, type EmbeddedPaths } from './embedded.ts';
 import { DirectWriter, type DirectWriterOptions } from './git/direct-writer.ts';
 import { createGitHubClient } from './github/octokit.ts';
 import { PullRequestWriter } from './github/pr-writer.ts';
@@ -64,6 +64,11 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     if (e.created.length) log.info({ created: e.created, dataDir: config.dataDir }, 'embedded default created');
   }
   const tokensFile = config.tokensFile ?? embedded?.tokensFile ?? join(config.dataDir, 'tokens.yaml');
+  // Own remote, no tokens file configured: the data dir gets an admin token like the embedded default.
+  if (!config.tokensFile && !embedded) {
+    const paths = { adminTokenFile: join(config.dataDir, 'admin-token'), tokensFile };
+    if (ensureAdminToken(paths)) log.info({ adminTokenFile: paths.adminTokenFile }, 'admin token created');
+  }
   const tokens = new TokenStore(tokensFile);
 
   const uiDir = config.ui ? (config.uiDir ?? DEFAULT_UI_DIR) : undefined;
