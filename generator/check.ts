@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { formatIssue, ValidationError } from './errors.ts';
 import { renderStore } from './render.ts';
 import { listStoreFolders, loadPlatform, readFolderFiles, readStoreFiles } from './repo.ts';
-import { PLATFORM_DIR, renderPlatformDeployment } from './platform-deployment.ts';
+import { isPlatformManifest, PLATFORM_DIR, renderPlatformDeployment } from './platform-deployment.ts';
 import { parseStoreSpec } from './spec.ts';
 
 export interface CheckReport {
@@ -65,7 +65,7 @@ export function checkRepo(repoDir: string, progress?: (done: number, total: numb
     }
     progress?.(i + 1, names.length);
   }
-  const platformExisting = readFolderFiles(repoDir, PLATFORM_DIR);
+  const platformExisting = readFolderFiles(repoDir, PLATFORM_DIR, isPlatformManifest);
   try {
     const platformFiles = renderPlatformDeployment(platform, platformExisting);
     if (platformFiles) compareFiles(platformExisting, platformFiles, problems);

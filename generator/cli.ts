@@ -9,7 +9,7 @@ import { checkRepo } from './check.ts';
 import { formatIssue, ValidationError } from './errors.ts';
 import { renderStore } from './render.ts';
 import { listStoreFolders, loadPlatform, readFolderFiles, readStoreFiles, writeFolderFiles, writeStoreFiles } from './repo.ts';
-import { PLATFORM_DIR, renderPlatformDeployment } from './platform-deployment.ts';
+import { isPlatformManifest, PLATFORM_DIR, renderPlatformDeployment } from './platform-deployment.ts';
 import { createDevSealingKeyPair } from './sealing.ts';
 import { storeSpecSchema, parseStoreSpec, type StoreSpec } from './spec.ts';
 import { issuesFromZod } from './errors.ts';
@@ -140,9 +140,9 @@ async function renderCommand(argv: string[], out: Output): Promise<number> {
     }
   }
   if (!values.store) {
-    const platformFiles = renderPlatformDeployment(platform, readFolderFiles(repo, PLATFORM_DIR));
+    const platformFiles = renderPlatformDeployment(platform, readFolderFiles(repo, PLATFORM_DIR, isPlatformManifest));
     if (platformFiles) {
-      const { written, removed } = writeFolderFiles(repo, PLATFORM_DIR, platformFiles);
+      const { written, removed } = writeFolderFiles(repo, PLATFORM_DIR, platformFiles, isPlatformManifest);
       out.log(`rendered ${PLATFORM_DIR}/: ${platformFiles.size} files; ${written + removed > 0 ? 'changed' : 'unchanged'}`);
     }
   }

@@ -10,6 +10,11 @@ import { HEADER, manifestFileName, toYaml } from './render.ts';
 export const PLATFORM_DIR = 'platform';
 const TOKENS_KEY = 'tokens.yaml';
 
+/** Files Argo CD applies from platform/ (a directory source: .yaml, .yml, .json); others, such as README.md, are left alone. */
+export function isPlatformManifest(path: string): boolean {
+  return /\.(ya?ml|json)$/.test(path);
+}
+
 export function platformSecretPath(secretName: string): string {
   return `${PLATFORM_DIR}/sealedsecret-${secretName}.yaml`;
 }

@@ -70,7 +70,7 @@ export function readStoreFiles(repoDir: string, name: string): Map<string, strin
 }
 
 /** Every file below a repo-relative folder (repo-relative path → content), sorted. */
-export function readFolderFiles(repoDir: string, folder: string): Map<string, string> {
+export function readFolderFiles(repoDir: string, folder: string, keep: (path: string) => boolean = () => true): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (rel: string) => {
     const abs = join(repoDir, rel);
@@ -78,7 +78,7 @@ export function readFolderFiles(repoDir: string, folder: string): Map<string, st
     for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const childRel = `${rel}/${entry.name}`;
       if (entry.isDirectory()) walk(childRel);
-      else if (entry.isFile()) files.set(childRel, readFileSync(join(repoDir, childRel), 'utf8'));
+      else if (entry.isFile() && keep(childRel)) files.set(childRel, readFileSync(join(repoDir, childRel), 'utf8'));
     }
   };
   walk(folder);
@@ -91,7 +91,12 @@ export function writeStoreFiles(repoDir: string, name: string, files: ReadonlyMa
 }
 
 /** Makes a repo-relative folder hold exactly `files`. */
-export function writeFolderFiles(repoDir: string, folder: string, files: ReadonlyMap<string, string>): { written: number; removed: number } {
+export function writeFolderFiles(
+  repoDir: string,
+  folder: string,
+  files: ReadonlyMap<string, string>,
+  keep: (path: string) => boolean = () => true,
+): { written: number; removed: number } {
   let written = 0;
   let removed = 0;
   for (const [rel, content] of files) {
@@ -101,7 +106,7 @@ export function writeFolderFiles(repoDir: string, folder: string, files: Readonl
     writeFileSync(abs, content);
     written++;
   }
-  for (const rel of readFolderFiles(repoDir, folder).keys()) {
+  for (const rel of readFolderFiles(repoDir, folder, keep).keys()) {
     if (!files.has(rel)) {
       rmSync(join(repoDir, rel));
       removed++;

@@ -75,12 +75,13 @@ describe('platform/ rendering', () => {
     expect(await main(['init', repo], quiet)).toBe(0);
     writeFileSync(join(repo, 'sealing', 'cert.pem'), (await testKeyPair()).certificatePem);
     writeFileSync(join(repo, 'platform.yaml'), readFileSync(join(repo, 'platform.yaml'), 'utf8') + SECTION);
-    mkdirSync(join(repo, 'platform'));
+    mkdirSync(join(repo, 'platform'), { recursive: true });
     for (const [path, text] of await sealedFiles()) writeFileSync(join(repo, path), text);
     const lines: string[] = [];
     expect(await main(['render', repo], { ...quiet, log: (l) => lines.push(l) })).toBe(0);
     expect(lines[0]).toMatch(/^rendered platform\/: \d+ files; changed$/);
     expect(await main(['check', repo], quiet)).toBe(0);
+    expect(readFileSync(join(repo, 'platform', 'README.md'), 'utf8')).toContain('storefleet render'); // not a manifest: left alone
     const deployment = join(repo, 'platform', 'deployment-storefleet.yaml');
     writeFileSync(deployment, readFileSync(deployment, 'utf8').replace('replicas: 2', 'replicas: 9'));
     const errors: string[] = [];
