@@ -10,7 +10,8 @@ const only = process.argv.slice(2);
 const stamp = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 
 const suites: Record<string, () => Promise<BenchTable[]>> = {
-  render: () => runRenderBench(),
+  // STOREFLEET_BENCH_CHECK_SIZES=1000 skips the 10,000-store check (about 10 minutes on 2 cores).
+  render: () => runRenderBench({ checkSizes: process.env.STOREFLEET_BENCH_CHECK_SIZES?.split(',').map(Number) }),
   api: async () => {
     const mod = (await import('./api.ts')) as { runApiBench: () => Promise<BenchTable | BenchTable[]> };
     const out = await mod.runApiBench();
