@@ -66,6 +66,42 @@ function refresh(): void {
   }
 }
 
+/**
+ * STOREFLEET_CAPTURE_DIR=<dir>: save what the real Argo CD answers for a ready store (list,
+ * resource tree, events, a few seconds of the SSE stream) as test fixtures for api/status.
+ * Uses the read-only API token from the env file, exactly as the Storefleet API does.
+ */
+async function capture(dir: string, revision: string): Promise<void> {
+  const { parseEnv } = await import('node:util');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const env = parseEnv(readFileSync(paths.envFile, 'utf8'));
+  const base = env.STOREFLEET_ARGOCD_URL as string;
+  const headers = { authorization: `Bearer ${env.STOREFLEET_ARGOCD_TOKEN}` };
+  const get = async (path: string) => {
+    const res = await fetch(`${base}${path}`, { headers });
+    if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+    return res.json();
+  };
+  mkdirSync(dir, { recursive: true });
+  const version = ((await get('/api/version')) as { Version?: string }).Version ?? 'unknown';
+  const note = { capturedFrom: `Argo CD ${version} in the dev cluster (npm run cluster:smoke with STOREFLEET_CAPTURE_DIR)`, revision };
+  const save = (file: string, data: unknown) => writeFileSync(join(dir, file), JSON.stringify({ ...note, data }, null, 2) + '\n');
+  save('applications-list.json', await get('/api/v1/applications?selector=storefleet.dev/store&projects=stores'));
+  save('resource-tree-smoke-woo.json', await get('/api/v1/applications/store-smoke-woo/resource-tree'));
+  save('events-smoke-woo.json', await get('/api/v1/applications/store-smoke-woo/events'));
+  const ac = new AbortController();
+  const res = await fetch(`${base}/api/v1/stream/applications?selector=storefleet.dev/store`, { headers: { ...headers, accept: 'text/event-stream' }, signal: ac.signal });
+  let text = '';
+  const reader = res.body!.getReader();
+  const until = Date.now() + 20_000;
+  while (Date.now() < until && text.split('\n\n').length < 3) {
+    const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000))]);
+    if (chunk?.value) text += new TextDecoder().decode(chunk.value);
+  }
+  ac.abort();
+  save('stream-frames.json', text.split('\n\n').filter((f) => f.startsWith('data:')).slice(0, 2));
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   if (!trackedProcesses().some((p) => p.alive)) throw new Error('the dev cluster is not running: npm run cluster:up');
@@ -94,6 +130,7 @@ async function main(): Promise<void> {
         return true;
       }, TIMEOUT_MS, 3000));
     }
+    if (process.env.STOREFLEET_CAPTURE_DIR) await step(`capture Argo CD payloads into ${process.env.STOREFLEET_CAPTURE_DIR}`, () => capture(process.env.STOREFLEET_CAPTURE_DIR as string, revision));
     for (const s of stores) {
       const ns = `store-${s.name}`;
       const objects = renderedObjects(join(work, 'stores', s.name, 'manifests'));
