@@ -18,16 +18,9 @@ import { createHmac, randomUUID } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import type { StatusMetrics } from './metrics.ts';
 
-export interface PushedCommit {
-  sha: string;
-  message: string;
-  /** ISO 8601 */
-  timestamp: string;
-  author: { name: string; email: string };
-  added: string[];
-  modified: string[];
-  removed: string[];
-}
+// The writer's description of a pushed commit is already in GitHub's push-event shape.
+import type { PushedCommit } from '../git/types.ts';
+export type { PushedCommit };
 
 export interface PushNotice {
   /** Branch name (`main`) or full ref (`refs/heads/main`). */
