@@ -11,7 +11,7 @@ import { renderStore } from './render.ts';
 import { listStoreFolders, loadPlatform, readFolderFiles, readStoreFiles, writeFolderFiles, writeStoreFiles } from './repo.ts';
 import { isPlatformManifest, PLATFORM_DIR, renderPlatformDeployment } from './platform-deployment.ts';
 import { createDevSealingKeyPair } from './sealing.ts';
-import { storeSpecSchema, parseStoreSpec, type StoreSpec } from './spec.ts';
+import { newStoreSpec, parseStoreSpec, type StoreSpec } from './spec.ts';
 import { issuesFromZod } from './errors.ts';
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
@@ -90,15 +90,10 @@ async function newCommand(argv: string[], out: Output): Promise<number> {
   if (values.name === undefined || values.engine === undefined) throw new UsageError('--name and --engine are required');
   const platform = loadPlatform(repo);
   const name = values.name as string;
-  const candidate = {
-    name,
-    engine: values.engine,
-    plan: (values.plan as string | undefined) ?? platform.config.defaultPlan,
-    displayName: (values['display-name'] as string | undefined) ?? name,
-    owner: (values.owner as string | undefined) ?? 'cli',
-    createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  };
-  const parsed = storeSpecSchema.safeParse(candidate, { reportInput: true });
+  const parsed = newStoreSpec(
+    { name, engine: values.engine, plan: values.plan, displayName: values['display-name'] },
+    { owner: (values.owner as string | undefined) ?? 'cli', defaultPlan: platform.config.defaultPlan },
+  );
   const file = `stores/${name}/store.yaml`;
   if (!parsed.success) throw new ValidationError(issuesFromZod(file, parsed.error));
   const spec: StoreSpec = parsed.data;

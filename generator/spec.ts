@@ -82,6 +82,37 @@ export const storeSpecSchema = z.strictObject({
 
 export type StoreSpec = z.infer<typeof storeSpecSchema>;
 
+/** What a person asks for when creating a store; the rest of the spec is defaulted. */
+export interface NewStoreInput {
+  name: unknown;
+  engine: unknown;
+  plan?: unknown;
+  displayName?: unknown;
+}
+
+/** UTC timestamp at second precision, the form createdAt takes. */
+export function specTimestamp(now = new Date()): string {
+  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The spec of a new store (CLI `new`, API create in both modes): plan defaults to the platform's
+ * default plan, the display name to the name.
+ */
+export function newStoreSpec(input: NewStoreInput, ctx: { owner: string; defaultPlan: string; createdAt?: string }) {
+  return storeSpecSchema.safeParse(
+    {
+      name: input.name,
+      engine: input.engine,
+      plan: input.plan ?? ctx.defaultPlan,
+      displayName: input.displayName ?? input.name,
+      owner: ctx.owner,
+      createdAt: ctx.createdAt ?? specTimestamp(),
+    },
+    { reportInput: true },
+  );
+}
+
 /** Checks what the schema alone cannot: the plan exists in platform.yaml. */
 export function checkAgainstPlatform(spec: StoreSpec, platform: PlatformConfig, file: string): Issue[] {
   if (!(spec.plan in platform.plans)) {

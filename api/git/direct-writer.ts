@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ValidationError } from '../../generator/errors.ts';
 import type { ResolvedPlatform } from '../../generator/platform.ts';
 import { renderStore, type RenderResult } from '../../generator/render.ts';
-import { parseStoreSpec, storeSpecSchema, type StoreSpec } from '../../generator/spec.ts';
+import { newStoreSpec, parseStoreSpec, specTimestamp, type StoreSpec } from '../../generator/spec.ts';
 import { storeDir } from '../../generator/layout.ts';
 import { ApiProblem, unavailableProblem, validationProblem } from '../problem.ts';
 import { blobSha, writeCommits, type CommitPlan, type Person } from './fast-import.ts';
@@ -104,7 +104,7 @@ export class DirectWriter implements StoreWriter {
 
   private enqueue(req: WriteRequest): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ req, createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), resolve, reject, settled: false });
+      this.queue.push({ req, createdAt: specTimestamp(), resolve, reject, settled: false });
       if (!this.running) {
         this.running = true;
         void this.exclusive(() => this.drain());
@@ -272,14 +272,7 @@ export class DirectWriter implements StoreWriter {
 
     if (req.action === 'create') {
       if (this.has(w, name)) throw new ApiProblem(409, 'store-exists', 'Store exists', `A store named "${name}" already exists.`);
-      const parsed = storeSpecSchema.safeParse({
-        name,
-        engine: req.input.engine,
-        plan: req.input.plan ?? platform.config.defaultPlan,
-        displayName: req.input.displayName ?? name,
-        owner: who.id,
-        createdAt: it.createdAt,
-      });
+      const parsed = newStoreSpec({ ...req.input, name }, { owner: who.id, defaultPlan: platform.config.defaultPlan, createdAt: it.createdAt });
       if (!parsed.success) throw validationProblem(issuesFromZod('request', parsed.error));
       const spec = parsed.data;
       this.checkLimit(w, who.role, who.id, platform);

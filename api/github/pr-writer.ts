@@ -5,7 +5,7 @@
 import { ValidationError, issuesFromZod } from '../../generator/errors.ts';
 import { storeDir } from '../../generator/layout.ts';
 import { renderStore } from '../../generator/render.ts';
-import { parseStoreSpec, storeSpecSchema, storeSpecYaml, type StoreSpec } from '../../generator/spec.ts';
+import { newStoreSpec, parseStoreSpec, storeSpecYaml, type StoreSpec } from '../../generator/spec.ts';
 import type { PendingPullRequest } from '../app.ts';
 import { RemoteUnavailableError, type Mirror } from '../git/mirror.ts';
 import type { RepoState } from '../git/repo-state.ts';
@@ -84,14 +84,7 @@ export class PullRequestWriter implements StoreWriter {
     if (req.action === 'create') {
       if (snap.stores.has(name)) throw new ApiProblem(409, 'store-exists', 'Store exists', `A store named "${name}" already exists.`);
       const platform = await state.platform(tip);
-      const parsed = storeSpecSchema.safeParse({
-        name,
-        engine: req.input.engine,
-        plan: req.input.plan ?? platform.config.defaultPlan,
-        displayName: req.input.displayName ?? name,
-        owner: who.id,
-        createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      });
+      const parsed = newStoreSpec({ ...req.input, name }, { owner: who.id, defaultPlan: platform.config.defaultPlan });
       if (!parsed.success) throw validationProblem(issuesFromZod('request', parsed.error));
       spec = parsed.data;
       if (who.role !== 'admin' && (snap.ownerCounts().get(who.id) ?? 0) >= platform.config.limits.storesPerOwner) {
