@@ -31,6 +31,13 @@ export function createMetrics(): ApiMetrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
     registers: [registry],
   });
+  const phaseSeconds = new Histogram({
+    name: 'storefleet_write_phase_seconds',
+    help: 'Time per phase of a batch attempt: read (branch state), plan (validate, render), commit (fast-import), push',
+    labelNames: ['phase'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+    registers: [registry],
+  });
   const writeSeconds = new Histogram({
     name: 'storefleet_write_seconds',
     help: 'Write request latency (queue + batch), by action and outcome',
@@ -48,5 +55,6 @@ export function createMetrics(): ApiMetrics {
       batchSize.observe(size);
       batchSeconds.observe(seconds);
     },
+    phase: (phase, seconds) => phaseSeconds.observe({ phase }, seconds),
   };
 }

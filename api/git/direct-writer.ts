@@ -2,16 +2,16 @@
 // committed and pushed; the next batch takes all of them: one commit per store change, one push
 // per batch. A rejected push (another replica won) means fetch → re-validate → re-render →
 // re-commit → push, with bounded, jittered attempts. Never a rebase of generated files.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import { ValidationError } from '../../generator/errors.ts';
 import type { ResolvedPlatform } from '../../generator/platform.ts';
 import { renderStore, type RenderResult } from '../../generator/render.ts';
 import { newStoreSpec, parseStoreSpec, specTimestamp, type StoreSpec } from '../../generator/spec.ts';
 import { storeDir } from '../../generator/layout.ts';
 import { ApiProblem, unavailableProblem, validationProblem } from '../problem.ts';
-import { blobSha, writeCommits, type CommitPlan, type Person } from './fast-import.ts';
+import { blobSha, type CommitPlan, type Person } from './fast-import.ts';
 import { RemoteUnavailableError, type Mirror } from './mirror.ts';
-import { treeSpec, type RepoState, type Snapshot, type StoreEntry } from './repo-state.ts';
+import { deriveSnapshot, treeSpec, type RepoState, type Snapshot, type StoreEntry } from './repo-state.ts';
 import { issuesFromZod } from '../../generator/errors.ts';
 import { trailerBlock, type WriteTrailers } from './trailers.ts';
 import type { PushDetails, PushHook, StoreWriter, WriteRequest, WriteResult } from './types.ts';
@@ -20,6 +20,8 @@ export interface WriterMetrics {
   commit(action: string): void;
   pushRetry(): void;
   batch(size: number, seconds: number): void;
+  /** Time spent in one phase of a batch attempt: where a slow write goes. */
+  phase(name: 'read' | 'plan' | 'commit' | 'push', seconds: number): void;
 }
 
 export interface DirectWriterOptions {
@@ -41,6 +43,8 @@ interface Item {
   resolve: (r: WriteResult) => void;
   reject: (e: unknown) => void;
   settled: boolean;
+  /** A refusal decided on a base that is not pushed yet (see drain()). */
+  held?: { err: unknown };
   rendered?: { platform: ResolvedPlatform; result: RenderResult; blobs?: Map<string, string> };
 }
 
@@ -52,6 +56,47 @@ interface Planned {
   trailers: WriteTrailers;
   result: Omit<WriteResult, 'commit'>;
 }
+
+/** What a batch is planned on: a branch tip, the stores there, and platform.yaml there. */
+interface Base {
+  tip: string;
+  snap: Snapshot;
+  platform?: ResolvedPlatform;
+  platformError?: unknown;
+}
+
+/** A batch planned and committed into the mirror, not pushed yet. */
+interface Prepared {
+  items: Item[];
+  planned: Planned[];
+  shas: string[];
+  head: string;
+  base: Base;
+  /** The branch as it will be once `head` lands; undefined when it cannot be derived (then nothing is planned on it). */
+  after?: Base;
+  started: number;
+}
+
+function changesOf(planned: Planned[]): { name: string; spec?: StoreSpec }[] | undefined {
+  // A restored folder with an unreadable store.yaml has no spec: only a fresh read of the tree knows it.
+  if (!planned.every((p) => p.trailers.action === 'delete' || p.result.spec)) return undefined;
+  return planned.map((p) => ({ name: p.trailers.store, spec: p.trailers.action === 'delete' ? undefined : p.result.spec }));
+}
+
+/** `b` was prepared on top of `a`: one push carries both. */
+function joinPrepared(a: Prepared, b: Prepared): Prepared {
+  return {
+    items: [...a.items, ...b.items],
+    planned: [...a.planned, ...b.planned],
+    shas: [...a.shas, ...b.shas],
+    head: b.head,
+    base: a.base,
+    after: b.after,
+    started: a.started,
+  };
+}
+
+type Pushed = { outcome: 'ok' | 'rejected' } | { err: unknown };
 
 /** Working view of the tree while a batch is planned: snapshot plus the batch's own changes. */
 interface Working {
@@ -69,6 +114,7 @@ export class DirectWriter implements StoreWriter {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly hooks: PushHook[] = [];
   private readonly inflightKeys = new Map<string, Promise<WriteResult>>();
+  private wake?: () => void;
 
   constructor(opts: DirectWriterOptions) {
     this.o = { maxAttempts: 20, maxBatch: 250, retryAfterSeconds: 5, render: renderStore, ...opts };
@@ -105,6 +151,9 @@ export class DirectWriter implements StoreWriter {
   private enqueue(req: WriteRequest): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ req, createdAt: specTimestamp(), resolve, reject, settled: false });
+      const wake = this.wake;
+      this.wake = undefined;
+      wake?.();
       if (!this.running) {
         this.running = true;
         void this.exclusive(() => this.drain());
@@ -112,25 +161,119 @@ export class DirectWriter implements StoreWriter {
     });
   }
 
+  /**
+   * Two stages overlap: while batch N is being pushed, batch N+1 is planned and committed on top
+   * of N's (not yet confirmed) head — fast-import and the push each keep one core busy. N+1's
+   * refusals (409, 403 …) wait for N's push: they may depend on what N wrote. N rejected → both
+   * batches go back through the fetch → re-validate → re-render loop together.
+   */
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.o.maxBatch);
-        const started = performance.now();
-        try {
-          await this.runBatch(batch);
-        } catch (err) {
-          const problem =
-            err instanceof RemoteUnavailableError
-              ? unavailableProblem(`The Git remote cannot be reached: ${err.message}`, this.o.retryAfterSeconds)
-              : err;
-          if (!(err instanceof RemoteUnavailableError)) this.o.log?.error({ err }, 'write batch failed');
-          for (const it of batch) if (!it.settled) this.settle(it, problem);
+      let current: Prepared | undefined;
+      let pushing: Promise<Pushed> | undefined;
+      for (;;) {
+        if (!current || !pushing) {
+          if (this.queue.length === 0) return;
+          current = await this.guard(this.take(), (items) => this.prepareOnTip(items));
+          if (!current) continue;
+          if (current.planned.length === 0) {
+            this.finish(current);
+            current = undefined;
+            continue;
+          }
+          pushing = this.startPush(current);
         }
-        this.o.metrics?.batch(batch.length, (performance.now() - started) / 1000);
+        // While the push is out, everything that arrives is committed on top of it, in increments
+        // that all go out with the next push.
+        let pushDone = false;
+        void pushing.then(() => (pushDone = true));
+        let next: Prepared | undefined;
+        for (;;) {
+          const base = next ? next.after : current.after;
+          if (!base || pushDone) break;
+          if (this.queue.length === 0 && !(await Promise.race([pushing.then(() => false), this.arrival()]))) break;
+          await setImmediate(); // requests arriving together go into one increment
+          const more = await this.guard(this.take(), (items) => this.prepare(items, base, true));
+          if (!more) break;
+          next = next ? joinPrepared(next, more) : more;
+        }
+        const pushed = await pushing;
+        if ('outcome' in pushed && pushed.outcome === 'ok') {
+          // Get the next push going before answering this batch's requests.
+          const nextPushing = next && next.planned.length > 0 ? this.startPush(next) : undefined;
+          this.confirm(current);
+          this.finish(current);
+          if (next) this.releaseHeld(next);
+          if (next && !nextPushing) this.finish(next);
+          current = nextPushing ? next : undefined;
+          pushing = nextPushing;
+          continue;
+        }
+        const items = [...current.items, ...(next?.items ?? [])];
+        if (next) {
+          this.noteBlobs(next);
+          this.unhold(next);
+        }
+        this.noteBlobs(current);
+        const started = current.started;
+        current = undefined;
+        pushing = undefined;
+        if ('err' in pushed) {
+          this.failAll(items, pushed.err);
+        } else {
+          // Another writer moved the branch first: the normal retry loop, from a fresh look.
+          await this.guard(items, async () => {
+            this.o.metrics?.pushRetry();
+            await this.backoff(1);
+            await this.runBatch(items, await this.o.mirror.fetch(), 2);
+            return undefined;
+          });
+        }
+        this.o.metrics?.batch(items.length, (performance.now() - started) / 1000);
       }
     } finally {
       this.running = false;
+    }
+  }
+
+  private startPush(p: Prepared): Promise<Pushed> {
+    const started = performance.now();
+    const pushing = this.o.mirror.push(p.head).then(
+      (outcome) => ({ outcome }),
+      (err: unknown) => ({ err }),
+    );
+    void pushing.then(() => this.o.metrics?.phase('push', (performance.now() - started) / 1000));
+    return pushing;
+  }
+
+  /** Resolves (true) when the next request is queued. */
+  private arrival(): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.wake = () => resolve(true);
+    });
+  }
+
+  private take(): Item[] {
+    return this.queue.splice(0, this.o.maxBatch);
+  }
+
+  /** Runs `fn`; on an error answers every unsettled item of `items` (503 when the remote is down). */
+  private async guard<T>(items: Item[], fn: (items: Item[]) => Promise<T | undefined>): Promise<T | undefined> {
+    try {
+      return await fn(items);
+    } catch (err) {
+      this.failAll(items, err);
+      return undefined;
+    }
+  }
+
+  private failAll(items: Item[], err: unknown): void {
+    const problem =
+      err instanceof RemoteUnavailableError ? unavailableProblem(`The Git remote cannot be reached: ${err.message}`, this.o.retryAfterSeconds) : err;
+    if (!(err instanceof RemoteUnavailableError)) this.o.log?.error({ err }, 'write batch failed');
+    for (const it of items) {
+      it.held = undefined;
+      if (!it.settled) this.settle(it, problem);
     }
   }
 
@@ -141,91 +284,156 @@ export class DirectWriter implements StoreWriter {
     else it.reject(outcome);
   }
 
-  private async runBatch(items: Item[]): Promise<void> {
-    const { mirror, state } = this.o;
-    let tip = mirror.tip ?? (await mirror.fetch());
-    for (let attempt = 1; ; attempt++) {
-      const snap = await state.snapshot(tip);
-      await state.catchUp(tip);
-      let platform: ResolvedPlatform | undefined;
-      let platformError: unknown;
+  /** The state of the branch at `tip` as read from the mirror. */
+  private async baseAt(tip: string): Promise<Base> {
+    const { state } = this.o;
+    const snap = await state.snapshot(tip);
+    await state.catchUp(tip);
+    try {
+      return { tip, snap, platform: await state.platform(tip) };
+    } catch (err) {
+      return { tip, snap, platformError: err };
+    }
+  }
+
+  private async prepareOnTip(items: Item[]): Promise<Prepared> {
+    const lap = this.stopwatch();
+    const base = await this.baseAt(this.o.mirror.tip ?? (await this.o.mirror.fetch()));
+    lap('read');
+    return this.prepare(items, base, false);
+  }
+
+  /**
+   * Plans and commits `items` on `base`. `speculative`: the base is a head not pushed yet, so a
+   * refusal is held (not answered) until that push lands.
+   */
+  private async prepare(items: Item[], base: Base, speculative: boolean): Promise<Prepared> {
+    const lap = this.stopwatch();
+    const started = performance.now();
+    const working: Working = { snap: base.snap, added: new Map(), removed: new Set(), counts: new Map(base.snap.ownerCounts()) };
+    const planned: Planned[] = [];
+    for (const it of items) {
+      if (it.settled) continue;
       try {
-        platform = await state.platform(tip);
+        const p = await this.plan(it, working, base.tip, base.platform, base.platformError);
+        if ('replayed' in p) this.settle(it, p, true); // from pushed history: true whatever happens to the base
+        else planned.push(p);
       } catch (err) {
-        platformError = err;
+        if (speculative) it.held = { err };
+        else this.settle(it, err);
       }
-      const working: Working = { snap, added: new Map(), removed: new Set(), counts: new Map(snap.ownerCounts()) };
-      const planned: Planned[] = [];
-      for (const it of items) {
-        if (it.settled) continue;
-        try {
-          const p = await this.plan(it, working, tip, platform, platformError);
-          if ('replayed' in p) this.settle(it, p, true);
-          else planned.push(p);
-        } catch (err) {
-          this.settle(it, err);
-        }
-      }
-      if (planned.length === 0) return;
-      const shas = await writeCommits(mirror.dir, tip, planned.map((p) => p.commit));
-      const head = shas[shas.length - 1];
-      const outcome = await mirror.push(head);
+    }
+    lap('plan');
+    if (planned.length === 0) return { items, planned, shas: [], head: base.tip, base, after: base, started };
+    const shas = await this.o.mirror.importer.write(base.tip, planned.map((p) => p.commit));
+    lap('commit');
+    const head = shas[shas.length - 1];
+    const changes = changesOf(planned);
+    const after: Base | undefined = changes && { ...base, tip: head, snap: deriveSnapshot(base.snap, head, changes) };
+    return { items, planned, shas, head, base, after, started };
+  }
+
+  /** The base of a speculative batch landed: its held refusals are final now. */
+  private releaseHeld(p: Prepared): void {
+    for (const it of p.items) {
+      if (it.held && !it.settled) this.settle(it, it.held.err);
+      it.held = undefined;
+    }
+  }
+
+  private unhold(p: Prepared): void {
+    for (const it of p.items) it.held = undefined;
+  }
+
+  /** After a rejected push the batch's blobs are in the mirror: a retry refers to them by SHA. */
+  private noteBlobs(p: Prepared): void {
+    for (const x of p.planned) {
+      const r = x.item.rendered;
+      if (r && !r.blobs) r.blobs = new Map([...r.result.files].map(([path, content]) => [path, blobSha(content)]));
+    }
+  }
+
+  private stopwatch(): (name: 'read' | 'plan' | 'commit' | 'push') => void {
+    let t = performance.now();
+    return (name) => {
+      const now = performance.now();
+      this.o.metrics?.phase(name, (now - t) / 1000);
+      t = now;
+    };
+  }
+
+  private backoff(attempt: number): Promise<void> {
+    // Exponential backoff with full jitter: the other writer's push lands meanwhile, and ours (cheap
+    // now: blobs exist) usually goes out before its next batch.
+    return sleep(Math.random() * Math.min(1000, 25 * 2 ** attempt));
+  }
+
+  private finish(p: Prepared): void {
+    this.o.metrics?.batch(p.items.length, (performance.now() - p.started) / 1000);
+  }
+
+  /** The batch's push landed: update the cached state, answer every request, tell the hooks. */
+  private confirm(p: Prepared): void {
+    const { state, mirror } = this.o;
+    const { planned, shas, head } = p;
+    const tip = p.base.tip;
+    if (p.after) state.applyPushed(tip, p.after.snap); // else the next snapshot() reads the tree
+    state.recordPushed(
+      tip,
+      head,
+      planned.map((x, i) => ({ sha: shas[i], time: new Date(x.commit.time * 1000).toISOString(), ...x.trailers })),
+    );
+    planned.forEach((x, i) => {
+      this.o.metrics?.commit(x.trailers.action);
+      this.settle(x.item, { ...x.result, commit: shas[i] }, true);
+    });
+    const changed = [...new Set(planned.map((x) => x.trailers.store))];
+    const details: PushDetails = {
+      branch: mirror.branch,
+      before: tip,
+      after: head,
+      commits: planned.map((x, i) => ({
+        sha: shas[i],
+        message: x.commit.message,
+        timestamp: new Date(x.commit.time * 1000).toISOString(),
+        author: x.commit.author,
+        added: x.trailers.action === 'delete' ? [] : x.paths,
+        modified: [],
+        removed: x.trailers.action === 'delete' ? x.paths : [],
+      })),
+    };
+    for (const h of this.hooks) {
+      Promise.resolve()
+        .then(() => h(head, changed, details))
+        .catch((err: unknown) => this.o.log?.warn({ err }, 'push hook failed'));
+    }
+  }
+
+  /** Fresh look → plan → commit → push, until the push lands or the attempts run out. */
+  private async runBatch(items: Item[], startTip: string, firstAttempt = 1): Promise<void> {
+    let tip = startTip;
+    for (let attempt = firstAttempt; ; attempt++) {
+      const lap = this.stopwatch();
+      const base = await this.baseAt(tip);
+      lap('read');
+      const p = await this.prepare(items, base, false);
+      if (p.planned.length === 0) return;
+      const pushStarted = performance.now();
+      const outcome = await this.o.mirror.push(p.head);
+      this.o.metrics?.phase('push', (performance.now() - pushStarted) / 1000);
       if (outcome === 'ok') {
-        // A restored folder with an unreadable store.yaml has no spec: then read the tree again.
-        if (planned.every((p) => p.trailers.action === 'delete' || p.result.spec)) {
-          state.applyPushed(
-            tip,
-            head,
-            planned.map((p) => ({ name: p.trailers.store, spec: p.trailers.action === 'delete' ? undefined : p.result.spec })),
-          );
-        }
-        state.recordPushed(
-          tip,
-          head,
-          planned.map((p, i) => ({ sha: shas[i], time: new Date(p.commit.time * 1000).toISOString(), ...p.trailers })),
-        );
-        planned.forEach((p, i) => {
-          this.o.metrics?.commit(p.trailers.action);
-          this.settle(p.item, { ...p.result, commit: shas[i] }, true);
-        });
-        const changed = [...new Set(planned.map((p) => p.trailers.store))];
-        const details: PushDetails = {
-          branch: mirror.branch,
-          before: tip,
-          after: head,
-          commits: planned.map((p, i) => ({
-            sha: shas[i],
-            message: p.commit.message,
-            timestamp: new Date(p.commit.time * 1000).toISOString(),
-            author: p.commit.author,
-            added: p.trailers.action === 'delete' ? [] : p.paths,
-            modified: [],
-            removed: p.trailers.action === 'delete' ? p.paths : [],
-          })),
-        };
-        for (const h of this.hooks) {
-          Promise.resolve()
-            .then(() => h(head, changed, details))
-            .catch((err: unknown) => this.o.log?.warn({ err }, 'push hook failed'));
-        }
+        this.confirm(p);
         return;
       }
       this.o.metrics?.pushRetry();
-      // The blobs of this attempt are in the mirror now: a retry references them by SHA, so it
-      // only writes new trees and commits and gets its push out before the other writer's next batch.
-      for (const p of planned) {
-        const r = p.item.rendered;
-        if (r && !r.blobs) r.blobs = new Map([...r.result.files].map(([path, content]) => [path, blobSha(content)]));
-      }
+      this.noteBlobs(p);
       if (attempt >= this.o.maxAttempts) {
         throw new ApiProblem(503, 'write-contention', 'Too many concurrent writers', 'Other writers kept moving the branch; retry shortly.', {
           headers: { 'Retry-After': '1' },
         });
       }
-      // Exponential backoff with full jitter, then a fresh look at the branch: the other writer's
-      // push lands meanwhile, and ours (cheap now: blobs exist) usually goes out before its next batch.
-      await sleep(Math.random() * Math.min(1000, 25 * 2 ** attempt));
-      tip = await mirror.fetch();
+      await this.backoff(attempt);
+      tip = await this.o.mirror.fetch();
     }
   }
 

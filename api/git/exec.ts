@@ -8,10 +8,23 @@ export interface GitResult {
   code: number;
 }
 
-/** Environment for every git child: never prompt, never read the user's global config. */
+/**
+ * glibc trims the heap after every large free, so git's per-object zlib streams page-fault fresh
+ * memory in again: ~40% of fast-import's and pack-objects' time here was the kernel zeroing pages.
+ * A high trim threshold keeps that memory (a few MB per process). Ignored by other libcs.
+ */
+const MALLOC_TUNABLES = 'glibc.malloc.trim_threshold=268435456:glibc.malloc.top_pad=16777216';
+
+export function withMallocTunables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const own = env.GLIBC_TUNABLES;
+  if (own?.includes(MALLOC_TUNABLES)) return env;
+  return { ...env, GLIBC_TUNABLES: own ? `${MALLOC_TUNABLES}:${own}` : MALLOC_TUNABLES };
+}
+
+/** Environment for every local git child: never prompt, never read the user's global config. */
 export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
-    ...process.env,
+    ...withMallocTunables(process.env),
     GIT_TERMINAL_PROMPT: '0',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',

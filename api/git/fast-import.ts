@@ -52,6 +52,10 @@ function quotePath(path: string): string {
 
 /** The fast-import stream for `commits`, each a child of the previous, the first a child of `parent` ('' = root). */
 export function fastImportStream(parent: string, commits: CommitPlan[], ref: string): string {
+  return commitCommands(parent, commits, ref).join('') + 'done\n';
+}
+
+function commitCommands(parent: string, commits: CommitPlan[], ref: string): string[] {
   const parts: string[] = [];
   commits.forEach((c, i) => {
     parts.push(`commit ${ref}\nmark :${i + 1}\n`);
@@ -68,8 +72,7 @@ export function fastImportStream(parent: string, commits: CommitPlan[], ref: str
     }
     parts.push('\n');
   });
-  parts.push('done\n');
-  return parts.join('');
+  return parts;
 }
 
 /** Writes the commits into the bare repository; returns their SHAs in order. */
@@ -105,5 +108,122 @@ export async function writeCommits(repoDir: string, parent: string, commits: Com
     });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One long-running `git fast-import` for a mirror: a batch costs no process start (a fork of the
+ * API process blocks its event loop for milliseconds) and no re-reading of pack indexes. Each batch
+ * ends with `get-mark` for its commits, `checkpoint` (the pack is closed and visible to `git push`)
+ * and a `progress` line that says all of it is done. The process is replaced after `maxBatches`
+ * batches (fast-import keeps every object it wrote in memory) and after any failure.
+ */
+interface ImportProcess {
+  child: ReturnType<typeof spawn>;
+  lines: string[];
+  waiting?: { want: string; resolve: (lines: string[]) => void; reject: (e: Error) => void };
+  stderr: string;
+  batches: number;
+}
+
+export class FastImporter {
+  private proc?: ImportProcess;
+  private seq = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly repoDir: string;
+  private readonly ref: string;
+  private readonly maxBatches: number;
+
+  constructor(repoDir: string, ref = 'refs/storefleet/batch', maxBatches = 200) {
+    this.repoDir = repoDir;
+    this.ref = ref;
+    this.maxBatches = maxBatches;
+  }
+
+  /** Writes the commits (the first a child of `parent`); returns their SHAs in order. Calls run one at a time. */
+  write(parent: string, commits: CommitPlan[]): Promise<string[]> {
+    const run = this.queue.then(() => this.run(parent, commits));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async run(parent: string, commits: CommitPlan[]): Promise<string[]> {
+    if (commits.length === 0) return [];
+    if (!parent) throw new Error('FastImporter writes on top of a commit; use writeCommits() for a root commit');
+    if (this.proc && this.proc.batches >= this.maxBatches) this.close();
+    const proc = this.proc ?? this.start();
+    proc.batches++;
+    const tag = `storefleet-${++this.seq}`;
+    const done = new Promise<string[]>((resolve, reject) => {
+      proc.waiting = { want: `progress ${tag}`, resolve, reject };
+    });
+    const tail = commits.map((_, i) => `get-mark :${i + 1}\n`).join('') + `checkpoint\nprogress ${tag}\n`;
+    proc.child.stdin!.write(`reset ${this.ref}\n` + commitCommands(parent, commits, this.ref).join('') + tail);
+    let lines: string[];
+    try {
+      lines = await done;
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+    if (lines.length !== commits.length || !lines.every((l) => /^[0-9a-f]{40}$/.test(l))) {
+      this.close();
+      throw new Error(`git fast-import answered unexpectedly: ${lines.slice(0, 3).join(' / ')}`);
+    }
+    return lines;
+  }
+
+  private start(): ImportProcess {
+    const child = spawn('git', ['fast-import', '--quiet', '--force'], { cwd: this.repoDir, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    // Everything below refers to this process only: a replaced process may still report its exit later.
+    const proc: ImportProcess = { child, lines: [], stderr: '', batches: 0 };
+    this.proc = proc;
+    let partial = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (d: string) => {
+      partial += d;
+      let nl: number;
+      while ((nl = partial.indexOf('\n')) >= 0) {
+        const line = partial.slice(0, nl);
+        partial = partial.slice(nl + 1);
+        const w = proc.waiting;
+        if (w && line === w.want) {
+          proc.waiting = undefined;
+          w.resolve(proc.lines);
+          proc.lines = [];
+        } else proc.lines.push(line);
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      if (proc.stderr.length < 4000) proc.stderr += d.toString('utf8');
+    });
+    child.stdin!.on('error', () => {}); // reported through 'close'
+    const fail = (why: string) => {
+      if (this.proc === proc) this.proc = undefined;
+      const w = proc.waiting;
+      proc.waiting = undefined;
+      w?.reject(new Error(`git fast-import ${why}: ${proc.stderr.trim().split('\n').slice(0, 3).join(' / ')}`));
+    };
+    child.on('error', (e) => fail(`could not start (${e.message})`));
+    child.on('close', (code) => fail(`exited (${code})`));
+    return proc;
+  }
+
+  /**
+   * Resolves once the batch in progress (if any) is done and the process has ended; the next
+   * write starts a fresh one. Used before packs are rewritten: fast-import reads back its own
+   * packs and would fail if they vanished under it.
+   */
+  recycle(): Promise<void> {
+    const p = this.queue.then(() => this.close());
+    this.queue = p;
+    return p;
+  }
+
+  /** Ends the process (objects of finished batches are already in packs). */
+  close(): void {
+    const proc = this.proc;
+    this.proc = undefined;
+    if (proc && proc.child.exitCode === null) proc.child.stdin!.end('done\n');
   }
 }

@@ -4,7 +4,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { CatFile } from './cat-file.ts';
-import { runGit } from './exec.ts';
+import { FastImporter } from './fast-import.ts';
+import { MirrorMaintenance } from './maintenance.ts';
+import { runGit, withMallocTunables } from './exec.ts';
 
 /** The remote could not be reached (network, daemon down, auth): callers answer 503. */
 export class RemoteUnavailableError extends Error {
@@ -24,6 +26,9 @@ export class Mirror {
   readonly url: string;
   readonly branch: string;
   readonly cat: CatFile;
+  /** Writes commits into the mirror (one long-running fast-import). */
+  readonly importer: FastImporter;
+  readonly maintenance: MirrorMaintenance;
   private git!: SimpleGit;
   private readonly timeoutMs: number;
   /** The branch tip as last seen on the remote (after our own push or a fetch). */
@@ -35,6 +40,8 @@ export class Mirror {
     this.url = url;
     this.branch = branch;
     this.cat = new CatFile(dir);
+    this.importer = new FastImporter(dir);
+    this.maintenance = new MirrorMaintenance(dir, this.importer);
     this.timeoutMs = timeoutMs;
   }
 
@@ -46,12 +53,17 @@ export class Mirror {
     if (!existsSync(join(this.dir, 'HEAD'))) {
       mkdirSync(this.dir, { recursive: true });
       await runGit(this.dir, ['init', '--bare', '--quiet']);
-      // Packs from fast-import accumulate; let git consolidate them in the background of pushes.
-      await runGit(this.dir, ['config', 'gc.auto', '2000']);
     }
+    // MirrorMaintenance packs and writes the commit-graph; git's own automatic gc (started by
+    // fetch, detached) could delete packs the long-running fast-import still reads.
+    await runGit(this.dir, ['config', 'gc.auto', '0']);
+    await runGit(this.dir, ['config', 'maintenance.auto', 'false']);
     // Fast zlib: batches are compressed once here and again by the receiving side; CPU, not
     // bytes on the wire, is what limits a write batch.
     await runGit(this.dir, ['config', 'core.compression', '1']);
+    // No delta search when packing a push: fast-import already stored each object as a delta
+    // where it could, pack-objects reuses those, and a fresh search costs more CPU than it saves bytes.
+    await runGit(this.dir, ['config', 'pack.window', '0']);
     // Created only once the directory exists, with an explicit baseDir (never `.cwd()`): every
     // remote operation must run in this mirror and nowhere else.
     this.git = simpleGit({
@@ -65,6 +77,10 @@ export class Mirror {
         return Buffer.concat([...result.stdOut, ...result.stdErr, Buffer.from(`exit code ${result.exitCode}`)]);
       },
     });
+    // simple-git runs remote operations in the ambient environment (credential helpers, ssh
+    // settings; it refuses an explicit env that carries GIT_* variables), so the malloc tunables
+    // for its push and fetch children go there. They change nothing for Node itself.
+    process.env.GLIBC_TUNABLES = withMallocTunables(process.env).GLIBC_TUNABLES;
     const current = await runGit(this.dir, ['rev-parse', '--verify', '--quiet', this.trackingRef], { okCodes: [0, 1] });
     if (current.code === 0) this.tip = current.stdout.trim();
   }
@@ -85,6 +101,7 @@ export class Mirror {
     this.lastFetchError = undefined;
     const tip = (await runGit(this.dir, ['rev-parse', '--verify', this.trackingRef])).stdout.trim();
     this.tip = tip;
+    this.maintenance.poke();
     return tip;
   }
 
@@ -106,6 +123,7 @@ export class Mirror {
     // the objects reachable, and every start fetches before trusting it.
     this.tip = sha;
     this.lastFetchError = undefined; // the remote answered
+    this.maintenance.poke();
     return 'ok';
   }
 
@@ -125,5 +143,7 @@ export class Mirror {
 
   close(): void {
     this.cat.close();
+    this.importer.close();
+    this.maintenance.close();
   }
 }

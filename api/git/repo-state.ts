@@ -43,6 +43,20 @@ function makeSnapshot(tip: string, stores: Map<string, StoreEntry>): Snapshot {
   };
 }
 
+/**
+ * The stores at `newTip`, a descendant of `snap.tip` by `changes` (spec = created or restored,
+ * none = deleted), without reading the (10,000-entry) stores tree again. New folders get
+ * `tree: ''` (resolve with treeSpec()).
+ */
+export function deriveSnapshot(snap: Snapshot, newTip: string, changes: { name: string; spec?: StoreSpec }[]): Snapshot {
+  const stores = new Map(snap.stores);
+  for (const c of changes) {
+    if (c.spec) stores.set(c.name, { name: c.name, tree: '', spec: c.spec });
+    else stores.delete(c.name);
+  }
+  return makeSnapshot(newTip, stores);
+}
+
 export interface RecordedWrite {
   sha: string;
   action: StoreAction;
@@ -71,19 +85,10 @@ export class RepoState {
     return this.snap;
   }
 
-  /**
-   * After our own push: derive the snapshot at `newTip` from the one at `parentTip` and the
-   * batch's changes, without reading the (10,000-entry) stores tree again. New folders get
-   * `tree: ''` (resolve with treeSpec()).
-   */
-  applyPushed(parentTip: string, newTip: string, changes: { name: string; spec?: StoreSpec }[]): void {
+  /** After our own push: `derived` (see deriveSnapshot) replaces the snapshot at `parentTip`. */
+  applyPushed(parentTip: string, derived: Snapshot): void {
     if (this.snap?.tip !== parentTip) return; // an older view: the next snapshot() reads the tree
-    const stores = new Map(this.snap.stores);
-    for (const c of changes) {
-      if (c.spec) stores.set(c.name, { name: c.name, tree: '', spec: c.spec });
-      else stores.delete(c.name);
-    }
-    this.snap = makeSnapshot(newTip, stores);
+    this.snap = derived;
   }
 
   /** The stores at `tip`; re-reads only store folders whose tree changed since the last snapshot. */

@@ -10,7 +10,7 @@ import { ApiProblem } from '../problem.ts';
 import { seededRemote, tmp } from '../test-support/harness.ts';
 import { DirectWriter, type WriterMetrics } from './direct-writer.ts';
 import { runGit } from './exec.ts';
-import { blobSha, fastImportStream } from './fast-import.ts';
+import { blobSha, FastImporter, fastImportStream, writeCommits, type CommitPlan } from './fast-import.ts';
 import { Mirror } from './mirror.ts';
 import { RepoState } from './repo-state.ts';
 import type { PushDetails, Requester, WriteRequest } from './types.ts';
@@ -45,12 +45,35 @@ function counting(): WriterMetrics & { batches: number[]; retries: number } {
     batch(size: number) {
       m.batches.push(size);
     },
+    phase() {},
   };
   return m;
 }
 
-async function writer(url: string, metrics = counting()) {
-  const mirror = new Mirror(join(tmp('sf-mirror-'), 'm.git'), url, 'main', 5000);
+/** A real mirror whose pushes can be held at the door (to see what happens while one is in flight). */
+class GatedMirror extends Mirror {
+  hold = false;
+  readonly waiting: (() => void)[] = [];
+  override async push(sha: string): Promise<'ok' | 'rejected'> {
+    if (this.hold) await new Promise<void>((r) => this.waiting.push(r));
+    return super.push(sha);
+  }
+  release(): void {
+    this.hold = false;
+    for (const go of this.waiting.splice(0)) go();
+  }
+}
+
+async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function writer(url: string, metrics = counting(), MirrorClass: typeof Mirror = Mirror) {
+  const mirror = new MirrorClass(join(tmp('sf-mirror-'), 'm.git'), url, 'main', 5000);
   await mirror.open();
   await mirror.fetch();
   const state = new RepoState(mirror);
@@ -122,6 +145,68 @@ describe('DirectWriter', () => {
     b.mirror.close();
   });
 
+  it('commits the next batch while a push is in flight; its refusals wait for that push', async () => {
+    const remote = await seededRemote();
+    const { w, mirror, metrics } = await writer(remote.fileUrl, counting(), GatedMirror);
+    const gated = mirror as GatedMirror;
+    const seed = (await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim();
+    gated.hold = true;
+    const first = w.write(create('pipe-a'));
+    await until(() => gated.waiting.length === 1, 'the first push');
+    let dupSettled = false;
+    const dup = w.write(create('pipe-a')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    void dup.finally(() => (dupSettled = true));
+    const next = [w.write(create('pipe-b')), w.write(create('pipe-c'))];
+    // The second batch is committed on top of the first while the first push is still held.
+    await until(async () => (await mirror.run(['log', '-1', '--format=%s', 'refs/storefleet/batch'])).stdout.startsWith('Create store pipe-c'), 'the second batch');
+    expect((await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim()).toBe(seed);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(dupSettled).toBe(false); // "pipe-a exists" is only true once the first push lands
+    gated.release();
+    const a = await first;
+    const [b, c] = await Promise.all(next);
+    expect(((await dup) as ApiProblem).status).toBe(409);
+    expect((await runGit(remote.dir, ['rev-parse', `${b.commit}^`])).stdout.trim()).toBe(a.commit);
+    expect((await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim()).toBe(c.commit);
+    expect(metrics.batches).toEqual([1, 3]);
+    mirror.close();
+  });
+
+  it('a rejected push sends the batch planned on top of it back through validation: a held refusal can turn into success', async () => {
+    const remote = await seededRemote();
+    const a = await writer(remote.fileUrl, counting(), GatedMirror);
+    const b = await writer(remote.fileUrl);
+    const gated = a.mirror as GatedMirror;
+    const alice: Requester = { id: 'alice', role: 'member', name: 'Alice', email: 'alice@example.com' };
+    const asAlice = (name: string): WriteRequest => ({ action: 'create', input: { name, engine: 'woocommerce' }, requester: alice, digest: name });
+    // platform.yaml allows 5 stores per owner: alice has 3, her 4th is pushing, her 5th is planned on top of it.
+    for (const n of ['al-1', 'al-2', 'al-3']) await a.w.write(asAlice(n));
+    gated.hold = true;
+    const fourth = a.w.write(asAlice('al-4'));
+    await until(() => gated.waiting.length === 1, 'the push of al-4');
+    const fifth = a.w.write(asAlice('al-5'));
+    const sixth = a.w.write(asAlice('al-6')); // over the limit only if al-4 and al-5 both land
+    await until(async () => (await a.mirror.run(['log', '-1', '--format=%s', 'refs/storefleet/batch'])).stdout.startsWith('Create store al-5'), 'the batch of al-5');
+    // Another replica takes the name al-4 meanwhile: a's push is rejected, al-4 becomes 409, and
+    // al-6 (held as 403 while al-4 seemed to land) now fits under the limit.
+    await b.w.write(create('al-4'));
+    gated.release();
+    expect(((await fourth.catch((e: unknown) => e)) as ApiProblem).status).toBe(409);
+    const [r5, r6] = await Promise.all([fifth, sixth]);
+    expect(a.metrics.retries).toBeGreaterThanOrEqual(1);
+    const main = (await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim();
+    for (const r of [r5, r6]) expect((await runGit(remote.dir, ['merge-base', '--is-ancestor', r.commit, main], { okCodes: [0, 1] })).code).toBe(0);
+    const creates = (await runGit(remote.dir, ['log', '--format=%(trailers:key=Store,valueonly)', '--grep=Storefleet-Action: create', 'main'])).stdout.split('\n').filter(Boolean);
+    expect(creates.sort()).toEqual(['al-1', 'al-2', 'al-3', 'al-4', 'al-5', 'al-6']);
+    const owner = (await runGit(remote.dir, ['show', 'main:stores/al-4/store.yaml'])).stdout;
+    expect(owner).toContain('owner: "admin"');
+    a.mirror.close();
+    b.mirror.close();
+  });
+
   it('an unreachable remote answers 503 with Retry-After, writes nothing, and recovers', async () => {
     const remote = await seededRemote();
     const { w, mirror } = await writer(remote.fileUrl);
@@ -137,6 +222,60 @@ describe('DirectWriter', () => {
     const ok = await w.write(create('offline'));
     expect((await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim()).toBe(ok.commit);
     mirror.close();
+  });
+});
+
+describe('FastImporter', () => {
+  const commitOf = (path: string, content: string): CommitPlan => ({
+    author: { name: 'A', email: 'a@x' },
+    committer: { name: 'C', email: 'c@x' },
+    time: 1_800_000_000,
+    message: `Write ${path}\n`,
+    changes: [{ op: 'write', path, content }],
+  });
+
+  it('writes batch after batch in one process; each is readable by other git processes at once', async () => {
+    const dir = tmp('sf-fi-');
+    await runGit(dir, ['init', '--bare', '--quiet']);
+    const [root] = await writeCommits(dir, '', [commitOf('a.txt', 'a\n')]);
+    const fi = new FastImporter(dir, 'refs/storefleet/batch', 2);
+    let parent = root;
+    for (let batch = 0; batch < 5; batch++) {
+      const shas = await fi.write(parent, [commitOf(`b${batch}.txt`, `${batch}\n`), commitOf(`c${batch}.txt`, 'c\n')]);
+      expect(shas).toHaveLength(2);
+      expect((await runGit(dir, ['rev-parse', `${shas[1]}^`])).stdout.trim()).toBe(shas[0]);
+      expect((await runGit(dir, ['rev-parse', `${shas[0]}^`])).stdout.trim()).toBe(parent);
+      expect((await runGit(dir, ['show', `${shas[1]}:b${batch}.txt`])).stdout).toBe(`${batch}\n`);
+      parent = shas[1];
+    }
+    expect((await runGit(dir, ['rev-list', '--count', parent])).stdout.trim()).toBe('11');
+    fi.close();
+  });
+
+  it('recycle() ends the process between batches; the next batch runs in a new one', async () => {
+    const dir = tmp('sf-fi-');
+    await runGit(dir, ['init', '--bare', '--quiet']);
+    const [root] = await writeCommits(dir, '', [commitOf('a.txt', 'a\n')]);
+    const fi = new FastImporter(dir);
+    const [one] = await fi.write(root, [commitOf('one.txt', '1\n')]);
+    // The old process reports its exit while the new one works: that must not fail the new batch.
+    const recycled = fi.recycle();
+    const [two] = await fi.write(one, [commitOf('two.txt', '2\n')]);
+    await recycled;
+    const [three] = await fi.write(two, [commitOf('three.txt', '3\n')]);
+    expect((await runGit(dir, ['rev-list', '--count', three])).stdout.trim()).toBe('4');
+    fi.close();
+  });
+
+  it('a bad batch fails alone; the next one starts a fresh process', async () => {
+    const dir = tmp('sf-fi-');
+    await runGit(dir, ['init', '--bare', '--quiet']);
+    const [root] = await writeCommits(dir, '', [commitOf('a.txt', 'a\n')]);
+    const fi = new FastImporter(dir);
+    await expect(fi.write('dead'.repeat(10), [commitOf('x.txt', 'x\n')])).rejects.toThrow(/fast-import/);
+    const [ok] = await fi.write(root, [commitOf('y.txt', 'y\n')]);
+    expect((await runGit(dir, ['show', `${ok}:y.txt`])).stdout).toBe('y\n');
+    fi.close();
   });
 });
 
