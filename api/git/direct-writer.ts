@@ -117,7 +117,14 @@ export class DirectWriter implements StoreWriter {
   private wake?: () => void;
 
   constructor(opts: DirectWriterOptions) {
-    this.o = { maxAttempts: 20, maxBatch: 250, retryAfterSeconds: 5, render: renderStore, ...opts };
+    // `?? default` rather than a spread: an option passed as undefined must not erase its default.
+    this.o = {
+      ...opts,
+      maxAttempts: opts.maxAttempts ?? 20,
+      maxBatch: Math.max(1, opts.maxBatch ?? 250),
+      retryAfterSeconds: opts.retryAfterSeconds ?? 5,
+      render: opts.render ?? renderStore,
+    };
   }
 
   onPush(hook: PushHook): void {
@@ -190,10 +197,11 @@ export class DirectWriter implements StoreWriter {
         let next: Prepared | undefined;
         for (;;) {
           const base = next ? next.after : current.after;
-          if (!base || pushDone) break;
+          const room = this.o.maxBatch - (next?.items.length ?? 0); // one push carries at most maxBatch changes
+          if (!base || pushDone || room <= 0) break;
           if (this.queue.length === 0 && !(await Promise.race([pushing.then(() => false), this.arrival()]))) break;
           await setImmediate(); // requests arriving together go into one increment
-          const more = await this.guard(this.take(), (items) => this.prepare(items, base, true));
+          const more = await this.guard(this.take(room), (items) => this.prepare(items, base, true));
           if (!more) break;
           next = next ? joinPrepared(next, more) : more;
         }
@@ -239,8 +247,8 @@ export class DirectWriter implements StoreWriter {
   private startPush(p: Prepared): Promise<Pushed> {
     const started = performance.now();
     const pushing = this.o.mirror.push(p.head).then(
-      (outcome) => ({ outcome }),
-      (err: unknown) => ({ err }),
+      (outcome): Pushed => ({ outcome }),
+      (err: unknown): Pushed => ({ err }),
     );
     void pushing.then(() => this.o.metrics?.phase('push', (performance.now() - started) / 1000));
     return pushing;
@@ -253,8 +261,8 @@ export class DirectWriter implements StoreWriter {
     });
   }
 
-  private take(): Item[] {
-    return this.queue.splice(0, this.o.maxBatch);
+  private take(max = this.o.maxBatch): Item[] {
+    return this.queue.splice(0, max);
   }
 
   /** Runs `fn`; on an error answers every unsettled item of `items` (503 when the remote is down). */

@@ -72,12 +72,12 @@ async function until(cond: () => boolean | Promise<boolean>, what: string): Prom
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function writer(url: string, metrics = counting(), MirrorClass: typeof Mirror = Mirror) {
+async function writer(url: string, metrics = counting(), MirrorClass: typeof Mirror = Mirror, maxBatch?: number) {
   const mirror = new MirrorClass(join(tmp('sf-mirror-'), 'm.git'), url, 'main', 5000);
   await mirror.open();
   await mirror.fetch();
   const state = new RepoState(mirror);
-  const w = new DirectWriter({ mirror, state, committer: { name: 'Storefleet', email: 'sf@localhost' }, metrics, render: handRender, retryAfterSeconds: 7 });
+  const w = new DirectWriter({ mirror, state, committer: { name: 'Storefleet', email: 'sf@localhost' }, metrics, render: handRender, retryAfterSeconds: 7, ...(maxBatch ? { maxBatch } : {}) });
   return { w, mirror, metrics };
 }
 
@@ -101,6 +101,21 @@ describe('DirectWriter', () => {
       const files = (await runGit(remote.dir, ['diff-tree', '--no-commit-id', '--name-only', '-r', r.commit])).stdout.split('\n').filter(Boolean);
       expect(files).toEqual([`stores/${r.name}/manifests/namespace-store-${r.name}.yaml`, `stores/${r.name}/manifests/sealedsecret-store-admin.yaml`, `stores/${r.name}/store.yaml`]);
     }
+    mirror.close();
+  });
+
+  it('never puts more than maxBatch changes in one push, also while pipelining', async () => {
+    const remote = await seededRemote();
+    const { w, mirror, metrics } = await writer(remote.fileUrl, counting(), Mirror, 2);
+    const pushes: string[] = [];
+    w.onPush((head) => {
+      pushes.push(head);
+    });
+    await Promise.all(Array.from({ length: 7 }, (_, i) => w.write(create(`cap-${i}`))));
+    expect(metrics.batches.every((n) => n <= 2)).toBe(true);
+    expect(metrics.batches.reduce((a, b) => a + b, 0)).toBe(7);
+    expect(pushes.length).toBe(metrics.batches.length);
+    expect((await runGit(remote.dir, ['rev-list', '--count', 'main'])).stdout.trim()).toBe('8');
     mirror.close();
   });
 
