@@ -95,6 +95,7 @@ async function api(remoteUrl: string, extra: Record<string, string> = {}, cheap 
 }
 
 const ms = (x: number) => Math.round(x);
+const REPEATS = 3;
 
 /** Adds `count` light stores (store.yaml + one manifest) straight into the remote, 500 per commit. */
 async function seedStores(remote: Remote, count: number, prefix: string): Promise<void> {
@@ -128,26 +129,38 @@ export async function runApiBench(): Promise<BenchTable[]> {
     console.error(`  ${label} ×${clients}: ${(r.creates / r.seconds).toFixed(1)}/s p99 ${ms(percentile(r.latencies, 99))} ms`);
   };
   const rates = new Map<string, number>();
+  const spreads = new Map<string, string>();
   try {
     // ---- writes: Git layer, grouped vs one push per request ----
+    // The 100-client rows, which the targets are about, are run three times (fresh remote and
+    // API each); the row shows the median rate and the latencies of all three runs together.
     for (const [mode, extra] of [
       ['grouped', {}],
       ['one push per request', { STOREFLEET_GIT_MAX_BATCH: '1' }],
     ] as const) {
       for (const clients of [1, 10, 100]) {
-        const remote = await seededRemote();
-        const d = await gitDaemon(remote);
-        daemons.push(d);
-        const s = await api(d.url, extra);
-        servers.push(s);
         const total = mode === 'grouped' ? (clients === 1 ? 30 : clients === 10 ? 200 : 1000) : clients === 1 ? 20 : clients === 10 ? 40 : 100;
-        await burst([s.url], Math.min(clients, 5), 10, `warm-${clients}`); // warm-up: JIT, first render, mirror
-        const before = await batches(s);
-        const r = await burst([s.url], clients, total, `s-${clients}`);
-        row(`Git layer, ${mode}`, clients, r, (await batches(s)) - before);
-        rates.set(`${mode}-${clients}`, r.creates / r.seconds);
-        await s.close();
-        await d.stop();
+        const runs: { r: Run; pushes: number }[] = [];
+        for (let rep = 0; rep < (clients === 100 ? REPEATS : 1); rep++) {
+          const remote = await seededRemote();
+          const d = await gitDaemon(remote);
+          daemons.push(d);
+          const s = await api(d.url, extra);
+          servers.push(s);
+          await burst([s.url], Math.min(clients, 5), 10, `warm-${clients}`); // warm-up: JIT, first render, mirror
+          const before = await batches(s);
+          const r = await burst([s.url], clients, total, `s-${clients}`);
+          runs.push({ r, pushes: (await batches(s)) - before });
+          await s.close();
+          await d.stop();
+        }
+        const rateOf = (x: Run) => x.creates / x.seconds;
+        const sorted = [...runs].sort((a, b) => rateOf(a.r) - rateOf(b.r));
+        const mid = sorted[Math.floor(sorted.length / 2)];
+        const pooled: Run = { ...mid.r, latencies: runs.flatMap((x) => x.r.latencies), errors: runs.reduce((n, x) => n + x.r.errors, 0) };
+        row(`Git layer, ${mode}`, clients, pooled, mid.pushes);
+        rates.set(`${mode}-${clients}`, rateOf(mid.r));
+        if (runs.length > 1) spreads.set(`${mode}-${clients}`, sorted.map((x) => rateOf(x.r).toFixed(0)).join(', '));
       }
     }
     // ---- two replicas on one remote ----
@@ -223,6 +236,7 @@ export async function runApiBench(): Promise<BenchTable[]> {
       `Grouped vs one push per request at 100 clients (Git layer): **${(grouped100 / single100).toFixed(1)}×** (target ≥ 20×); full render: ${((rates.get('full-grouped') ?? 0) / (rates.get('full-one push per request') ?? 1)).toFixed(1)}×.`,
       'Git layer rows: every store is rendered once for real and then name-substituted (each file made unique), so the figures measure validation, fast-import, push and HTTP — not cdk8s. Full-render rows render and seal every store (CPU-bound on this machine).',
       'Remote: `git daemon` on 127.0.0.1 serving a bare repo; each row starts from a freshly seeded repo and a fresh API (own mirror). "pushes" counts batches (one push each).',
+      `100-client Git-layer rows: median of ${REPEATS} runs (creates/s of each run: grouped ${spreads.get('grouped-100') ?? '?'}; one push per request ${spreads.get('one push per request-100') ?? '?'}); p50/p99 over all runs.`,
     ];
     const readNotes = [
       `Create p50 at 10,000 stores vs 10 stores: **${(p50(10_000) / p50(10)).toFixed(2)}×** (target ≤ 1.2×; Git-layer creates, 10 clients).`,
