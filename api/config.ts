@@ -32,7 +32,10 @@ export const OPTIONS: OptionDoc[] = [
   { key: 'git.maxBatch', env: 'STOREFLEET_GIT_MAX_BATCH', kind: 'int', default: 250, doc: 'Most store changes grouped under one push.' },
   { key: 'github.owner', env: 'STOREFLEET_GITHUB_OWNER', kind: 'string', doc: 'Pull-request mode: repository owner. Setting github.owner and github.repo switches writes to pull requests.' },
   { key: 'github.repo', env: 'STOREFLEET_GITHUB_REPO', kind: 'string', doc: 'Pull-request mode: repository name.' },
-  { key: 'github.token', env: 'STOREFLEET_GITHUB_TOKEN', kind: 'string', doc: 'Pull-request mode: token with contents and pull-requests write permission (also used to fetch over https).' },
+  { key: 'github.token', env: 'STOREFLEET_GITHUB_TOKEN', kind: 'string', doc: 'Pull-request mode: token with contents and pull-requests write permission (also used to fetch over https). Set this or github.appId, github.installationId and github.privateKeyFile, not both.' },
+  { key: 'github.appId', env: 'STOREFLEET_GITHUB_APP_ID', kind: 'string', doc: 'Pull-request mode with a GitHub App instead of a token: the App\'s ID (numeric) or client ID (Iv…). Needs github.installationId and github.privateKeyFile too.' },
+  { key: 'github.installationId', env: 'STOREFLEET_GITHUB_APP_INSTALLATION_ID', kind: 'int', doc: 'GitHub App: ID of the App\'s installation on the GitOps repository\'s owner (the number in …/settings/installations/<id>).' },
+  { key: 'github.privateKeyFile', env: 'STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE', kind: 'string', doc: 'GitHub App: path of the App\'s private key (the .pem GitHub lets you download; mode 0600). Read once at start; the key itself never goes into the config or the environment.' },
   { key: 'github.apiUrl', env: 'STOREFLEET_GITHUB_API_URL', kind: 'string', default: 'https://api.github.com', doc: 'GitHub API base URL (GitHub Enterprise: https://<host>/api/v3).' },
   { key: 'tokensFile', env: 'STOREFLEET_TOKENS_FILE', kind: 'string', doc: 'YAML/JSON file of API tokens (hashed). Default <data-dir>/tokens.yaml, created with the admin token.' },
   { key: 'corsOrigins', env: 'STOREFLEET_CORS_ORIGINS', kind: 'list', default: [], doc: 'Origins allowed to call the API from a browser (comma-separated). Empty: CORS off.' },
@@ -54,6 +57,39 @@ export const OPTIONS: OptionDoc[] = [
   { key: 'argocd.repoUrl', env: 'STOREFLEET_ARGOCD_REPO_URL', kind: 'string', doc: 'The GitOps repo URL exactly as the Argo CD Applications spell it (default: the Git remote without credentials).' },
 ];
 
+/** The three settings a GitHub App needs; all or none of them, and never together with github.token. */
+const GITHUB_APP_KEYS = ['appId', 'installationId', 'privateKeyFile'] as const;
+const optionName = (k: string) => {
+  const o = OPTIONS.find((x) => x.key === `github.${k}`);
+  return o ? `github.${k} (${o.env})` : `github.${k}`;
+};
+
+function checkGitHubCredentials(g: { token?: string; appId?: unknown; installationId?: unknown; privateKeyFile?: unknown }, ctx: z.RefinementCtx): void {
+  const set = GITHUB_APP_KEYS.filter((k) => g[k] !== undefined);
+  const missing = GITHUB_APP_KEYS.filter((k) => g[k] === undefined);
+  if (g.token !== undefined && set.length) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['token'],
+      message: `conflicts with ${set.map(optionName).join(', ')}: pull-request mode authenticates with a token or with GitHub App credentials, not both`,
+    });
+  } else if (set.length && missing.length) {
+    for (const k of missing) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [k],
+        message: `missing: GitHub App credentials need github.appId, github.installationId and github.privateKeyFile (set: ${set.map((s) => `github.${s}`).join(', ')})`,
+      });
+    }
+  } else if (g.token === undefined && !set.length) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [],
+      message: `pull-request mode needs credentials: ${optionName('token')}, or GitHub App credentials ${GITHUB_APP_KEYS.map(optionName).join(', ')}`,
+    });
+  }
+}
+
 const positive = z.int().min(0);
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1),
@@ -71,7 +107,16 @@ export const configSchema = z.strictObject({
     maxBatch: z.int().min(1).max(5000),
   }),
   github: z
-    .strictObject({ owner: z.string().min(1), repo: z.string().min(1), token: z.string().min(1).optional(), apiUrl: z.url() })
+    .strictObject({
+      owner: z.string().min(1),
+      repo: z.string().min(1),
+      token: z.string().min(1).optional(),
+      appId: z.union([z.int().min(1), z.string().regex(/^(\d+|Iv[0-9A-Za-z._-]+)$/, 'expected the App ID (digits) or its client ID (Iv…)')]).optional(),
+      installationId: z.int().min(1).optional(),
+      privateKeyFile: z.string().min(1).optional(),
+      apiUrl: z.url(),
+    })
+    .superRefine(checkGitHubCredentials)
     .optional(),
   tokensFile: z.string().min(1).optional(),
   corsOrigins: z.array(z.string().min(1)),
@@ -175,9 +220,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env,
     const raw = o.flag ? flags.get(o.flag) : undefined;
     if (raw !== undefined) setPath(merged, o.key, coerce(o, raw));
   }
-  // github.apiUrl has a default: drop the section when owner/repo are not set.
+  // github.apiUrl has a default: drop the section when nothing else of it is set.
   const gh = merged.github as Record<string, unknown> | undefined;
-  if (gh && gh.owner === undefined && gh.repo === undefined && gh.token === undefined) delete merged.github;
+  if (gh && Object.keys(gh).every((k) => k === 'apiUrl')) delete merged.github;
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const msgs = result.error.issues.map((i) => {
@@ -190,6 +235,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env,
   const cfg = result.data;
   cfg.dataDir = resolve(cwd, cfg.dataDir);
   if (cfg.tokensFile) cfg.tokensFile = resolve(cwd, cfg.tokensFile);
+  if (cfg.github?.privateKeyFile) cfg.github.privateKeyFile = resolve(cwd, cfg.github.privateKeyFile);
   void getPath;
   return cfg;
 }

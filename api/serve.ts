@@ -57,7 +57,8 @@ export async function serveCommand(
     server = await startServer(cfg, options);
   } catch (err) {
     console.error(`storefleet serve: ${(err as Error).message}`);
-    return 1;
+    // A setting found wrong at start (e.g. an unreadable github.privateKeyFile) exits like a config error.
+    return err instanceof ConfigError ? 2 : 1;
   }
   const url = config.publicUrl ?? server.url;
   const lines = [`Storefleet is running: ${url}`];

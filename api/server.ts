@@ -12,7 +12,9 @@ import { TokenStore } from './auth.ts';
 import type { ServeConfig } from './config.ts';
 import { ensureAdminToken, ensureEmbedded, type EmbeddedPaths } from './embedded.ts';
 import { DirectWriter, type DirectWriterOptions } from './git/direct-writer.ts';
-import { createGitHubClient } from './github/octokit.ts';
+import { installationTokenSource, readAppPrivateKey } from './github/app-auth.ts';
+import { InstallationTokenMirror } from './github/installation-mirror.ts';
+import { createGitHubClient, githubGitUrl, type GitHubClient } from './github/octokit.ts';
 import { PullRequestWriter } from './github/pr-writer.ts';
 import { Mirror } from './git/mirror.ts';
 import { RepoState } from './git/repo-state.ts';
@@ -50,13 +52,17 @@ export interface RunningServer {
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export async function startServer(config: ServeConfig, opts: ServerOptions = {}): Promise<RunningServer> {
-  const log = opts.logger ?? pino({ level: config.logLevel, redact: { paths: ['req.headers.authorization', '*.password', '*.token'], censor: '[redacted]' } });
+  const gh = config.github;
+  // First, before anything is created: an unreadable or invalid App key stops the start (ConfigError).
+  const appKey = gh?.privateKeyFile ? readAppPrivateKey(gh.privateKeyFile) : undefined;
+  const log =
+    opts.logger ?? pino({ level: config.logLevel, redact: { paths: ['req.headers.authorization', '*.password', '*.token', '*.privateKey'], censor: '[redacted]' } });
+  if (appKey?.readableByOthers) log.warn({ file: gh?.privateKeyFile }, 'the GitHub App private key file is readable by group or others: chmod 600 it');
+  const githubApp = appKey && gh?.appId !== undefined && gh.installationId !== undefined ? { appId: appIdClaim(gh.appId), installationId: gh.installationId, privateKey: appKey.privateKey } : undefined;
+  const octokit: GitHubClient | undefined = gh ? createGitHubClient({ baseUrl: gh.apiUrl, ...(githubApp ? { app: githubApp } : { token: gh.token }) }) : undefined;
   let embedded: EmbeddedPaths | undefined;
   let remote = config.git.remote;
-  if (config.github && !remote) {
-    const auth = config.github.token ? `x-access-token:${config.github.token}@` : '';
-    remote = `https://${auth}github.com/${config.github.owner}/${config.github.repo}.git`;
-  }
+  if (gh && !remote) remote = githubGitUrl(gh.apiUrl, gh.owner, gh.repo, githubApp ? undefined : gh.token);
   if (!remote) {
     const e = await ensureEmbedded(config.dataDir, { branch: config.git.branch });
     embedded = e.paths;
@@ -76,16 +82,21 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
 
   // One mirror per remote+branch inside the data dir; replicas each have their own data dir.
   const mirrorId = createHash('sha256').update(`${remote}\0${config.git.branch}`).digest('hex').slice(0, 16);
-  const mirror = new Mirror(join(config.dataDir, 'mirrors', `${mirrorId}.git`), remote, config.git.branch, config.git.timeoutSeconds * 1000);
+  const mirrorDir = join(config.dataDir, 'mirrors', `${mirrorId}.git`);
+  // GitHub App and an http(s) remote without credentials of its own: Git gets a current
+  // installation token before every fetch (no token in the URL); see api/github/installation-mirror.ts.
+  const mirror =
+    githubApp && octokit && InstallationTokenMirror.suits(remote)
+      ? new InstallationTokenMirror(mirrorDir, remote, config.git.branch, config.git.timeoutSeconds * 1000, installationTokenSource(octokit))
+      : new Mirror(mirrorDir, remote, config.git.branch, config.git.timeoutSeconds * 1000);
   await mirror.open();
   const state = new RepoState(mirror);
   const metrics = createMetrics();
-  const gh = config.github;
   const writer =
     opts.writer?.({ mirror, state, metrics, log }) ??
-    (gh
+    (gh && octokit
       ? new PullRequestWriter({
-          octokit: createGitHubClient({ token: gh.token, baseUrl: gh.apiUrl }),
+          octokit,
           owner: gh.owner,
           repo: gh.repo,
           base: config.git.branch,
@@ -178,4 +189,9 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
       mirror.close();
     },
   };
+}
+
+/** The JWT's `iss`: a numeric App ID as a number (as GitHub documents it), a client ID (Iv…) as is. */
+function appIdClaim(appId: number | string): number | string {
+  return typeof appId === 'string' && /^\d+$/.test(appId) ? Number(appId) : appId;
 }

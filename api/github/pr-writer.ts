@@ -12,6 +12,7 @@ import type { RepoState } from '../git/repo-state.ts';
 import { trailerBlock, type WriteTrailers } from '../git/trailers.ts';
 import type { PushHook, StoreWriter, WriteRequest, WriteResult } from '../git/types.ts';
 import { ApiProblem, unavailableProblem, validationProblem } from '../problem.ts';
+import { appCredentialsDetail } from './app-auth.ts';
 import type { GitHubClient } from './octokit.ts';
 
 export interface PullRequestWriterOptions {
@@ -48,6 +49,9 @@ export class PullRequestWriter implements StoreWriter {
     try {
       return await fn();
     } catch (err) {
+      // GitHub App mode: the installation token request was refused (wrong key, App or installation ID).
+      const refused = appCredentialsDetail(err);
+      if (refused) throw unavailableProblem(refused, this.o.retryAfterSeconds ?? 30);
       const status = (err as { status?: number }).status;
       if (status === undefined || status >= 500 || status === 401 || status === 403 || status === 429) {
         throw unavailableProblem(`GitHub did not accept the request${status ? ` (HTTP ${status})` : ''}.`, this.o.retryAfterSeconds ?? 30);

@@ -2,10 +2,12 @@
 // Responses start from the examples in GitHub's published OpenAPI description (@octokit/openapi)
 // with the fields that matter filled in; tests validate every request and response against the
 // description's schemas, so the mock cannot drift from GitHub's contract unnoticed.
-import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { basename, dirname } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
@@ -30,8 +32,59 @@ export interface Recorded {
   template: string;
   operationId: string;
   requestBody?: unknown;
+  /** The request's Authorization header as sent. */
+  authorization?: string;
   status: number;
   responseBody: unknown;
+}
+
+/** One request of a Git client to the smart-HTTP endpoint (not part of the REST contract). */
+export interface GitRecorded {
+  method: string;
+  path: string;
+  /** The password of `x-access-token:<password>` Basic credentials, if any were sent. */
+  token?: string;
+  status: number;
+}
+
+export interface GitHubMockOptions {
+  /**
+   * Act as GitHub for one GitHub App installation: POST /app/installations/{installationId}/access_tokens
+   * verifies the JWT (RS256, signed with the key `publicKey` belongs to, `iss` = appId, sane
+   * `iat`/`exp`) and issues an installation token; every other REST call and Git request must
+   * then carry a token it issued and has not revoked, or gets 401 like from GitHub.
+   */
+  app?: { appId: number | string; installationId: number; publicKey: KeyObject | string };
+  /** Serve this bare repository over Git smart HTTP at /<owner>/<repo>.git (`git http-backend`). */
+  gitDir?: string;
+}
+
+/** Why GitHub would refuse this App JWT, or undefined when it is valid. */
+export function jwtProblem(authorization: string | undefined, publicKey: KeyObject | string, appId: number | string, now = Math.floor(Date.now() / 1000)): string | undefined {
+  const m = /^bearer (\S+)$/i.exec(authorization ?? '');
+  if (!m) return 'no bearer token';
+  const parts = m[1].split('.');
+  if (parts.length !== 3) return 'not a JWT';
+  let header: { alg?: unknown };
+  let claims: { iss?: unknown; iat?: unknown; exp?: unknown };
+  try {
+    header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as typeof header;
+    claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as typeof claims;
+  } catch {
+    return 'undecodable JWT';
+  }
+  if (header.alg !== 'RS256') return `alg ${String(header.alg)}`;
+  const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
+  if (!verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), key, Buffer.from(parts[2], 'base64url'))) return 'bad signature';
+  if (String(claims.iss) !== String(appId)) return `iss ${String(claims.iss)}`;
+  if (!Number.isInteger(claims.iat) || !Number.isInteger(claims.exp)) return 'iat/exp not integers';
+  const iat = claims.iat as number;
+  const exp = claims.exp as number;
+  // GitHub: issued no later than now (60 s clock drift allowed), expiring in the future, at most 10 minutes after iat.
+  if (iat > now + 60) return 'iat in the future';
+  if (exp <= now) return 'expired';
+  if (exp - iat > 600) return 'exp more than 10 minutes after iat';
+  return undefined;
 }
 
 const ROUTES: { method: string; template: string; re: RegExp }[] = [
@@ -42,6 +95,7 @@ const ROUTES: { method: string; template: string; re: RegExp }[] = [
   { method: 'POST', template: '/repos/{owner}/{repo}/git/refs', re: /^\/repos\/[^/]+\/[^/]+\/git\/refs$/ },
   { method: 'POST', template: '/repos/{owner}/{repo}/pulls', re: /^\/repos\/[^/]+\/[^/]+\/pulls$/ },
   { method: 'GET', template: '/repos/{owner}/{repo}/pulls', re: /^\/repos\/[^/]+\/[^/]+\/pulls$/ },
+  { method: 'POST', template: '/app/installations/{installation_id}/access_tokens', re: /^\/app\/installations\/(\d+)\/access_tokens$/ },
 ];
 
 const sha = () => randomBytes(20).toString('hex');
@@ -50,18 +104,59 @@ export interface GitHubMock {
   url: string;
   requests: Recorded[];
   refs: Map<string, string>;
+  /** Installation tokens issued so far (app mode), oldest first. */
+  issuedTokens: string[];
+  /** Git smart-HTTP requests (with `gitDir`). */
+  gitRequests: GitRecorded[];
+  /** Makes every issued installation token invalid (as when it expires). */
+  revokeTokens(): void;
   close(): Promise<void>;
 }
 
-export async function startGitHubMock(owner: string, repo: string, baseBranch: string, baseSha: string): Promise<GitHubMock> {
+const unauthorized = { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' };
+
+export async function startGitHubMock(owner: string, repo: string, baseBranch: string, baseSha: string, options: GitHubMockOptions = {}): Promise<GitHubMock> {
   const paths = githubOpenApi().paths as Record<string, Record<string, { operationId: string }>>;
   const refs = new Map<string, string>([[`refs/heads/${baseBranch}`, baseSha]]);
   const commits = new Map<string, Json>();
   const pulls: Json[] = [];
   const requests: Recorded[] = [];
+  const gitRequests: GitRecorded[] = [];
+  const issuedTokens: string[] = [];
+  const validTokens = new Set<string>();
   let base = '';
+  const { app } = options;
 
-  const handle = (method: string, path: string, body: Json | undefined): [number, unknown] => {
+  const accessToken = (installationId: string, authorization: string | undefined): [number, unknown] => {
+    if (!app) return [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }];
+    if (jwtProblem(authorization, app.publicKey, app.appId)) {
+      return [401, { message: 'A JSON web token could not be decoded', documentation_url: 'https://docs.github.com/rest', status: '401' }];
+    }
+    if (Number(installationId) !== app.installationId) {
+      return [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app', status: '404' }];
+    }
+    const t = example('installation-token');
+    const token = `ghs_${randomBytes(27).toString('base64url').replace(/[-_]/g, 'x')}`;
+    issuedTokens.push(token);
+    validTokens.add(token);
+    const repos = (t.repositories as Json[]).slice(0, 1).map((r) => ({ ...r, name: repo, full_name: `${owner}/${repo}`, html_url: `https://github.com/${owner}/${repo}`, private: true }));
+    Object.assign(t, {
+      token,
+      expires_at: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      permissions: { contents: 'write', pull_requests: 'write', metadata: 'read' },
+      repository_selection: 'selected',
+      repositories: repos,
+    });
+    return [201, t];
+  };
+
+  const handle = (method: string, path: string, body: Json | undefined, authorization: string | undefined): [number, unknown] => {
+    const tokenRequest = /^\/app\/installations\/([^/]+)\/access_tokens$/.exec(path);
+    if (method === 'POST' && tokenRequest) return accessToken(tokenRequest[1], authorization);
+    if (app) {
+      const m = /^token (\S+)$/i.exec(authorization ?? '') ?? /^bearer (\S+)$/i.exec(authorization ?? '');
+      if (!m || !validTokens.has(m[1])) return [401, unauthorized];
+    }
     if (method === 'GET' && path.includes('/git/ref/')) {
       const ref = `refs/${decodeURIComponent(path.split('/git/ref/')[1])}`;
       const s = refs.get(ref);
@@ -156,22 +251,87 @@ export async function startGitHubMock(owner: string, repo: string, baseBranch: s
     return [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }];
   };
 
+  // Git smart HTTP through `git http-backend` (CGI), behind the same installation tokens as the API.
+  const gitPrefix = `/${owner}/${repo}.git/`;
+  const serveGit = (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => {
+    const method = req.method ?? 'GET';
+    const basic = /^basic (\S+)$/i.exec(req.headers.authorization ?? '');
+    const [user, token] = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':') : [];
+    const sent = user === 'x-access-token' ? token : undefined;
+    const record = (status: number) => gitRequests.push({ method, path: url.pathname + url.search, ...(sent !== undefined ? { token: sent } : {}), status });
+    if (app && (sent === undefined || !validTokens.has(sent))) {
+      record(401);
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"', 'content-type': 'text/plain' });
+      res.end('Invalid username or token. Password authentication is not supported for Git operations.\n');
+      return;
+    }
+    const gitDir = options.gitDir!;
+    const child = spawn('git', ['http-backend'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GIT_PROJECT_ROOT: dirname(gitDir),
+        GIT_HTTP_EXPORT_ALL: '1',
+        PATH_INFO: `/${basename(gitDir)}/${url.pathname.slice(gitPrefix.length)}`,
+        REQUEST_METHOD: method,
+        QUERY_STRING: url.search.slice(1),
+        CONTENT_TYPE: req.headers['content-type'] ?? '',
+        CONTENT_LENGTH: String(body.length),
+        HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
+        GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+        REMOTE_ADDR: '127.0.0.1',
+      },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stdin.end(body);
+    child.on('close', () => {
+      const all = Buffer.concat(out);
+      let split = all.indexOf('\r\n\r\n');
+      let sep = 4;
+      if (split < 0) {
+        split = all.indexOf('\n\n');
+        sep = 2;
+      }
+      const headers: Record<string, string> = {};
+      let status = 200;
+      for (const line of all.subarray(0, Math.max(split, 0)).toString('utf8').split(/\r?\n/)) {
+        const i = line.indexOf(':');
+        if (i < 0) continue;
+        const k = line.slice(0, i).trim();
+        const v = line.slice(i + 1).trim();
+        if (k.toLowerCase() === 'status') status = Number(v.split(' ')[0]);
+        else headers[k] = v;
+      }
+      record(status);
+      res.writeHead(status, headers);
+      res.end(split < 0 ? all : all.subarray(split + sep));
+    });
+  };
+
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const method = req.method ?? 'GET';
+      if (options.gitDir && url.pathname.startsWith(gitPrefix)) {
+        serveGit(req, res, url, Buffer.concat(chunks));
+        return;
+      }
       const text = Buffer.concat(chunks).toString('utf8');
       const body = text ? (JSON.parse(text) as Json) : undefined;
       const route = ROUTES.find((r) => r.method === method && r.re.test(url.pathname));
-      const [status, out] = handle(method, url.pathname, body);
+      const authorization = req.headers.authorization;
+      const [status, out] = handle(method, url.pathname, body, authorization);
       requests.push({
         method,
         path: url.pathname + url.search,
         template: route?.template ?? '?',
         operationId: route ? paths[route.template][method.toLowerCase()].operationId : '?',
         requestBody: body,
+        ...(authorization !== undefined ? { authorization } : {}),
         status,
         responseBody: out,
       });
@@ -186,12 +346,24 @@ export async function startGitHubMock(owner: string, repo: string, baseBranch: s
     url: base,
     requests,
     refs,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    issuedTokens,
+    gitRequests,
+    revokeTokens: () => validTokens.clear(),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
 /** Validators for an operation's request body and response bodies, from GitHub's OpenAPI description. */
-export function contract(): { request(template: string, method: string): ValidateFunction | undefined; response(template: string, method: string, status: number): ValidateFunction | undefined } {
+export function contract(): {
+  request(template: string, method: string): ValidateFunction | undefined;
+  /** Whether the operation requires a request body (some, like access_tokens, take an optional one). */
+  requestBodyRequired(template: string, method: string): boolean;
+  response(template: string, method: string, status: number): ValidateFunction | undefined;
+} {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   (addFormatsModule as unknown as (a: Ajv) => void)(ajv);
   ajv.addFormat('repo.nwo', /^[^/]+\/[^/]+$/);
@@ -207,6 +379,9 @@ export function contract(): { request(template: string, method: string): Validat
     request(template, method) {
       const op = doc.paths[template][method.toLowerCase()];
       return get(`req ${method} ${template}`, op.requestBody ? `/paths/${esc(template)}/${method.toLowerCase()}/requestBody/content/application~1json/schema` : undefined);
+    },
+    requestBodyRequired(template, method) {
+      return (doc.paths[template][method.toLowerCase()].requestBody as { required?: boolean } | undefined)?.required === true;
     },
     response(template, method, status) {
       const op = doc.paths[template][method.toLowerCase()];
