@@ -174,7 +174,10 @@ export class FastImporter {
   }
 
   private start(): ImportProcess {
-    const child = spawn('git', ['fast-import', '--quiet', '--force'], { cwd: this.repoDir, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    // --big-file-threshold=1: no delta attempt per blob (fast-import tries each file against the
+    // previous one, a different manifest: little gain). Measured here: +15 % creates/s at 100
+    // clients (less CPU in fast-import and in the remote's index-pack), +26 % bytes per push (~20 kB a store).
+    const child = spawn('git', ['fast-import', '--quiet', '--force', '--big-file-threshold=1'], { cwd: this.repoDir, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     // Everything below refers to this process only: a replaced process may still report its exit later.
     const proc: ImportProcess = { child, lines: [], stderr: '', batches: 0 };
     this.proc = proc;
