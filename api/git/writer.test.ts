@@ -249,10 +249,16 @@ describe('FastImporter', () => {
     changes: [{ op: 'write', path, content }],
   });
 
-  it('writes batch after batch in one process; each is readable by other git processes at once', async () => {
+  /** A bare repository with one root commit. */
+  async function repoWithRoot(): Promise<{ dir: string; root: string }> {
     const dir = tmp('sf-fi-');
     await runGit(dir, ['init', '--bare', '--quiet']);
     const [root] = await writeCommits(dir, '', [commitOf('a.txt', 'a\n')]);
+    return { dir, root };
+  }
+
+  it('writes batch after batch in one process; each is readable by other git processes at once', async () => {
+    const { dir, root } = await repoWithRoot();
     const fi = new FastImporter(dir, 'refs/storefleet/batch', 2);
     let parent = root;
     for (let batch = 0; batch < 5; batch++) {
@@ -268,9 +274,7 @@ describe('FastImporter', () => {
   });
 
   it('recycle() ends the process between batches; the next batch runs in a new one', async () => {
-    const dir = tmp('sf-fi-');
-    await runGit(dir, ['init', '--bare', '--quiet']);
-    const [root] = await writeCommits(dir, '', [commitOf('a.txt', 'a\n')]);
+    const { dir, root } = await repoWithRoot();
     const fi = new FastImporter(dir);
     const [one] = await fi.write(root, [commitOf('one.txt', '1\n')]);
     // The old process reports its exit while the new one works: that must not fail the new batch.
@@ -283,9 +287,7 @@ describe('FastImporter', () => {
   });
 
   it('a bad batch fails alone; the next one starts a fresh process', async () => {
-    const dir = tmp('sf-fi-');
-    await runGit(dir, ['init', '--bare', '--quiet']);
-    const [root] = await writeCommits(dir, '', [commitOf('a.txt', 'a\n')]);
+    const { dir, root } = await repoWithRoot();
     const fi = new FastImporter(dir);
     await expect(fi.write('dead'.repeat(10), [commitOf('x.txt', 'x\n')])).rejects.toThrow(/fast-import/);
     const [ok] = await fi.write(root, [commitOf('y.txt', 'y\n')]);
