@@ -304,22 +304,7 @@ subjects:
 `);
   const token = kubectl(['-n', ARGOCD_NS, 'create', 'token', role, '--duration=720h']).trim();
   const file = join(paths.argocd, `${role}.kubeconfig`);
-  writeFileSync(file, `apiVersion: v1
-kind: Config
-clusters:
-- name: storefleet-dev
-  cluster:
-    server: https://${HOST}:${ports.apiserver}
-    certificate-authority: ${join(paths.pki, 'ca.crt')}
-users:
-- name: ${role}
-  user:
-    token: ${token}
-contexts:
-- name: storefleet-dev
-  context: { cluster: storefleet-dev, user: ${role}, namespace: ${ARGOCD_NS} }
-current-context: storefleet-dev
-`, { mode: 0o600 });
+  writeKubeconfig(file, role, { namespace: ARGOCD_NS, token });
   return file;
 }
 

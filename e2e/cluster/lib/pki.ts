@@ -34,9 +34,15 @@ export function createPki(): void {
   openssl(['rsa', '-in', join(dir, 'sa.key'), '-pubout', '-out', join(dir, 'sa.pub')]);
 }
 
-/** A kubeconfig for one client certificate (optionally with a default namespace). */
-export function writeKubeconfig(file: string, user: string, namespace?: string): void {
+/**
+ * A kubeconfig for `user` of the dev cluster: its client certificate from the PKI, or a bearer
+ * token (service accounts); optionally with a default namespace.
+ */
+export function writeKubeconfig(file: string, user: string, opts: { namespace?: string; token?: string } = {}): void {
   const dir = paths.pki;
+  const credentials = opts.token
+    ? `    token: ${opts.token}`
+    : `    client-certificate: ${join(dir, `${user}.crt`)}\n    client-key: ${join(dir, `${user}.key`)}`;
   writeFileSync(file, `apiVersion: v1
 kind: Config
 clusters:
@@ -47,13 +53,12 @@ clusters:
 users:
 - name: ${user}
   user:
-    client-certificate: ${join(dir, `${user}.crt`)}
-    client-key: ${join(dir, `${user}.key`)}
+${credentials}
 contexts:
 - name: storefleet-dev
   context:
     cluster: storefleet-dev
-    user: ${user}${namespace ? `\n    namespace: ${namespace}` : ''}
+    user: ${user}${opts.namespace ? `\n    namespace: ${opts.namespace}` : ''}
 current-context: storefleet-dev
 `, { mode: 0o600 });
 }
