@@ -15,7 +15,7 @@ import { appCredentialsDetail, installationTokenSource } from './github/app-auth
 import { InstallationTokenMirror } from './github/installation-mirror.ts';
 import { createGitHubClient, githubGitUrl } from './github/octokit.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { contract, jwtProblem, startGitHubMock, type GitHubMock, type Recorded } from './test-support/github-mock.ts';
+import { contract, jwtProblem, opsSince, PULL_REQUEST_WRITE_OPS, startGitHubMock, type GitHubMock } from './test-support/github-mock.ts';
 import { call, ROOT, seededRemote, startApi, testConfig, tmp, TOKENS, type Remote } from './test-support/harness.ts';
 
 const APP_ID = 424242;
@@ -44,8 +44,7 @@ const appEnv = (keyFile: string, apiUrl: string): Record<string, string> => ({
   STOREFLEET_GITHUB_APP_INSTALLATION_ID: String(INSTALLATION_ID),
   STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE: keyFile,
 });
-const op = (r: Recorded) => `${r.method} ${r.template} ${r.status}`;
-const ops = (from: number) => gh.requests.slice(from).map(op);
+const ops = (from: number) => opsSince(gh.requests, from);
 
 beforeAll(async () => {
   remote = await seededRemote();
@@ -162,7 +161,7 @@ describe('GitHub App credentials: helpers', () => {
 
 describe('pull-request mode with GitHub App credentials', () => {
   it('start-up: one installation token for a valid JWT, then the mirror fetches over http(s) with it', async () => {
-    expect(gh.requests.map(op)).toEqual([`${ACCESS_TOKENS} 201`]);
+    expect(opsSince(gh.requests, 0)).toEqual([`${ACCESS_TOKENS} 201`]);
     const [tokenRequest] = gh.requests;
     expect(tokenRequest.path).toBe(`/app/installations/${INSTALLATION_ID}/access_tokens`);
     expect(tokenRequest.authorization).toMatch(/^bearer [\w-]+\.[\w-]+\.[\w-]+$/);
@@ -192,13 +191,7 @@ describe('pull-request mode with GitHub App credentials', () => {
     const n = gh.requests.length;
     const r = await call(api.url, 'POST', '/api/stores', { token: TOKENS.alice, body: { name: 'app-shop', engine: 'medusa' } });
     expect(r.status).toBe(201);
-    expect(ops(n)).toEqual([
-      'GET /repos/{owner}/{repo}/git/ref/{ref} 200',
-      'POST /repos/{owner}/{repo}/git/trees 201',
-      'POST /repos/{owner}/{repo}/git/commits 201',
-      'POST /repos/{owner}/{repo}/git/refs 201',
-      'POST /repos/{owner}/{repo}/pulls 201',
-    ]);
+    expect(ops(n)).toEqual(PULL_REQUEST_WRITE_OPS);
     expect(r.body.pullRequest).toBe('https://github.com/acme/gitops/pull/1');
     expect((r.body.store as { status: string }).status).toBe('pending-review');
     const list = await call(api.url, 'GET', '/api/stores', { token: TOKENS.alice });
@@ -280,7 +273,7 @@ describe('pull-request mode with GitHub App credentials', () => {
       expect(await mirror.fetch()).toBe(main);
       expect(okSince(g).length).toBeGreaterThan(0);
       expect(okSince(g).every((r) => r.token === second)).toBe(true);
-      expect(mock.requests.map(op)).toEqual([`${ACCESS_TOKENS} 201`, `${ACCESS_TOKENS} 201`]);
+      expect(opsSince(mock.requests, 0)).toEqual([`${ACCESS_TOKENS} 201`, `${ACCESS_TOKENS} 201`]);
     } finally {
       mirror.close();
       await mock.close();

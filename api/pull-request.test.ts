@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from './git/exec.ts';
 import type { RunningServer } from './server.ts';
-import { contract, startGitHubMock, type GitHubMock } from './test-support/github-mock.ts';
+import { contract, opsSince, PULL_REQUEST_WRITE_OPS, startGitHubMock, type GitHubMock } from './test-support/github-mock.ts';
 import { call, seededRemote, startApi, TOKENS, type Remote } from './test-support/harness.ts';
 
 let remote: Remote;
@@ -34,20 +34,14 @@ afterAll(async () => {
   await gh?.close();
 });
 
-const ops = (from: number) => gh.requests.slice(from).map((r) => `${r.method} ${r.template} ${r.status}`);
+const ops = (from: number) => opsSince(gh.requests, from);
 
 describe('pull-request mode', () => {
   it('create: ref → tree → commit → branch → pull request, store pending-review', async () => {
     const n = gh.requests.length;
     const r = await call(api.url, 'POST', '/api/stores', { token: TOKENS.alice, body: { name: 'pr-shop', engine: 'medusa', displayName: 'PR Shop' } });
     expect(r.status).toBe(201);
-    expect(ops(n)).toEqual([
-      'GET /repos/{owner}/{repo}/git/ref/{ref} 200',
-      'POST /repos/{owner}/{repo}/git/trees 201',
-      'POST /repos/{owner}/{repo}/git/commits 201',
-      'POST /repos/{owner}/{repo}/git/refs 201',
-      'POST /repos/{owner}/{repo}/pulls 201',
-    ]);
+    expect(ops(n)).toEqual(PULL_REQUEST_WRITE_OPS);
     const [, tree, commit, ref, pr] = gh.requests.slice(n);
     const entries = (tree.requestBody as { tree: { path: string; content: string }[] }).tree;
     expect(entries.every((e) => e.path.startsWith('stores/pr-shop/'))).toBe(true);
@@ -91,13 +85,7 @@ describe('pull-request mode', () => {
     const n = gh.requests.length;
     const r = await call(api.url, 'DELETE', '/api/stores/old-shop', { token: TOKENS.admin });
     expect(r.status).toBe(200);
-    expect(ops(n)).toEqual([
-      'GET /repos/{owner}/{repo}/git/ref/{ref} 200',
-      'POST /repos/{owner}/{repo}/git/trees 201',
-      'POST /repos/{owner}/{repo}/git/commits 201',
-      'POST /repos/{owner}/{repo}/git/refs 201',
-      'POST /repos/{owner}/{repo}/pulls 201',
-    ]);
+    expect(ops(n)).toEqual(PULL_REQUEST_WRITE_OPS);
     const tree = (gh.requests[n + 1].requestBody as { tree: { path: string; sha: null }[] }).tree;
     const files = (await runGit(remote.dir, ['ls-tree', '-r', '--name-only', 'main', 'stores/old-shop'])).stdout.split('\n').filter(Boolean);
     expect(tree.map((e) => e.path).sort()).toEqual(files.sort());
@@ -109,6 +97,7 @@ describe('pull-request mode', () => {
     const n = gh.requests.length;
     const r = await call(api.url, 'POST', '/api/stores/gone-shop/restore', { token: TOKENS.admin });
     expect(r.status).toBe(201);
+    expect(ops(n)).toEqual(PULL_REQUEST_WRITE_OPS);
     const del = (await runGit(remote.dir, ['log', '-1', '--diff-filter=D', '--format=%H', 'main', '--', 'stores/gone-shop/store.yaml'])).stdout.trim();
     const folder = (await runGit(remote.dir, ['rev-parse', `${del}^:stores/gone-shop`])).stdout.trim();
     expect((gh.requests[n + 1].requestBody as { tree: unknown[] }).tree).toEqual([{ path: 'stores/gone-shop', mode: '040000', type: 'tree', sha: folder }]);

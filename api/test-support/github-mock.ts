@@ -39,6 +39,20 @@ export interface Recorded {
 }
 
 /** One request of a Git client to the smart-HTTP endpoint (not part of the REST contract). */
+/** The calls of one pull-request write (create, delete or restore), as `opsSince()` lists them. */
+export const PULL_REQUEST_WRITE_OPS = [
+  'GET /repos/{owner}/{repo}/git/ref/{ref} 200',
+  'POST /repos/{owner}/{repo}/git/trees 201',
+  'POST /repos/{owner}/{repo}/git/commits 201',
+  'POST /repos/{owner}/{repo}/git/refs 201',
+  'POST /repos/{owner}/{repo}/pulls 201',
+];
+
+/** "METHOD /path/template status" of every request the mock answered since the `from`-th. */
+export function opsSince(requests: Recorded[], from: number): string[] {
+  return requests.slice(from).map((r) => `${r.method} ${r.template} ${r.status}`);
+}
+
 export interface GitRecorded {
   method: string;
   path: string;
