@@ -87,8 +87,8 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
   // installation token before every fetch (no token in the URL); see api/github/installation-mirror.ts.
   const mirror =
     githubApp && octokit && InstallationTokenMirror.suits(remote)
-      ? new InstallationTokenMirror(mirrorDir, remote, config.git.branch, config.git.timeoutSeconds * 1000, installationTokenSource(octokit))
-      : new Mirror(mirrorDir, remote, config.git.branch, config.git.timeoutSeconds * 1000);
+      ? new InstallationTokenMirror(mirrorDir, remote, config.git.branch, config.git.timeoutSeconds * 1000, installationTokenSource(octokit), log)
+      : new Mirror(mirrorDir, remote, config.git.branch, config.git.timeoutSeconds * 1000, log);
   await mirror.open();
   const state = new RepoState(mirror);
   const metrics = createMetrics();

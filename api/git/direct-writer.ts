@@ -304,9 +304,10 @@ export class DirectWriter implements StoreWriter {
     }
   }
 
-  private async prepareOnTip(items: Item[]): Promise<Prepared> {
+  /** A fresh look at the branch at `tip` (the mirror's last known tip by default), then prepare(). */
+  private async prepareOnTip(items: Item[], tip?: string): Promise<Prepared> {
     const lap = this.stopwatch();
-    const base = await this.baseAt(this.o.mirror.tip ?? (await this.o.mirror.fetch()));
+    const base = await this.baseAt(tip ?? this.o.mirror.tip ?? (await this.o.mirror.fetch()));
     lap('read');
     return this.prepare(items, base, false);
   }
@@ -421,15 +422,11 @@ export class DirectWriter implements StoreWriter {
   private async runBatch(items: Item[], startTip: string, firstAttempt = 1): Promise<void> {
     let tip = startTip;
     for (let attempt = firstAttempt; ; attempt++) {
-      const lap = this.stopwatch();
-      const base = await this.baseAt(tip);
-      lap('read');
-      const p = await this.prepare(items, base, false);
+      const p = await this.prepareOnTip(items, tip);
       if (p.planned.length === 0) return;
-      const pushStarted = performance.now();
-      const outcome = await this.o.mirror.push(p.head);
-      this.o.metrics?.phase('push', (performance.now() - pushStarted) / 1000);
-      if (outcome === 'ok') {
+      const pushed = await this.startPush(p);
+      if ('err' in pushed) throw pushed.err;
+      if (pushed.outcome === 'ok') {
         this.confirm(p);
         return;
       }

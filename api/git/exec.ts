@@ -36,10 +36,11 @@ export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 export function runGit(
   cwd: string,
   args: string[],
-  opts: { input?: string | Buffer; env?: Record<string, string>; okCodes?: number[] } = {},
+  opts: { input?: string | Buffer; env?: Record<string, string>; okCodes?: number[]; signal?: AbortSignal } = {},
 ): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env: gitEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    // `signal`: aborting kills the child and rejects with an AbortError.
+    const child = spawn('git', args, { cwd, env: gitEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'], signal: opts.signal });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -3,9 +3,6 @@
 // "Writes": ~270 commits/s against ~23/s for porcelain add+commit+push).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gitEnv } from './exec.ts';
 
 export interface Person {
@@ -50,12 +47,8 @@ function quotePath(path: string): string {
   throw new Error(`unsupported path in commit: ${JSON.stringify(path)}`);
 }
 
-/** The fast-import stream for `commits`, each a child of the previous, the first a child of `parent` ('' = root). */
-export function fastImportStream(parent: string, commits: CommitPlan[], ref: string): string {
-  return commitCommands(parent, commits, ref).join('') + 'done\n';
-}
-
-function commitCommands(parent: string, commits: CommitPlan[], ref: string): string[] {
+/** fast-import commands for `commits`, each a child of the previous, the first a child of `parent` ('' = a root commit). */
+export function commitStream(parent: string, commits: CommitPlan[], ref: string): string {
   const parts: string[] = [];
   commits.forEach((c, i) => {
     parts.push(`commit ${ref}\nmark :${i + 1}\n`);
@@ -72,42 +65,17 @@ function commitCommands(parent: string, commits: CommitPlan[], ref: string): str
     }
     parts.push('\n');
   });
-  return parts;
+  return parts.join('');
 }
 
 /** Writes the commits into the bare repository; returns their SHAs in order. */
+/** Writes the commits into the repository with a one-off importer; returns their SHAs in order. */
 export async function writeCommits(repoDir: string, parent: string, commits: CommitPlan[], ref = 'refs/storefleet/batch'): Promise<string[]> {
-  if (commits.length === 0) return [];
-  const tmp = mkdtempSync(join(tmpdir(), 'sf-marks-'));
-  const marks = join(tmp, 'marks');
+  const importer = new FastImporter(repoDir, ref);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn('git', ['fast-import', '--quiet', '--done', '--force', `--export-marks=${marks}`], {
-        cwd: repoDir,
-        env: gitEnv(),
-        stdio: ['pipe', 'ignore', 'pipe'],
-      });
-      const err: Buffer[] = [];
-      child.stderr.on('data', (d: Buffer) => err.push(d));
-      child.stdin.on('error', () => {});
-      child.on('error', reject);
-      child.on('close', (code) =>
-        code === 0 ? resolve() : reject(new Error(`git fast-import failed (${code}): ${Buffer.concat(err).toString().trim().split('\n').slice(0, 3).join(' / ')}`)),
-      );
-      child.stdin.end(fastImportStream(parent, commits, ref));
-    });
-    const byMark = new Map<number, string>();
-    for (const line of readFileSync(marks, 'utf8').split('\n')) {
-      const m = /^:(\d+) ([0-9a-f]{40})$/.exec(line);
-      if (m) byMark.set(Number(m[1]), m[2]);
-    }
-    return commits.map((_, i) => {
-      const sha = byMark.get(i + 1);
-      if (!sha) throw new Error(`git fast-import did not report commit ${i + 1}`);
-      return sha;
-    });
+    return await importer.write(parent, commits);
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    await importer.close();
   }
 }
 
@@ -140,7 +108,7 @@ export class FastImporter {
     this.maxBatches = maxBatches;
   }
 
-  /** Writes the commits (the first a child of `parent`); returns their SHAs in order. Calls run one at a time. */
+  /** Writes the commits (the first a child of `parent`, '' = a root commit); returns their SHAs in order. Calls run one at a time. */
   write(parent: string, commits: CommitPlan[]): Promise<string[]> {
     const run = this.queue.then(() => this.run(parent, commits));
     this.queue = run.catch(() => {});
@@ -149,7 +117,6 @@ export class FastImporter {
 
   private async run(parent: string, commits: CommitPlan[]): Promise<string[]> {
     if (commits.length === 0) return [];
-    if (!parent) throw new Error('FastImporter writes on top of a commit; use writeCommits() for a root commit');
     if (this.proc && this.proc.batches >= this.maxBatches) this.close();
     const proc = this.proc ?? this.start();
     proc.batches++;
@@ -158,7 +125,7 @@ export class FastImporter {
       proc.waiting = { want: `progress ${tag}`, resolve, reject };
     });
     const tail = commits.map((_, i) => `get-mark :${i + 1}\n`).join('') + `checkpoint\nprogress ${tag}\n`;
-    proc.child.stdin!.write(`reset ${this.ref}\n` + commitCommands(parent, commits, this.ref).join('') + tail);
+    proc.child.stdin!.write(`reset ${this.ref}\n` + commitStream(parent, commits, this.ref) + tail);
     let lines: string[];
     try {
       lines = await done;
@@ -224,9 +191,12 @@ export class FastImporter {
   }
 
   /** Ends the process (objects of finished batches are already in packs). */
-  close(): void {
+  close(): Promise<void> {
     const proc = this.proc;
     this.proc = undefined;
-    if (proc && proc.child.exitCode === null) proc.child.stdin!.end('done\n');
+    if (!proc || proc.child.exitCode !== null) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => proc.child.once('close', () => resolve()));
+    proc.child.stdin!.end();
+    return exited;
   }
 }

@@ -55,4 +55,18 @@ describe('MirrorMaintenance', () => {
     await m.idle();
     expect(m.runs).toBe(2);
   });
+
+  it('a failing run is logged as a warning, and a later poke tries again', async () => {
+    const dir = tmp('sf-maint-'); // not a repository: repack fails
+    const { FastImporter } = await import('./fast-import.ts');
+    const warnings: string[] = [];
+    const m = new MirrorMaintenance(dir, new FastImporter(dir), { every: 1, log: { warn: (_obj, msg) => warnings.push(msg) } });
+    m.poke();
+    await m.idle();
+    expect(m.runs).toBe(0);
+    expect(warnings).toEqual(['mirror maintenance failed (the next run tries again)']);
+    m.poke();
+    await m.idle();
+    expect(warnings).toHaveLength(2);
+  });
 });

@@ -5,10 +5,9 @@
 // repack (rolls small packs and loose objects into bigger ones; cost stays logarithmic) and an
 // incremental commit-graph. Runs beside the writer: git's readers tolerate packs being replaced,
 // only fast-import's own packs must not vanish under it, so it is restarted first.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitEnv } from './exec.ts';
+import { runGit } from './exec.ts';
 import type { FastImporter } from './fast-import.ts';
 
 export interface MaintenanceOptions {
@@ -27,8 +26,7 @@ export class MirrorMaintenance {
   private readonly log?: MaintenanceOptions['log'];
   private since = Number.POSITIVE_INFINITY; // the first poke runs: a fresh clone has no commit-graph
   private running?: Promise<void>;
-  private child?: ChildProcess;
-  private closed = false;
+  private readonly stop = new AbortController();
   /** Completed runs (for tests and metrics). */
   runs = 0;
 
@@ -42,12 +40,14 @@ export class MirrorMaintenance {
 
   /** Called after each push or fetch; starts a run in the background when one is due. */
   poke(): void {
-    if (this.running || this.closed) return;
+    if (this.running || this.stop.signal.aborted) return;
     this.since++;
     if (this.since < this.every && this.packCount() <= this.maxPacks) return;
     this.since = 0;
     this.running = this.run()
-      .catch((err: unknown) => this.log?.warn({ err }, 'mirror maintenance failed (the next run tries again)'))
+      .catch((err: unknown) => {
+        if (!this.stop.signal.aborted) this.log?.warn({ err }, 'mirror maintenance failed (the next run tries again)');
+      })
       .finally(() => (this.running = undefined));
   }
 
@@ -66,30 +66,14 @@ export class MirrorMaintenance {
 
   private async run(): Promise<void> {
     await this.importer.recycle();
-    await this.git(['repack', '-d', '-q', '--geometric=2', '--no-write-bitmap-index']);
-    await this.git(['commit-graph', 'write', '--reachable', '--split', '--no-progress']);
+    const opts = { signal: this.stop.signal };
+    await runGit(this.dir, ['repack', '-d', '-q', '--geometric=2', '--no-write-bitmap-index'], opts);
+    await runGit(this.dir, ['commit-graph', 'write', '--reachable', '--split', '--no-progress'], opts);
     this.runs++;
-  }
-
-  private git(args: string[]): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const child = spawn('git', args, { cwd: this.dir, env: gitEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
-      this.child = child;
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        this.child = undefined;
-        if (code === 0 || this.closed) resolve();
-        else reject(new Error(`git ${args[0]} failed (${code}): ${err.trim().split('\n').slice(-2).join(' / ')}`));
-      });
-    });
   }
 
   /** Stops a running step (the repository stays valid: git replaces packs atomically). */
   close(): void {
-    this.closed = true;
-    this.child?.kill('SIGTERM');
+    this.stop.abort();
   }
 }

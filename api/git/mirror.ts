@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { CatFile } from './cat-file.ts';
 import { FastImporter } from './fast-import.ts';
-import { MirrorMaintenance } from './maintenance.ts';
+import { MirrorMaintenance, type MaintenanceOptions } from './maintenance.ts';
 import { runGit, withMallocTunables } from './exec.ts';
 
 /** The remote could not be reached (network, daemon down, auth): callers answer 503. */
@@ -35,13 +35,13 @@ export class Mirror {
   tip?: string;
   lastFetchError?: string;
 
-  constructor(dir: string, url: string, branch: string, timeoutMs = 20_000) {
+  constructor(dir: string, url: string, branch: string, timeoutMs = 20_000, log?: MaintenanceOptions['log']) {
     this.dir = dir;
     this.url = url;
     this.branch = branch;
     this.cat = new CatFile(dir);
     this.importer = new FastImporter(dir);
-    this.maintenance = new MirrorMaintenance(dir, this.importer);
+    this.maintenance = new MirrorMaintenance(dir, this.importer, { log });
     this.timeoutMs = timeoutMs;
   }
 

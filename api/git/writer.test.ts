@@ -10,7 +10,7 @@ import { ApiProblem } from '../problem.ts';
 import { seededRemote, tmp } from '../test-support/harness.ts';
 import { DirectWriter, type WriterMetrics } from './direct-writer.ts';
 import { runGit } from './exec.ts';
-import { blobSha, FastImporter, fastImportStream, writeCommits, type CommitPlan } from './fast-import.ts';
+import { blobSha, commitStream, FastImporter, writeCommits, type CommitPlan } from './fast-import.ts';
 import { Mirror } from './mirror.ts';
 import { RepoState } from './repo-state.ts';
 import type { PushDetails, Requester, WriteRequest } from './types.ts';
@@ -296,9 +296,9 @@ describe('FastImporter', () => {
   });
 });
 
-describe('fastImportStream', () => {
+describe('commitStream', () => {
   it('chains commits with marks and writes byte lengths, not character counts', () => {
-    const s = fastImportStream(
+    const s = commitStream(
       'a'.repeat(40),
       [
         { author: { name: 'Zoë', email: 'z@x' }, committer: { name: 'C', email: 'c@x' }, time: 5, message: 'first ✓\n', changes: [{ op: 'write', path: 'stores/a/store.yaml', content: 'ü' }] },
@@ -312,8 +312,7 @@ describe('fastImportStream', () => {
     expect(s).toContain('M 100644 inline stores/a/store.yaml\ndata 2\nü\n');
     expect(s).toContain('D stores/a\n');
     expect(s).toContain(`M 040000 ${'b'.repeat(40)} stores/b\n`);
-    expect(s.endsWith('done\n')).toBe(true);
-    const retry = fastImportStream('a'.repeat(40), [{ author: { name: 'Z', email: 'z@x' }, committer: { name: 'C', email: 'c@x' }, time: 5, message: 'm\n', changes: [{ op: 'write', path: 'stores/a/x.yaml', content: 'ü', blob: 'c'.repeat(40) }] }], 'refs/x');
+    const retry = commitStream('a'.repeat(40), [{ author: { name: 'Z', email: 'z@x' }, committer: { name: 'C', email: 'c@x' }, time: 5, message: 'm\n', changes: [{ op: 'write', path: 'stores/a/x.yaml', content: 'ü', blob: 'c'.repeat(40) }] }], 'refs/x');
     expect(retry).toContain(`M 100644 ${'c'.repeat(40)} stores/a/x.yaml\n`);
     expect(retry).not.toContain('inline');
   });

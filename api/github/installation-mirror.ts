@@ -10,6 +10,7 @@
 //   (@octokit/auth-app reuses it for 59 minutes and then mints a new one).
 // The token is never written to disk, never part of the URL, and never in Git's messages.
 import { createHash } from 'node:crypto';
+import type { MaintenanceOptions } from '../git/maintenance.ts';
 import { Mirror, RemoteUnavailableError } from '../git/mirror.ts';
 
 export class InstallationTokenMirror extends Mirror {
@@ -29,8 +30,8 @@ export class InstallationTokenMirror extends Mirror {
   }
 
   /** `token` returns a currently valid installation token; its error message is what callers see. */
-  constructor(dir: string, url: string, branch: string, timeoutMs: number, token: () => Promise<string>) {
-    super(dir, url, branch, timeoutMs);
+  constructor(dir: string, url: string, branch: string, timeoutMs: number, token: () => Promise<string>, log?: MaintenanceOptions['log']) {
+    super(dir, url, branch, timeoutMs, log);
     if (!InstallationTokenMirror.suits(url)) throw new Error('InstallationTokenMirror needs an http(s) remote URL without credentials');
     this.token = token;
     this.credentialVariable = `STOREFLEET_GIT_INSTALLATION_TOKEN_${createHash('sha256').update(dir).digest('hex').slice(0, 12).toUpperCase()}`;
