@@ -14,15 +14,19 @@ let counter = 0;
 export function Dialog({ title, onClose, children }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useRef(`dialog-${++counter}`).current;
+  // Taken while rendering, before the dialog is in the DOM: by the time an effect runs the
+  // browser may already have moved focus to the dialog's autofocus field.
+  const opener = useRef<HTMLElement | null | undefined>(undefined);
+  if (opener.current === undefined) opener.current = document.activeElement as HTMLElement | null;
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    const opener = document.activeElement as HTMLElement | null;
+    const from = opener.current;
     if (typeof dialog.showModal === 'function' && !dialog.open) dialog.showModal();
     else dialog.setAttribute('open', '');
     return () => {
       if (dialog.open && typeof dialog.close === 'function') dialog.close();
-      opener?.focus?.();
+      if (from?.isConnected && !dialog.contains(from)) from.focus?.();
     };
   }, []);
   // On open, and whenever the dialog moves to a new step (new title), focus its first control,
