@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { storeDir, storeShard } from '../generator/layout.ts';
 import { unseal } from '../generator/sealing.ts';
+import { storeSpecYaml } from '../generator/spec.ts';
+import { writeCommits } from './git/fast-import.ts';
 import { runGit } from './git/exec.ts';
 import type { RunningServer } from './server.ts';
 import { call, isAncestor, remoteStores, seededRemote, startApi, TOKENS, type Remote } from './test-support/harness.ts';
@@ -40,8 +43,8 @@ describe('create', () => {
 
     // One commit, only the store's folder, author = requester, trailers present.
     const files = await runGit(remote.dir, ['diff-tree', '--no-commit-id', '--name-only', '-r', commit]);
-    expect(files.stdout.split('\n').filter(Boolean).every((f) => f.startsWith('stores/alpha/'))).toBe(true);
-    expect(files.stdout).toContain('stores/alpha/store.yaml');
+    expect(files.stdout.split('\n').filter(Boolean).every((f) => f.startsWith(`${storeDir('alpha')}/`))).toBe(true);
+    expect(files.stdout).toContain(`${storeDir('alpha')}/store.yaml`);
     const msg = await runGit(remote.dir, ['log', '-1', '--format=%an%n%B', commit]);
     expect(msg.stdout).toContain('Requested-by: admin');
     expect(msg.stdout).toContain('Storefleet-Action: create');
@@ -52,7 +55,7 @@ describe('create', () => {
     expect(JSON.stringify(d.body)).not.toContain(login.password);
     expect((d.body.history as unknown[]).length).toBe(1);
     expect((d.body.history as { requestedBy: string }[])[0].requestedBy).toBe('admin');
-    expect(d.body.files as string[]).toContain('stores/alpha/store.yaml');
+    expect(d.body.files as string[]).toContain(`${storeDir('alpha')}/store.yaml`);
   });
 
   it('answers 409 for a taken name and 400 with field errors for a bad body', async () => {
@@ -165,9 +168,26 @@ describe('idempotency', () => {
 });
 
 describe('delete and restore', () => {
+  it('a store folder a person put in the wrong shard keeps its name taken; deleting it removes that folder', async () => {
+    expect(storeShard('misfit')).not.toBe('00');
+    const tip = (await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim();
+    const spec = storeSpecYaml({ name: 'misfit', engine: 'medusa', plan: 'small', displayName: 'Misfit', owner: 'admin', createdAt: '2026-11-23T16:00:00Z' });
+    const person = { name: 'A Person', email: 'person@example.com' };
+    const [hand] = await writeCommits(remote.dir, tip, [{ author: person, committer: person, time: 1700000000, message: 'Add misfit by hand\n', changes: [{ op: 'write', path: 'stores/00/misfit/store.yaml', content: spec }] }]);
+    await runGit(remote.dir, ['update-ref', 'refs/heads/main', hand, tip]);
+
+    const dup = await call(base, 'POST', '/api/stores', { token: admin, body: { name: 'misfit', engine: 'woocommerce' } });
+    expect(dup.status).toBe(409);
+    expect(await remoteStores(remote.dir).catch((e: Error) => e.message)).toBe('stores/00/misfit is not in its shard folder');
+    const del = await call(base, 'DELETE', '/api/stores/misfit', { token: admin });
+    expect(del.status).toBe(200);
+    expect((await runGit(remote.dir, ['ls-tree', '-r', '--name-only', 'main', '--', 'stores/00'])).stdout).toBe('');
+    expect((await runGit(remote.dir, ['rev-parse', 'main^'])).stdout.trim()).toBe(hand);
+  });
+
   it('delete is the real revert of the addition; restore reverts the delete', async () => {
     const before = (await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim();
-    const add = (await runGit(remote.dir, ['log', '-1', '--diff-filter=A', '--format=%H', 'main', '--', 'stores/alpha/store.yaml'])).stdout.trim();
+    const add = (await runGit(remote.dir, ['log', '-1', '--diff-filter=A', '--format=%H', 'main', '--', `${storeDir('alpha')}/store.yaml`])).stdout.trim();
     // What `git revert` does on its own, in a scratch clone.
     const scratch = mkdtempSync(join(tmpdir(), 'sf-revert-'));
     await runGit(scratch, ['clone', '--quiet', remote.dir, 'w']);

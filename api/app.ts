@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { ValidationError, issuesFromZod } from '../generator/errors.ts';
-import { storeDir } from '../generator/layout.ts';
+import { manifestsDir, storeDir } from '../generator/layout.ts';
 import type { ResolvedPlatform } from '../generator/platform.ts';
 import type { StoreSpec } from '../generator/spec.ts';
 import { authenticate, requester, type TokenStore } from './auth.ts';
@@ -318,7 +318,7 @@ export function createApp(ctx: ApiContext): Express {
     const snap = await state.snapshot(tip);
     const entry = snap.stores.get(name);
     if (!entry || !canSee(user, entry.spec) || !file.success) throw new ApiProblem(404, 'not-found', 'Not found', 'No such store or manifest.');
-    const text = await mirror.cat.readText(entry.tree ? `${entry.tree}:manifests/${file.data}` : `${snap.tip}:stores/${name}/manifests/${file.data}`);
+    const text = await mirror.cat.readText(entry.tree ? `${entry.tree}:manifests/${file.data}` : `${snap.tip}:${manifestsDir(name)}/${file.data}`);
     if (text === undefined) throw new ApiProblem(404, 'not-found', 'Not found', 'No such manifest.');
     res.type('application/yaml; charset=utf-8').send(text);
   });

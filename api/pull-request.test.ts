@@ -1,5 +1,6 @@
 // Pull-request mode against a GitHub stand-in: the exact sequence of REST calls per action, and
 // every request and response checked against GitHub's published OpenAPI description.
+import { storeDir } from '../generator/layout.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from './git/exec.ts';
 import type { RunningServer } from './server.ts';
@@ -44,8 +45,8 @@ describe('pull-request mode', () => {
     expect(ops(n)).toEqual(PULL_REQUEST_WRITE_OPS);
     const [, tree, commit, ref, pr] = gh.requests.slice(n);
     const entries = (tree.requestBody as { tree: { path: string; content: string }[] }).tree;
-    expect(entries.every((e) => e.path.startsWith('stores/pr-shop/'))).toBe(true);
-    expect(entries.map((e) => e.path)).toContain('stores/pr-shop/store.yaml');
+    expect(entries.every((e) => e.path.startsWith(`${storeDir('pr-shop')}/`))).toBe(true);
+    expect(entries.map((e) => e.path)).toContain(`${storeDir('pr-shop')}/store.yaml`);
     const c = commit.requestBody as { message: string; author: { name: string; email: string }; parents: string[] };
     expect(c.message).toContain('Requested-by: alice');
     expect(c.author).toMatchObject({ name: 'Alice Example', email: 'alice@example.com' });
@@ -87,7 +88,7 @@ describe('pull-request mode', () => {
     expect(r.status).toBe(200);
     expect(ops(n)).toEqual(PULL_REQUEST_WRITE_OPS);
     const tree = (gh.requests[n + 1].requestBody as { tree: { path: string; sha: null }[] }).tree;
-    const files = (await runGit(remote.dir, ['ls-tree', '-r', '--name-only', 'main', 'stores/old-shop'])).stdout.split('\n').filter(Boolean);
+    const files = (await runGit(remote.dir, ['ls-tree', '-r', '--name-only', 'main', storeDir('old-shop')])).stdout.split('\n').filter(Boolean);
     expect(tree.map((e) => e.path).sort()).toEqual(files.sort());
     expect(tree.every((e) => e.sha === null)).toBe(true);
     expect((gh.requests[n + 3].requestBody as { ref: string }).ref).toBe('refs/heads/storefleet/delete-old-shop');
@@ -98,9 +99,9 @@ describe('pull-request mode', () => {
     const r = await call(api.url, 'POST', '/api/stores/gone-shop/restore', { token: TOKENS.admin });
     expect(r.status).toBe(201);
     expect(ops(n)).toEqual(PULL_REQUEST_WRITE_OPS);
-    const del = (await runGit(remote.dir, ['log', '-1', '--diff-filter=D', '--format=%H', 'main', '--', 'stores/gone-shop/store.yaml'])).stdout.trim();
-    const folder = (await runGit(remote.dir, ['rev-parse', `${del}^:stores/gone-shop`])).stdout.trim();
-    expect((gh.requests[n + 1].requestBody as { tree: unknown[] }).tree).toEqual([{ path: 'stores/gone-shop', mode: '040000', type: 'tree', sha: folder }]);
+    const del = (await runGit(remote.dir, ['log', '-1', '--diff-filter=D', '--format=%H', 'main', '--', `${storeDir('gone-shop')}/store.yaml`])).stdout.trim();
+    const folder = (await runGit(remote.dir, ['rev-parse', `${del}^:${storeDir('gone-shop')}`])).stdout.trim();
+    expect((gh.requests[n + 1].requestBody as { tree: unknown[] }).tree).toEqual([{ path: storeDir('gone-shop'), mode: '040000', type: 'tree', sha: folder }]);
     expect((gh.requests[n + 3].requestBody as { ref: string }).ref).toBe('refs/heads/storefleet/restore-gone-shop');
     expect(r.body.pullRequest).toMatch(/\/pull\/\d+$/);
   });

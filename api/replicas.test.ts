@@ -1,6 +1,7 @@
 // Writes under load and faults, against a real `git daemon` remote on 127.0.0.1 and real API
 // processes (`node bin/storefleet.js serve`): two replicas racing, the remote dying mid-burst,
 // and an API SIGKILLed during a push.
+import { storeDir } from '../generator/layout.ts';
 import { writeFileSync, chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,7 +60,7 @@ describe('two replicas on one git daemon remote', () => {
     const sample = ok.slice(0, 10);
     for (const x of sample) {
       const files = (await runGit(remote.dir, ['diff-tree', '--no-commit-id', '--name-only', '-r', x.r.body.commit as string])).stdout.split('\n').filter(Boolean);
-      expect(files.every((f) => f.startsWith(`stores/${x.n}/`))).toBe(true);
+      expect(files.every((f) => f.startsWith(`${storeDir(x.n)}/`))).toBe(true);
     }
   });
 });

@@ -117,7 +117,7 @@ describe(`argocd/ bootstrap (Argo CD ${ARGOCD_VERSION})`, () => {
     const s = byKind('ApplicationSet', 'stores').spec;
     expect(s.goTemplate).toBe(true);
     expect(s.goTemplateOptions).toEqual(['missingkey=error']);
-    expect(s.generators).toEqual([{ git: { repoURL: VALUES.REPO_URL, revision: 'main', directories: [{ path: 'stores/*' }] } }]);
+    expect(s.generators).toEqual([{ git: { repoURL: VALUES.REPO_URL, revision: 'main', directories: [{ path: 'stores/*/*' }] } }]);
     expect(s.syncPolicy).toEqual({ applicationsSync: 'sync', preserveResourcesOnDeletion: false });
     const t = s.template;
     expect(t.metadata).toEqual({
@@ -135,10 +135,10 @@ describe(`argocd/ bootstrap (Argo CD ${ARGOCD_VERSION})`, () => {
     const expanded = JSON.parse(
       JSON.stringify({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { ...t.metadata, namespace: 'argocd' }, spec: t.spec })
         .replaceAll('{{.path.basename}}', 'corner-shop')
-        .replaceAll('{{.path.path}}', 'stores/corner-shop'),
+        .replaceAll('{{.path.path}}', 'stores/1f/corner-shop'),
     );
     expect(() => validateAgainstSchema(expanded)).not.toThrow();
-    expect(expanded.spec.source.path).toBe('stores/corner-shop/manifests');
+    expect(expanded.spec.source.path).toBe('stores/1f/corner-shop/manifests');
   });
 
   it('the controller settings honour the per-ApplicationSet policy', () => {

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import pino from 'pino';
 import { renderStore, type RenderInput, type RenderResult } from '../generator/render.ts';
+import { storeDir } from '../generator/layout.ts';
 import { storeSpecYaml } from '../generator/spec.ts';
 import { writeCommits, type TreeChange } from '../api/git/fast-import.ts';
 import { runGit } from '../api/git/exec.ts';
@@ -107,10 +108,10 @@ async function seedStores(remote: Remote, count: number, prefix: string): Promis
       const name = `${prefix}-${i}`;
       changes.push({
         op: 'write',
-        path: `stores/${name}/store.yaml`,
+        path: `${storeDir(name)}/store.yaml`,
         content: storeSpecYaml({ name, engine: 'medusa', plan: 'small', displayName: `Seeded ${i}`, owner: 'admin', createdAt: '2026-11-23T16:00:00Z' }),
       });
-      changes.push({ op: 'write', path: `stores/${name}/manifests/namespace-store-${name}.yaml`, content: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: store-${name}\n` });
+      changes.push({ op: 'write', path: `${storeDir(name)}/manifests/namespace-store-${name}.yaml`, content: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: store-${name}\n` });
     }
     const [sha] = await writeCommits(remote.dir, parent, [
       { author: { name: 'bench', email: 'bench@localhost' }, committer: { name: 'bench', email: 'bench@localhost' }, time: Math.floor(Date.now() / 1000), message: `Seed ${start}\n`, changes },
@@ -240,7 +241,7 @@ export async function runApiBench(): Promise<BenchTable[]> {
     ];
     const readNotes = [
       `Create p50 at 10,000 stores vs 10 stores: **${(p50(10_000) / p50(10)).toFixed(2)}×** (target ≤ 1.2×; Git-layer creates, 10 clients).`,
-      'Seeded stores are light (store.yaml + one manifest; the `stores/` tree has the full number of entries, which is what the list and the commits pay for). "first list" reads every store.yaml through one `git cat-file --batch`; later lists come from the per-head cache; "list after writes" re-reads only changed folders.',
+      'Seeded stores are light (store.yaml + one manifest each, in their shard folders), so the repository has the full number of store folders and trees, which is what the list, the commits and the remote pay for. "first list" reads every store.yaml through one `git cat-file --batch`; later lists come from the per-head cache; "list after writes" re-reads only changed shards.',
     ];
     return [
       {

@@ -1,10 +1,9 @@
 // `storefleet check`: does the repo hold exactly what the generator produces? Used by people and
 // by the GitOps repo's CI on every pull request.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { formatIssue, ValidationError } from './errors.ts';
+import { storeDir, storeSpecPath } from './layout.ts';
 import { renderStore } from './render.ts';
-import { listStoreFolders, loadPlatform, readFolderFiles, readStoreFiles } from './repo.ts';
+import { loadPlatform, readFolderFiles, readStoreFiles, scanStores } from './repo.ts';
 import { isPlatformManifest, PLATFORM_DIR, renderPlatformDeployment } from './platform-deployment.ts';
 import { parseStoreSpec } from './spec.ts';
 
@@ -40,19 +39,15 @@ export function checkRepo(repoDir: string, progress?: (done: number, total: numb
     throw err;
   }
   const problems: string[] = [];
-  const storesDir = join(repoDir, 'stores');
-  if (existsSync(storesDir)) {
-    for (const entry of readdirSync(storesDir, { withFileTypes: true })) {
-      if (!entry.isDirectory() && entry.name !== '.gitkeep') problems.push(`stores/${entry.name}: unexpected file (stores/ holds one folder per store)`);
-    }
-  }
-  const names = listStoreFolders(repoDir);
+  const scan = scanStores(repoDir);
+  problems.push(...scan.problems);
+  const names = scan.names;
   for (const [i, name] of names.entries()) {
     const existing = readStoreFiles(repoDir, name);
-    const specFile = `stores/${name}/store.yaml`;
+    const specFile = storeSpecPath(name);
     const text = existing.get(specFile);
     if (text === undefined) {
-      problems.push(`stores/${name}: store folder without store.yaml`);
+      problems.push(`${storeDir(name)}: store folder without store.yaml`);
     } else {
       try {
         const spec = parseStoreSpec(text, specFile, platform.config, name);

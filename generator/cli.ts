@@ -13,6 +13,7 @@ import { isPlatformManifest, PLATFORM_DIR, renderPlatformDeployment } from './pl
 import { createDevSealingKeyPair } from './sealing.ts';
 import { newStoreSpec, parseStoreSpec, type StoreSpec } from './spec.ts';
 import { issuesFromZod } from './errors.ts';
+import { storeDir, storeSpecPath } from './layout.ts';
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
 
@@ -27,7 +28,8 @@ Usage:
       certificate to <repo-dir>/sealing/cert.pem.
   storefleet new <repo-dir> --name <name> --engine woocommerce|medusa [--plan <plan>]
                  [--owner <id>] [--display-name <text>] [--show-admin-login]
-      Write stores/<name>/store.yaml and render its manifests.
+      Write stores/<shard>/<name>/store.yaml and render its manifests (<shard>: the first two
+      hex digits of the SHA-256 of <name>).
   storefleet render <repo-dir> [--store <name>]
       Re-render every store (or one). Sealed secrets are kept, never regenerated.
   storefleet check <repo-dir>
@@ -94,15 +96,15 @@ async function newCommand(argv: string[], out: Output): Promise<number> {
     { name, engine: values.engine, plan: values.plan, displayName: values['display-name'] },
     { owner: (values.owner as string | undefined) ?? 'cli', defaultPlan: platform.config.defaultPlan },
   );
-  const file = `stores/${name}/store.yaml`;
+  const file = storeSpecPath(name);
   if (!parsed.success) throw new ValidationError(issuesFromZod(file, parsed.error));
   const spec: StoreSpec = parsed.data;
-  if (existsSync(join(repo, 'stores', spec.name))) {
+  if (existsSync(join(repo, storeDir(spec.name)))) {
     throw new ValidationError([{ file, field: 'name', reason: `store "${spec.name}" already exists` }]);
   }
   const result = renderStore({ spec, platform });
   writeStoreFiles(repo, spec.name, result.files);
-  out.log(`created stores/${spec.name}: ${result.files.size} files (${spec.engine}, plan ${spec.plan})`);
+  out.log(`created ${storeDir(spec.name)}: ${result.files.size} files (${spec.engine}, plan ${spec.plan})`);
   if (result.adminLogin && values['show-admin-login']) {
     out.log(`admin login (shown once): ${result.adminLogin.user} / ${result.adminLogin.password}`);
   } else {
@@ -116,14 +118,14 @@ async function renderCommand(argv: string[], out: Output): Promise<number> {
   const repo = resolve(onePositional(positionals, '<repo-dir>'));
   const platform = loadPlatform(repo);
   const names = values.store ? [values.store as string] : listStoreFolders(repo);
-  if (values.store && !existsSync(join(repo, 'stores', values.store as string, 'store.yaml'))) {
-    throw new ValidationError([{ file: `stores/${values.store}/store.yaml`, field: '', reason: 'not found' }]);
+  if (values.store && !existsSync(join(repo, storeSpecPath(values.store as string)))) {
+    throw new ValidationError([{ file: storeSpecPath(values.store as string), field: '', reason: 'not found' }]);
   }
   let changed = 0;
   const started = Date.now();
   for (const [i, name] of names.entries()) {
     const existing = readStoreFiles(repo, name);
-    const specFile = `stores/${name}/store.yaml`;
+    const specFile = storeSpecPath(name);
     const text = existing.get(specFile);
     if (text === undefined) throw new ValidationError([{ file: specFile, field: '', reason: 'store folder has no store.yaml' }]);
     const spec = parseStoreSpec(text, specFile, platform.config, name);

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { ValidationError } from './errors.ts';
 import { parsePlatform, type ResolvedPlatform } from './platform.ts';
 import { publicKeyFromCertificate } from './sealing.ts';
-import { PLATFORM_FILE, storeDir } from './layout.ts';
+import { PLATFORM_FILE, SHARD_PATTERN, STORES_DIR, storeDir, storeShard } from './layout.ts';
 
 export { PLATFORM_FILE };
 
@@ -54,14 +54,43 @@ export function loadPlatform(repoDir: string): ResolvedPlatform {
   return resolvePlatform(text, (rel) => readIfFile(join(repoDir, rel)));
 }
 
-/** Folder names under stores/, sorted. */
+export interface StoresScan {
+  /** Stores in their shard folder (stores/<shard>/<name>/), sorted by name. */
+  names: string[];
+  /** Anything else under stores/: files, folders outside a shard, stores in the wrong shard. */
+  problems: string[];
+}
+
+/** The store folders under stores/ and everything there that does not follow the layout. */
+export function scanStores(repoDir: string): StoresScan {
+  const names: string[] = [];
+  const problems: string[] = [];
+  const dir = join(repoDir, STORES_DIR);
+  if (!existsSync(dir)) return { names, problems };
+  for (const shard of readdirSync(dir, { withFileTypes: true })) {
+    const rel = `${STORES_DIR}/${shard.name}`;
+    if (!shard.isDirectory()) {
+      if (shard.name !== '.gitkeep') problems.push(`${rel}: unexpected file (${STORES_DIR}/ holds only shard folders)`);
+      continue;
+    }
+    if (!SHARD_PATTERN.test(shard.name)) {
+      const hint = existsSync(join(dir, shard.name, 'store.yaml')) ? `move it to ${storeDir(shard.name)}/` : 'stores live in stores/<shard>/<name>/';
+      problems.push(`${rel}: not a shard folder (two hex digits); ${hint} ("storefleet new" creates stores there)`);
+      continue;
+    }
+    for (const store of readdirSync(join(dir, shard.name), { withFileTypes: true })) {
+      const storeRel = `${rel}/${store.name}`;
+      if (!store.isDirectory()) problems.push(`${storeRel}: unexpected file (a shard folder holds only store folders)`);
+      else if (storeShard(store.name) !== shard.name) problems.push(`${storeRel}: store in the wrong shard folder; move it to ${storeDir(store.name)}/`);
+      else names.push(store.name);
+    }
+  }
+  return { names: names.sort(), problems };
+}
+
+/** The names of the stores in their shard folders, sorted. */
 export function listStoreFolders(repoDir: string): string[] {
-  const dir = join(repoDir, 'stores');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
+  return scanStores(repoDir).names;
 }
 
 /** Every file of one store folder (repo-relative path → content). */

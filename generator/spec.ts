@@ -1,4 +1,4 @@
-// StoreSpec: stores/<name>/store.yaml. One schema serves the CLI, the API's request validation
+// StoreSpec: stores/<shard>/<name>/store.yaml. One schema serves the CLI, the API's request validation
 // and the OpenAPI document.
 import { Document } from 'yaml';
 import { z } from 'zod';
@@ -133,7 +133,7 @@ export function parseStoreSpec(text: string, file: string, platform?: PlatformCo
   const spec = result.data;
   const more: Issue[] = platform ? checkAgainstPlatform(spec, platform, file) : [];
   if (expectedName !== undefined && spec.name !== expectedName) {
-    more.push({ file, field: 'name', reason: `"${spec.name}" does not match its folder "stores/${expectedName}"` });
+    more.push({ file, field: 'name', reason: `"${spec.name}" does not match its folder name "${expectedName}"` });
   }
   if (more.length > 0) throw new ValidationError(more);
   return spec;

@@ -11,7 +11,7 @@ import { storeDir } from '../../generator/layout.ts';
 import { ApiProblem, unavailableProblem, validationProblem } from '../problem.ts';
 import { blobSha, type CommitPlan, type Person } from './fast-import.ts';
 import { RemoteUnavailableError, type Mirror } from './mirror.ts';
-import { deriveSnapshot, treeSpec, type RepoState, type Snapshot, type StoreEntry } from './repo-state.ts';
+import { deriveSnapshot, folderOf, treeSpec, type RepoState, type Snapshot, type StoreEntry } from './repo-state.ts';
 import { issuesFromZod } from '../../generator/errors.ts';
 import { trailerBlock, type WriteTrailers } from './trailers.ts';
 import type { PushDetails, PushHook, StoreWriter, WriteRequest, WriteResult } from './types.ts';
@@ -520,14 +520,15 @@ export class DirectWriter implements StoreWriter {
       if (!entry) throw notFound();
       if (who.role !== 'admin' && entry.spec?.owner !== who.id) throw notFound();
       const folderTree = entry.tree || (await this.o.mirror.cat.read(treeSpec(w.snap, entry)))?.sha || '';
-      const message = await this.deleteMessage(tip, name, folderTree);
+      const dir = folderOf(entry); // where it is, also when a hand edit put it in the wrong shard
+      const message = await this.deleteMessage(tip, name, dir, folderTree);
       w.removed.add(name);
       if (entry.spec) w.counts.set(entry.spec.owner, (w.counts.get(entry.spec.owner) ?? 1) - 1);
       return {
         item: it,
         trailers,
-        paths: await this.folderFiles(folderTree, storeDir(name)),
-        commit: commit(message, [{ op: 'delete', path: storeDir(name) }]),
+        paths: await this.folderFiles(folderTree, dir),
+        commit: commit(message, [{ op: 'delete', path: dir }]),
         result: { action: 'delete', name, spec: entry.spec, replayed: false },
       };
     }
@@ -574,9 +575,8 @@ export class DirectWriter implements StoreWriter {
    * A real revert of the store's addition when the folder is unchanged since and that commit
    * touched nothing else; otherwise a removal of the folder, with the same subject form.
    */
-  private async deleteMessage(tip: string, name: string, currentTree: string): Promise<string> {
+  private async deleteMessage(tip: string, name: string, dir: string, currentTree: string): Promise<string> {
     const { mirror } = this.o;
-    const dir = storeDir(name);
     const log = await mirror.run(['log', '-1', '--diff-filter=A', '--format=%H%x1f%s', tip, '--', `${dir}/store.yaml`]);
     const [addSha, addSubject] = log.stdout.trim().split('\x1f');
     if (!addSha) return `Revert "Create store ${name}"\n\nThis removes ${dir}/ (its addition is not in this branch's history).`;

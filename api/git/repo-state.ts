@@ -5,13 +5,16 @@ import { ValidationError } from '../../generator/errors.ts';
 import { parsePlatform, type ResolvedPlatform } from '../../generator/platform.ts';
 import { resolvePlatform } from '../../generator/repo.ts';
 import { parseStoreSpec, type StoreSpec } from '../../generator/spec.ts';
+import { SHARD_PATTERN, STORES_DIR, storeDir, storeShard } from '../../generator/layout.ts';
 import type { Mirror } from './mirror.ts';
 import { LOG_FORMAT, parseLog, type LoggedWrite, type StoreAction } from './trailers.ts';
 
 export interface StoreEntry {
   name: string;
-  /** Tree object of stores/<name>; '' when derived after our own push (use treeSpec()). */
+  /** Tree object of the store's folder; '' when derived after our own push (use treeSpec()). */
   tree: string;
+  /** The shard folder it was found in (storeShard(name) unless a hand edit misplaced it). */
+  shard: string;
   spec?: StoreSpec;
   /** Why store.yaml could not be read (a hand edit broke it). */
   invalid?: string;
@@ -20,19 +23,27 @@ export interface StoreEntry {
 export interface Snapshot {
   tip: string;
   stores: Map<string, StoreEntry>;
+  /** Tree object of each shard folder read at `tip` (a shard we changed since is left out). */
+  shards: Map<string, string>;
   ownerCounts(): Map<string, number>;
+}
+
+/** The store's folder in the repo: stores/<shard>/<name>, the shard it was found in. */
+export function folderOf(e: StoreEntry): string {
+  return `${STORES_DIR}/${e.shard}/${e.name}`;
 }
 
 /** Something `git cat-file` resolves to the store's folder tree. */
 export function treeSpec(snap: Snapshot, e: StoreEntry): string {
-  return e.tree || `${snap.tip}:stores/${e.name}`;
+  return e.tree || `${snap.tip}:${folderOf(e)}`;
 }
 
-function makeSnapshot(tip: string, stores: Map<string, StoreEntry>): Snapshot {
+function makeSnapshot(tip: string, stores: Map<string, StoreEntry>, shards: Map<string, string>): Snapshot {
   let counts: Map<string, number> | undefined;
   return {
     tip,
     stores,
+    shards,
     ownerCounts() {
       if (!counts) {
         counts = new Map();
@@ -45,16 +56,19 @@ function makeSnapshot(tip: string, stores: Map<string, StoreEntry>): Snapshot {
 
 /**
  * The stores at `newTip`, a descendant of `snap.tip` by `changes` (spec = created or restored,
- * none = deleted), without reading the (10,000-entry) stores tree again. New folders get
+ * none = deleted), without reading the store trees again. New folders get
  * `tree: ''` (resolve with treeSpec()).
  */
 export function deriveSnapshot(snap: Snapshot, newTip: string, changes: { name: string; spec?: StoreSpec }[]): Snapshot {
   const stores = new Map(snap.stores);
+  const shards = new Map(snap.shards);
   for (const c of changes) {
-    if (c.spec) stores.set(c.name, { name: c.name, tree: '', spec: c.spec });
+    const shard = storeShard(c.name);
+    shards.delete(shard); // read again next time
+    if (c.spec) stores.set(c.name, { name: c.name, tree: '', shard, spec: c.spec });
     else stores.delete(c.name);
   }
-  return makeSnapshot(newTip, stores);
+  return makeSnapshot(newTip, stores, shards);
 }
 
 export interface RecordedWrite {
@@ -103,27 +117,60 @@ export class RepoState {
   }
 
   private async load(tip: string): Promise<Snapshot> {
-    const prev = this.snap?.stores;
-    const tree = await this.storesTree(tip);
+    const prev = this.snap;
+    const shardTrees = await this.storesTree(tip);
     const stores = new Map<string, StoreEntry>();
+    const shards = new Map<string, string>();
+    let prevByShard: Map<string, StoreEntry[]> | undefined;
     const reads: Promise<void>[] = [];
-    for (const [name, e] of tree) {
+    for (const [shard, s] of shardTrees) {
+      if (s.type !== 'tree') continue; // stores/.gitkeep
+      shards.set(shard, s.sha);
+      if (prev && prev.shards.get(shard) === s.sha) {
+        // Unchanged shard: its stores are as they were (most shards, after a push of a few stores).
+        if (!prevByShard) {
+          prevByShard = new Map();
+          for (const e of prev.stores.values()) prevByShard.set(e.shard, [...(prevByShard.get(e.shard) ?? []), e]);
+        }
+        for (const e of prevByShard.get(shard) ?? []) stores.set(e.name, e);
+        continue;
+      }
+      reads.push(this.loadShard(tip, shard, s.sha, prev, stores));
+    }
+    await Promise.all(reads);
+    const snap = makeSnapshot(tip, stores, shards);
+    this.snap = snap;
+    return snap;
+  }
+
+  private async loadShard(tip: string, shard: string, sha: string, prev: Snapshot | undefined, stores: Map<string, StoreEntry>): Promise<void> {
+    const folders = await this.mirror.cat.readTree(sha);
+    if (!folders) throw new Error(`${STORES_DIR}/${shard} at ${tip} cannot be read from the mirror`);
+    const reads: Promise<void>[] = [];
+    for (const [name, e] of folders) {
       if (e.type !== 'tree') continue;
-      const old = prev?.get(name);
-      if (old && old.tree === e.sha) {
+      const old = prev?.stores.get(name);
+      if (old && old.tree === e.sha && old.shard === shard) {
         stores.set(name, old);
         continue;
       }
-      const entry: StoreEntry = { name, tree: e.sha };
+      const entry: StoreEntry = { name, tree: e.sha, shard };
+      const misplaced = !SHARD_PATTERN.test(shard) || storeShard(name) !== shard;
+      if (misplaced && stores.has(name)) continue; // the one in the right place wins
       stores.set(name, entry);
       reads.push(
         this.mirror.cat.readText(`${e.sha}:store.yaml`).then((text) => {
+          if (misplaced) {
+            // `storefleet check` fails on it too; the API lists it so the name stays taken.
+            entry.invalid = `${STORES_DIR}/${shard}/${name}/ is not where this store belongs: move it to ${storeDir(name)}/`;
+            return;
+          }
           if (text === undefined) {
             entry.invalid = 'store.yaml is missing';
             return;
           }
           try {
-            entry.spec = parseStoreSpec(text, `stores/${name}/store.yaml`, undefined, name);
+            entry.spec = parseStoreSpec(text, `${storeDir(name)}/store.yaml`, undefined, name);
           } catch (err) {
             entry.invalid = err instanceof ValidationError ? err.message : 'store.yaml is unreadable';
           }
@@ -131,13 +178,10 @@ export class RepoState {
       );
     }
     await Promise.all(reads);
-    const snap = makeSnapshot(tip, stores);
-    this.snap = snap;
-    return snap;
   }
 
   /**
-   * The stores/ tree at `tip`. "No such path" must never be mistaken for "no stores" (that would
+   * The stores/ tree (its shard folders) at `tip`. "No such path" must never be mistaken for "no stores" (that would
    * let a taken name be created again): a miss is confirmed with a fresh cat-file process and
    * against the root tree; an unreadable commit is an error.
    */

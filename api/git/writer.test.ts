@@ -1,5 +1,6 @@
 // The direct Git writer with hand-made file maps (no cdk8s): grouping, one commit per store,
 // rejected pushes after another writer won, an unreachable remote, and the fast-import stream.
+import { storeDir } from '../../generator/layout.ts';
 import { randomUUID } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { RenderInput, RenderResult } from '../../generator/render.ts';
 import { storeSpecYaml } from '../../generator/spec.ts';
 import { ApiProblem } from '../problem.ts';
-import { seededRemote, tmp } from '../test-support/harness.ts';
+import { remoteStores, seededRemote, tmp } from '../test-support/harness.ts';
 import { DirectWriter, type WriterMetrics } from './direct-writer.ts';
 import { runGit } from './exec.ts';
 import { blobSha, commitStream, FastImporter, writeCommits, type CommitPlan } from './fast-import.ts';
@@ -22,7 +23,7 @@ const admin: Requester = { id: 'admin', role: 'admin', name: 'Admin', email: 'ad
 // tree, parent, author and timestamp, hence the same SHA), and the second push would be a
 // fast-forward onto the first writer's identical commit rather than a rejected race.
 function handRender(input: RenderInput): RenderResult {
-  const dir = `stores/${input.spec.name}`;
+  const dir = storeDir(input.spec.name);
   const existingSecret = input.existing?.get(`${dir}/manifests/sealedsecret-store-admin.yaml`);
   return {
     files: new Map([
@@ -99,7 +100,7 @@ describe('DirectWriter', () => {
     });
     for (const r of results) {
       const files = (await runGit(remote.dir, ['diff-tree', '--no-commit-id', '--name-only', '-r', r.commit])).stdout.split('\n').filter(Boolean);
-      expect(files).toEqual([`stores/${r.name}/manifests/namespace-store-${r.name}.yaml`, `stores/${r.name}/manifests/sealedsecret-store-admin.yaml`, `stores/${r.name}/store.yaml`]);
+      expect(files).toEqual([`${storeDir(r.name)}/manifests/namespace-store-${r.name}.yaml`, `${storeDir(r.name)}/manifests/sealedsecret-store-admin.yaml`, `${storeDir(r.name)}/store.yaml`]);
     }
     mirror.close();
   });
@@ -134,11 +135,11 @@ describe('DirectWriter', () => {
     expect(seen[0].stores).toEqual(['hook-a', 'hook-b']);
     expect(seen[0].details.before).toBe(before);
     expect(seen[0].details.commits.map((c) => c.sha)).toEqual([a.commit, b.commit]);
-    expect(seen[0].details.commits[0].added).toContain('stores/hook-a/store.yaml');
+    expect(seen[0].details.commits[0].added).toContain(`${storeDir('hook-a')}/store.yaml`);
     const del = await w.write({ action: 'delete', name: 'hook-a', requester: admin, digest: 'd' });
     await new Promise((r) => setTimeout(r, 50));
     expect(seen[1].head).toBe(del.commit);
-    expect(seen[1].details.commits[0].removed.sort()).toEqual(['stores/hook-a/manifests/namespace-store-hook-a.yaml', 'stores/hook-a/manifests/sealedsecret-store-admin.yaml', 'stores/hook-a/store.yaml']);
+    expect(seen[1].details.commits[0].removed.sort()).toEqual([`${storeDir('hook-a')}/manifests/namespace-store-hook-a.yaml`, `${storeDir('hook-a')}/manifests/sealedsecret-store-admin.yaml`, `${storeDir('hook-a')}/store.yaml`]);
     mirror.close();
   });
 
@@ -154,7 +155,7 @@ describe('DirectWriter', () => {
     expect(((dup as PromiseRejectedResult).reason as ApiProblem).status).toBe(409);
     expect(other.status).toBe('fulfilled');
     expect(b.metrics.retries).toBe(1);
-    const stores = (await runGit(remote.dir, ['ls-tree', '--name-only', 'main:stores'])).stdout.split('\n').filter((n) => n && n !== '.gitkeep');
+    const stores = await remoteStores(remote.dir);
     expect(stores.sort()).toEqual(['free', 'taken']);
     a.mirror.close();
     b.mirror.close();
@@ -216,7 +217,7 @@ describe('DirectWriter', () => {
     for (const r of [r5, r6]) expect((await runGit(remote.dir, ['merge-base', '--is-ancestor', r.commit, main], { okCodes: [0, 1] })).code).toBe(0);
     const creates = (await runGit(remote.dir, ['log', '--format=%(trailers:key=Store,valueonly)', '--grep=Storefleet-Action: create', 'main'])).stdout.split('\n').filter(Boolean);
     expect(creates.sort()).toEqual(['al-1', 'al-2', 'al-3', 'al-4', 'al-5', 'al-6']);
-    const owner = (await runGit(remote.dir, ['show', 'main:stores/al-4/store.yaml'])).stdout;
+    const owner = (await runGit(remote.dir, ['show', `main:${storeDir('al-4')}/store.yaml`])).stdout;
     expect(owner).toContain('owner: "admin"');
     a.mirror.close();
     b.mirror.close();

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeDir } from '../../generator/layout.ts';
 import { StoreHistoryIndex } from './git-history.ts';
 
 let dir: string;
@@ -33,24 +34,24 @@ beforeAll(() => {
   write('platform.yaml', 'v: 1\n');
   write('stores/.gitkeep', '');
   commit('root');
-  write('stores/a/store.yaml', 'name: a\n');
-  write('stores/a/manifests/deploy.yaml', 'x: 1\n');
+  write(`${storeDir('a')}/store.yaml`, 'name: a\n');
+  write(`${storeDir('a')}/manifests/deploy.yaml`, 'x: 1\n');
   commit('add-a');
-  write('stores/b/store.yaml', 'name: b\n');
+  write(`${storeDir('b')}/store.yaml`, 'name: b\n');
   commit('add-b');
   write('platform.yaml', 'v: 2\n');
   commit('platform');
-  write('stores/a/manifests/deploy.yaml', 'x: 2\n');
+  write(`${storeDir('a')}/manifests/deploy.yaml`, 'x: 2\n');
   commit('update-a');
   // PR mode: a branch adds c, merged with a merge commit.
   git('checkout', '-q', '-b', 'pr-c');
-  write('stores/c/store.yaml', 'name: c\n');
+  write(`${storeDir('c')}/store.yaml`, 'name: c\n');
   commit('branch-c');
   git('checkout', '-q', 'main');
   n++;
   git('merge', '-q', '--no-ff', '-m', 'merge-c', 'pr-c');
   sha['merge-c'] = git('rev-parse', 'HEAD');
-  git('rm', '-q', '-r', 'stores/b');
+  git('rm', '-q', '-r', storeDir('b'));
   commit('delete-b');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

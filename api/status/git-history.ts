@@ -3,6 +3,7 @@
 // contains a store's latest commit). Built with two `git` calls over the history once, then
 // incrementally per new tip. Works on any repository directory, bare or not (the API's mirror).
 import { execFile } from 'node:child_process';
+import { STORES_DIR, storeOfPath } from '../../generator/layout.ts';
 import type { RevisionContains } from './lifecycle.ts';
 
 function git(dir: string, args: string[]): Promise<string> {
@@ -21,16 +22,14 @@ export interface StoreCommit {
 
 export class StoreHistoryIndex {
   readonly #dir: string;
-  readonly #prefix: string;
   #tip?: string;
   /** First-parent depth: the root is 0, every later commit of the branch is higher. */
   #depth = new Map<string, number>();
   #latest = new Map<string, StoreCommit>();
   #updating?: Promise<void>;
 
-  constructor(gitDir: string, storesDir = 'stores') {
+  constructor(gitDir: string) {
     this.#dir = gitDir;
-    this.#prefix = `${storesDir.replace(/\/+$/, '')}/`;
   }
 
   get tip(): string | undefined {
@@ -64,21 +63,20 @@ export class StoreHistoryIndex {
     let next = this.#depth.size;
     for (const sha of order) this.#depth.set(sha, next++);
 
-    const log = await git(this.#dir, ['log', '--first-parent', '--diff-merges=first-parent', '--reverse', '--no-renames', '--format=%x1e%H %cI', '--name-only', range, '--', this.#prefix]);
+    const log = await git(this.#dir, ['log', '--first-parent', '--diff-merges=first-parent', '--reverse', '--no-renames', '--format=%x1e%H %cI', '--name-only', range, '--', `${STORES_DIR}/`]);
     for (const record of log.split('\x1e')) {
       const lines = record.split('\n').filter(Boolean);
       if (lines.length === 0) continue;
       const [sha, committedAt] = lines[0].split(' ');
       for (const path of lines.slice(1)) {
-        if (!path.startsWith(this.#prefix)) continue;
-        const name = path.slice(this.#prefix.length).split('/')[0];
-        if (name && path.length > this.#prefix.length + name.length) this.#latest.set(name, { sha, committedAt });
+        const name = storeOfPath(path);
+        if (name) this.#latest.set(name, { sha, committedAt });
       }
     }
     this.#tip = tip;
   }
 
-  /** Latest first-parent commit touching `stores/<name>/` (for a deleted store: the deletion). */
+  /** Latest first-parent commit touching the store's folder (for a deleted store: the deletion). */
   latestCommit(store: string): StoreCommit | undefined {
     return this.#latest.get(store);
   }

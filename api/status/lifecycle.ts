@@ -1,6 +1,7 @@
 // The store lifecycle of architecture.md, derived (never stored) from Git facts, the store's Argo CD
 // Application (or its absence), Argo CD's reachability and the clock. Pure: same input, same output.
 // Every status but `ready` carries a reason a person can act on.
+import { storeDir } from '../../generator/layout.ts';
 import type { AppSummary, ResourceProblem } from './app-summary.ts';
 
 export const LIFECYCLE_STATUSES = [
@@ -18,11 +19,11 @@ export type LifecycleStatus = (typeof LIFECYCLE_STATUSES)[number];
 /** What Git says about one store (computed by the API's Git layer). */
 export interface GitStoreFacts {
   name: string;
-  /** `stores/<name>/` exists on the main branch now. */
+  /** The store's folder exists on the main branch now. */
   presentOnMain: boolean;
   /**
-   * Latest commit on main touching `stores/<name>/`, found along the FIRST-PARENT chain
-   * (`git log -1 --first-parent main -- stores/<name>/`) so a merged pull request yields its merge commit.
+   * Latest commit on main touching the store's folder, found along the FIRST-PARENT chain
+   * (`git log -1 --first-parent main -- stores/<shard>/<name>/`) so a merged pull request yields its merge commit.
    * For a deleted store: the deleting commit.
    */
   latestCommit?: { sha: string; committedAt: string };
@@ -92,7 +93,7 @@ function minutesSince(iso: string | undefined, now: Date): number | undefined {
 /** Why a present, connected store is not ready yet (undefined = it is ready). */
 function notReadyReason(input: LifecycleInput, app: AppSummary): string | undefined {
   const latest = input.git.latestCommit?.sha;
-  if (app.deleting) return `Argo CD is deleting Application ${app.appName} although stores/${input.git.name}/ is on main; the ApplicationSet should recreate it`;
+  if (app.deleting) return `Argo CD is deleting Application ${app.appName} although ${storeDir(input.git.name)}/ is on main; the ApplicationSet should recreate it`;
   const synced = includes(input, app.sync.revision);
   const op = app.operation;
   if (op?.phase === 'Running') {
@@ -176,7 +177,7 @@ export function computeLifecycle(input: LifecycleInput): Lifecycle {
   const timedOut = (why: string): Lifecycle => ({ status: 'failed', reason: `not ready after ${Math.floor(elapsed ?? 0)} minutes: ${why}` });
 
   if (!app) {
-    const why = `Argo CD has no Application ${appName} yet (the ApplicationSet creates it once it sees stores/${git.name}/)`;
+    const why = `Argo CD has no Application ${appName} yet (the ApplicationSet creates it once it sees ${storeDir(git.name)}/)`;
     return overdue ? timedOut(`${why}; check the ApplicationSet 'stores' and the webhook`) : { status: 'committed', reason: why };
   }
 

@@ -1,5 +1,6 @@
 // The status service end to end against the local Argo CD stand-in: list statuses from memory,
 // live change events, the detail view, readiness when Argo CD goes away and comes back, and the push hook.
+import { storeDir } from '../../generator/layout.ts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
@@ -175,6 +176,6 @@ describe('StatusService', () => {
     await vi.waitFor(() => expect(bodies).toHaveLength(1), WAIT);
     expect(bodies[0].signature).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(bodies[0].payload).toMatchObject({ ref: 'refs/heads/main', before: '', after: 'd'.repeat(40) });
-    expect(bodies[0].payload.commits[0].modified).toEqual(['stores/acme/store.yaml', 'stores/acme/manifests/', 'stores/beta/store.yaml', 'stores/beta/manifests/']);
+    expect(bodies[0].payload.commits[0].modified).toEqual([`${storeDir('acme')}/store.yaml`, `${storeDir('acme')}/manifests/`, `${storeDir('beta')}/store.yaml`, `${storeDir('beta')}/manifests/`]);
   });
 });

@@ -2,6 +2,7 @@
 // the detail of one store (resource tree, events, history, timeline), dependency health for /readyz,
 // the push hook (webhook notifications + `commit` events) and live `store-status` events.
 import pino, { type Logger } from 'pino';
+import { storeDir } from '../../generator/layout.ts';
 import type { AppSummary } from './app-summary.ts';
 import type { ArgoCdClient, DependencyHealth } from './argocd-client.ts';
 import type { Application, ApplicationTree, EventList, KubeEvent } from './argocd-types.ts';
@@ -204,7 +205,7 @@ export class StatusService {
         author: { name: 'Storefleet', email: 'storefleet@localhost' },
         added: [],
         // Paths Argo CD compares with `manifest-generate-paths` (a folder counts for everything under it).
-        modified: changedStores.flatMap((s) => [`stores/${s}/store.yaml`, `stores/${s}/manifests/`]),
+        modified: changedStores.flatMap((s) => [`${storeDir(s)}/store.yaml`, `${storeDir(s)}/manifests/`]),
         removed: [],
       },
     ];

@@ -10,6 +10,7 @@ import pino from 'pino';
 import { hashToken, tokensYaml } from '../auth.ts';
 import { loadConfig, type ServeConfig } from '../config.ts';
 import { ensureEmbedded } from '../embedded.ts';
+import { storeDir } from '../../generator/layout.ts';
 import { runGit } from '../git/exec.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../server.ts';
 
@@ -212,10 +213,12 @@ export async function call(base: string, method: string, path: string, opts: { t
   return { status: res.status, headers: res.headers, body, contentType: res.headers.get('content-type') ?? '' };
 }
 
-/** Store folders on the remote branch. */
+/** Names of the store folders (stores/<shard>/<name>) on the remote branch, each checked to be in its shard. */
 export async function remoteStores(remoteDir: string, branch = 'main'): Promise<string[]> {
-  const r = await runGit(remoteDir, ['ls-tree', '--name-only', `${branch}:stores`]);
-  return r.stdout.split('\n').filter((n) => n && n !== '.gitkeep');
+  const r = await runGit(remoteDir, ['ls-tree', '-r', '-d', '--name-only', branch, '--', 'stores/']);
+  const folders = r.stdout.split('\n').filter((p) => p.split('/').length === 3);
+  for (const f of folders) if (f !== storeDir(f.split('/')[2])) throw new Error(`${f} is not in its shard folder`);
+  return folders.map((f) => f.split('/')[2]);
 }
 
 export async function isAncestor(remoteDir: string, sha: string, branch = 'main'): Promise<boolean> {

@@ -5,10 +5,11 @@
 // every PVC is Bound; then remove both folders, push, and wait until the Applications and
 // namespaces are gone. Prints each step with its duration. Exit 1 on the first failure.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { storeDir } from '../../generator/layout.ts';
 import { gitUrl, paths, repoRoot } from './lib/config.ts';
 import { kubectl, kubectlJson } from './lib/kube.ts';
 import { trackedProcesses } from './lib/procs.ts';
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'storefleet-smoke-'));
   try {
     await step(`clone ${gitUrl}`, () => git(tmpdir(), ['clone', '-q', gitUrl, work]));
-    for (const s of stores) if (readdirSync(join(work, 'stores')).includes(s.name)) throw new Error(`stores/${s.name} already exists in the GitOps repo (an earlier smoke run did not clean up)`);
+    for (const s of stores) if (existsSync(join(work, storeDir(s.name)))) throw new Error(`${storeDir(s.name)} already exists in the GitOps repo (an earlier smoke run did not clean up)`);
     await step('render stores (storefleet new: woocommerce + medusa)', () => {
       for (const s of stores) execFileSync(process.execPath, [join(repoRoot, 'bin/storefleet.js'), 'new', work, '--name', s.name, '--engine', s.engine], { stdio: 'ignore' });
     });
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
     if (process.env.STOREFLEET_CAPTURE_DIR) await step(`capture Argo CD payloads into ${process.env.STOREFLEET_CAPTURE_DIR}`, () => capture(process.env.STOREFLEET_CAPTURE_DIR as string, revision));
     for (const s of stores) {
       const ns = `store-${s.name}`;
-      const objects = renderedObjects(join(work, 'stores', s.name, 'manifests'));
+      const objects = renderedObjects(join(work, storeDir(s.name), 'manifests'));
       await step(`${ns}: all ${objects.length} rendered objects exist`, () => {
         const missing = objects.filter((o) => {
           try {
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
       }, 60_000, 2000));
     }
     await step('remove both store folders, commit + push', () => {
-      for (const s of stores) rmSync(join(work, 'stores', s.name), { recursive: true });
+      for (const s of stores) rmSync(join(work, storeDir(s.name)), { recursive: true });
       git(work, ['add', '-A']);
       git(work, ['commit', '-q', '-m', 'smoke: remove the smoke stores']);
       git(work, ['push', '-q', 'origin', 'HEAD:main']);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../cli.ts';
+import { storeDir } from '../layout.ts';
 import { testKeyPair } from './helpers.ts';
 
 const dirs: string[] = [];
@@ -45,12 +46,13 @@ describe('storefleet CLI', () => {
     const repo = await newRepo();
     const r = await run('new', repo, '--name', 'corner-shop', '--engine', 'woocommerce', '--owner', 'alice');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('created stores/corner-shop');
+    expect(r.out).toContain(`created ${storeDir('corner-shop')}`);
+    expect(existsSync(join(repo, storeDir('corner-shop'), 'store.yaml'))).toBe(true);
     expect(r.out).not.toMatch(/admin login \(shown once\)/);
     expect((await run('check', repo)).code).toBe(0);
     const again = await run('new', repo, '--name', 'corner-shop', '--engine', 'medusa');
     expect(again.code).toBe(1);
-    expect(again.err).toBe('stores/corner-shop/store.yaml: name: store "corner-shop" already exists');
+    expect(again.err).toBe(`${storeDir('corner-shop')}/store.yaml: name: store "corner-shop" already exists`);
   });
 
   it('new rejects bad input with the field and reason and writes nothing', async () => {
@@ -58,8 +60,8 @@ describe('storefleet CLI', () => {
     const r = await run('new', repo, '--name', 'Bad_Name', '--engine', 'joomla');
     expect(r.code).toBe(1);
     expect(r.err.split('\n')).toEqual([
-      'stores/Bad_Name/store.yaml: name: use only lowercase letters, digits and hyphens',
-      'stores/Bad_Name/store.yaml: engine: expected "woocommerce" or "medusa"',
+      `${storeDir('Bad_Name')}/store.yaml: name: use only lowercase letters, digits and hyphens`,
+      `${storeDir('Bad_Name')}/store.yaml: engine: expected "woocommerce" or "medusa"`,
     ]);
     expect(readdirSync(join(repo, 'stores'))).toEqual(['.gitkeep']);
     expect((await run('new', repo, '--name', 'x')).code).toBe(2);
@@ -70,33 +72,39 @@ describe('storefleet CLI', () => {
     const repo = await newRepo();
     await run('new', repo, '--name', 'alpha', '--engine', 'woocommerce');
     await run('new', repo, '--name', 'beta', '--engine', 'medusa');
-    const manifests = join(repo, 'stores', 'alpha', 'manifests');
+    const manifests = join(repo, storeDir('alpha'), 'manifests');
     const [first, second] = readdirSync(manifests).filter((f) => !f.startsWith('sealedsecret'));
     writeFileSync(join(manifests, first), readFileSync(join(manifests, first), 'utf8') + '# tweak\n');
     rmSync(join(manifests, second));
     writeFileSync(join(manifests, 'configmap-extra.yaml'), 'kind: ConfigMap\n');
-    const betaSpec = join(repo, 'stores', 'beta', 'store.yaml');
+    const betaSpec = join(repo, storeDir('beta'), 'store.yaml');
     writeFileSync(betaSpec, readFileSync(betaSpec, 'utf8').replace('"medusa"', '"magento"'));
     writeFileSync(join(repo, 'stores', 'gamma.yaml'), '');
     const { mkdirSync } = await import('node:fs');
-    mkdirSync(join(repo, 'stores', 'delta'));
+    mkdirSync(join(repo, storeDir('delta')), { recursive: true });
+    // The layout: a store outside a shard folder (the old flat layout) and one in the wrong shard.
+    mkdirSync(join(repo, 'stores', 'legacy-shop'));
+    writeFileSync(join(repo, 'stores', 'legacy-shop', 'store.yaml'), '');
+    mkdirSync(join(repo, 'stores', '00', 'gamma-shop'), { recursive: true });
 
     const r = await run('check', repo);
     expect(r.code).toBe(1);
     const lines = r.err.split('\n');
-    expect(lines).toContain(`stores/alpha/manifests/${first}: differs from the generator's output (first at line ${readFileSync(join(manifests, first), 'utf8').split('\n').length - 1})`);
-    expect(lines).toContain(`stores/alpha/manifests/${second}: missing (the generator produces it)`);
-    expect(lines).toContain('stores/alpha/manifests/configmap-extra.yaml: unexpected file (the generator does not produce it)');
-    expect(lines).toContain('stores/beta/store.yaml: engine: expected "woocommerce" or "medusa"');
-    expect(lines).toContain('stores/gamma.yaml: unexpected file (stores/ holds one folder per store)');
-    expect(lines).toContain('stores/delta: store folder without store.yaml');
-    expect(lines.at(-1)).toMatch(/^check failed: 6 problem\(s\) in 3 store\(s\)/);
+    expect(lines).toContain(`${storeDir('alpha')}/manifests/${first}: differs from the generator's output (first at line ${readFileSync(join(manifests, first), 'utf8').split('\n').length - 1})`);
+    expect(lines).toContain(`${storeDir('alpha')}/manifests/${second}: missing (the generator produces it)`);
+    expect(lines).toContain(`${storeDir('alpha')}/manifests/configmap-extra.yaml: unexpected file (the generator does not produce it)`);
+    expect(lines).toContain(`${storeDir('beta')}/store.yaml: engine: expected "woocommerce" or "medusa"`);
+    expect(lines).toContain('stores/gamma.yaml: unexpected file (stores/ holds only shard folders)');
+    expect(lines).toContain(`${storeDir('delta')}: store folder without store.yaml`);
+    expect(lines).toContain(`stores/legacy-shop: not a shard folder (two hex digits); move it to ${storeDir('legacy-shop')}/ ("storefleet new" creates stores there)`);
+    expect(lines).toContain(`stores/00/gamma-shop: store in the wrong shard folder; move it to ${storeDir('gamma-shop')}/`);
+    expect(lines.at(-1)).toMatch(/^check failed: 8 problem\(s\) in 3 store\(s\)/);
   });
 
   it('render restores hand-edited and missing manifests and keeps secrets', async () => {
     const repo = await newRepo();
     await run('new', repo, '--name', 'alpha', '--engine', 'medusa');
-    const manifests = join(repo, 'stores', 'alpha', 'manifests');
+    const manifests = join(repo, storeDir('alpha'), 'manifests');
     const secret = join(manifests, 'sealedsecret-store-admin.yaml');
     const before = readFileSync(secret, 'utf8');
     const victim = readdirSync(manifests).find((f) => f.startsWith('deployment-')) as string;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { sealedSecretPath } from '../layout.ts';
+import { sealedSecretPath, storeDir } from '../layout.ts';
 import { renderStore } from '../render.ts';
 import { unseal } from '../sealing.ts';
 import { MAX_NAME_LENGTH } from '../spec.ts';
@@ -15,15 +15,16 @@ function digest(files: Map<string, string>): string {
 }
 
 describe.each(['woocommerce', 'medusa'] as const)('renderStore (%s)', (engine) => {
-  it('writes store.yaml and one manifest per object under stores/<name>/manifests/', async () => {
+  it('writes store.yaml and one manifest per object under stores/<shard>/<name>/manifests/', async () => {
     const platform = await testPlatform();
     const { files } = renderStore({ spec: spec({ engine }), platform });
     const paths = [...files.keys()];
-    expect(paths).toContain('stores/corner-shop/store.yaml');
-    const manifests = paths.filter((p) => p.startsWith('stores/corner-shop/manifests/'));
+    expect(paths).toContain(`${storeDir('corner-shop')}/store.yaml`);
+    expect(storeDir('corner-shop')).toBe('stores/89/corner-shop'); // first two hex digits of sha256("corner-shop")
+    const manifests = paths.filter((p) => p.startsWith(`${storeDir('corner-shop')}/manifests/`));
     expect(manifests.length).toBeGreaterThan(10);
     for (const p of manifests) {
-      expect(p).toMatch(/^stores\/corner-shop\/manifests\/[a-z]+-[a-z0-9-]+\.yaml$/);
+      expect(p).toMatch(/^stores\/89\/corner-shop\/manifests\/[a-z]+-[a-z0-9-]+\.yaml$/);
       const obj = parse(files.get(p) as string);
       expect(`${String(obj.kind).toLowerCase()}-${obj.metadata.name}.yaml`).toBe(p.split('/').pop());
     }
@@ -79,7 +80,7 @@ describe.each(['woocommerce', 'medusa'] as const)('renderStore (%s)', (engine) =
     const platform = await testPlatform();
     const name = 'l' + 'o'.repeat(MAX_NAME_LENGTH - 2) + 'n';
     const { files } = renderStore({ spec: spec({ engine, name }), platform });
-    expect(files.has(`stores/${name}/store.yaml`)).toBe(true);
+    expect(files.has(`${storeDir(name)}/store.yaml`)).toBe(true);
   });
 
   it('rejects a plan platform.yaml does not define', async () => {

@@ -77,7 +77,7 @@ describe('StoreSpec validation', () => {
   });
 
   it('rejects a spec whose name does not match its folder', () => {
-    expect(errorsOf(yamlOf(good), 'other-shop')).toEqual([`${FILE}: name: "corner-shop" does not match its folder "stores/other-shop"`]);
+    expect(errorsOf(yamlOf(good), 'other-shop')).toEqual([`${FILE}: name: "corner-shop" does not match its folder name "other-shop"`]);
   });
 
   it('reports every problem at once', () => {

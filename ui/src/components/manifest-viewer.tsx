@@ -1,4 +1,4 @@
-// The rendered files of stores/<name>/; choosing one loads its YAML text.
+// The rendered files of stores/<shard>/<name>/; choosing one loads its YAML text.
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../lib/api.ts';
 import type { FileEntry } from '../lib/types.ts';
@@ -8,9 +8,9 @@ export function filePath(f: FileEntry): string {
   return typeof f === 'string' ? f : (f.path ?? f.name ?? f.file ?? '');
 }
 
-/** A path inside the store folder: the API lists `stores/<name>/manifests/x.yaml`. */
+/** A path inside the store folder: the API lists `stores/<shard>/<name>/manifests/x.yaml`. */
 export function relativePath(path: string): string {
-  return path.replace(/^stores\/[^/]+\//, '');
+  return path.replace(/^stores\/[0-9a-f]{2}\/[^/]+\//, '');
 }
 
 /** The file name the manifests endpoint takes (files directly in manifests/), or undefined. */

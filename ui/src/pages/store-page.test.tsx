@@ -14,7 +14,7 @@ const detail = {
     { sha: 'bbbbbbbbbbbbbbbb', author: 'Storefleet', date: '2026-11-22T11:00:00Z', message: 'update hats\n\nRequested-by: alice', requestedBy: 'alice' },
     { sha: 'aaaaaaaaaaaaaaaa', author: 'Storefleet', date: '2026-11-22T10:00:00Z', message: 'create store hats', requestedBy: 'alice' },
   ],
-  files: ['stores/hats/store.yaml', 'stores/hats/manifests/namespace.yaml', 'stores/hats/manifests/backend.yaml'],
+  files: ['stores/9d/hats/store.yaml', 'stores/9d/hats/manifests/namespace.yaml', 'stores/9d/hats/manifests/backend.yaml'],
   resources: [
     { kind: 'Deployment', name: 'hats-backend', health: 'Degraded', message: 'ImagePullBackOff' },
     { kind: 'ReplicaSet', name: 'hats-backend-1', health: 'Degraded', parent: 'Deployment/hats-backend' },
