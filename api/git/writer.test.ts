@@ -2,7 +2,7 @@
 // rejected pushes after another writer won, an unreachable remote, and the fast-import stream.
 import { storeDir } from '../../generator/layout.ts';
 import { randomUUID } from 'node:crypto';
-import { renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RenderInput, RenderResult } from '../../generator/render.ts';
@@ -101,6 +101,20 @@ describe('DirectWriter', () => {
     for (const r of results) {
       const files = (await runGit(remote.dir, ['diff-tree', '--no-commit-id', '--name-only', '-r', r.commit])).stdout.split('\n').filter(Boolean);
       expect(files).toEqual([`${storeDir(r.name)}/manifests/namespace-store-${r.name}.yaml`, `${storeDir(r.name)}/manifests/sealedsecret-store-admin.yaml`, `${storeDir(r.name)}/store.yaml`]);
+    }
+    mirror.close();
+  });
+
+  it('keeps one-store batches as packs in the mirror, never as loose objects', async () => {
+    const remote = await seededRemote();
+    const { w, mirror } = await writer(remote.fileUrl);
+    for (const name of ['single', 'another']) {
+      const { commit } = await w.write(create(name));
+      const tree = (await runGit(mirror.dir, ['rev-parse', `${commit}:${storeDir(name)}`])).stdout.trim();
+      for (const sha of [commit, tree]) {
+        expect(existsSync(join(mirror.dir, 'objects', sha.slice(0, 2), sha.slice(2))), `${sha} is a loose object`).toBe(false);
+        expect((await runGit(mirror.dir, ['cat-file', '-t', sha])).stdout.trim()).toMatch(/^(commit|tree)$/);
+      }
     }
     mirror.close();
   });
