@@ -168,21 +168,35 @@ describe('idempotency', () => {
 });
 
 describe('delete and restore', () => {
-  it('a store folder a person put in the wrong shard keeps its name taken; deleting it removes that folder', async () => {
+  it('a store folder in the wrong shard or in the old flat layout keeps its name taken; deleting it removes that folder', async () => {
     expect(storeShard('misfit')).not.toBe('00');
     const tip = (await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim();
     const spec = storeSpecYaml({ name: 'misfit', engine: 'medusa', plan: 'small', displayName: 'Misfit', owner: 'admin', createdAt: '2026-11-23T16:00:00Z' });
     const person = { name: 'A Person', email: 'person@example.com' };
-    const [hand] = await writeCommits(remote.dir, tip, [{ author: person, committer: person, time: 1700000000, message: 'Add misfit by hand\n', changes: [{ op: 'write', path: 'stores/00/misfit/store.yaml', content: spec }] }]);
+    const changes = [
+      { op: 'write' as const, path: 'stores/00/misfit/store.yaml', content: spec },
+      { op: 'write' as const, path: 'stores/oldstyle/store.yaml', content: spec.replaceAll('misfit', 'oldstyle') },
+      { op: 'write' as const, path: 'stores/oldstyle/manifests/namespace-store-oldstyle.yaml', content: 'kind: Namespace\n' },
+    ];
+    const [hand] = await writeCommits(remote.dir, tip, [{ author: person, committer: person, time: 1700000000, message: 'Add two stores by hand\n', changes }]);
     await runGit(remote.dir, ['update-ref', 'refs/heads/main', hand, tip]);
 
-    const dup = await call(base, 'POST', '/api/stores', { token: admin, body: { name: 'misfit', engine: 'woocommerce' } });
-    expect(dup.status).toBe(409);
+    for (const name of ['misfit', 'oldstyle']) {
+      const dup = await call(base, 'POST', '/api/stores', { token: admin, body: { name, engine: 'woocommerce' } });
+      expect(dup.status).toBe(409);
+    }
+    // Neither is listed as a store of its own ("manifests" is not a store either).
+    const names = ((await call(base, 'GET', '/api/stores', { token: admin })).body.stores as { name: string }[]).map((x) => x.name);
+    expect(names).not.toContain('misfit');
+    expect(names).not.toContain('oldstyle');
+    expect(names).not.toContain('manifests');
     expect(await remoteStores(remote.dir).catch((e: Error) => e.message)).toBe('stores/00/misfit is not in its shard folder');
     const del = await call(base, 'DELETE', '/api/stores/misfit', { token: admin });
     expect(del.status).toBe(200);
     expect((await runGit(remote.dir, ['ls-tree', '-r', '--name-only', 'main', '--', 'stores/00'])).stdout).toBe('');
-    expect((await runGit(remote.dir, ['rev-parse', 'main^'])).stdout.trim()).toBe(hand);
+    expect((await call(base, 'DELETE', '/api/stores/oldstyle', { token: admin })).status).toBe(200);
+    expect((await runGit(remote.dir, ['ls-tree', '-r', '--name-only', 'main', '--', 'stores/oldstyle'])).stdout).toBe('');
+    expect((await runGit(remote.dir, ['rev-list', '--count', `${hand}..main`])).stdout.trim()).toBe('2');
   });
 
   it('delete is the real revert of the addition; restore reverts the delete', async () => {

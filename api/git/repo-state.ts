@@ -13,8 +13,8 @@ export interface StoreEntry {
   name: string;
   /** Tree object of the store's folder; '' when derived after our own push (use treeSpec()). */
   tree: string;
-  /** The shard folder it was found in (storeShard(name) unless a hand edit misplaced it). */
-  shard: string;
+  /** Its folder: storeDir(name), unless a hand edit put it elsewhere under stores/. */
+  dir: string;
   spec?: StoreSpec;
   /** Why store.yaml could not be read (a hand edit broke it). */
   invalid?: string;
@@ -28,9 +28,14 @@ export interface Snapshot {
   ownerCounts(): Map<string, number>;
 }
 
-/** The store's folder in the repo: stores/<shard>/<name>, the shard it was found in. */
+/** The store's folder in the repo, where it was found. */
 export function folderOf(e: StoreEntry): string {
-  return `${STORES_DIR}/${e.shard}/${e.name}`;
+  return e.dir;
+}
+
+/** The entry of stores/ a store folder sits in (its shard, or the folder itself in the old flat layout). */
+function topOf(e: StoreEntry): string {
+  return e.dir.split('/')[1];
 }
 
 /** Something `git cat-file` resolves to the store's folder tree. */
@@ -65,7 +70,7 @@ export function deriveSnapshot(snap: Snapshot, newTip: string, changes: { name: 
   for (const c of changes) {
     const shard = storeShard(c.name);
     shards.delete(shard); // read again next time
-    if (c.spec) stores.set(c.name, { name: c.name, tree: '', shard, spec: c.spec });
+    if (c.spec) stores.set(c.name, { name: c.name, tree: '', dir: storeDir(c.name), spec: c.spec });
     else stores.delete(c.name);
   }
   return makeSnapshot(newTip, stores, shards);
@@ -123,14 +128,25 @@ export class RepoState {
     const shards = new Map<string, string>();
     let prevByShard: Map<string, StoreEntry[]> | undefined;
     const reads: Promise<void>[] = [];
+    const flat: StoreEntry[] = [];
     for (const [shard, s] of shardTrees) {
       if (s.type !== 'tree') continue; // stores/.gitkeep
+      if (!SHARD_PATTERN.test(shard)) {
+        // A store folder in the flat layout of earlier versions (stores/<name>/): the ApplicationSet
+        // no longer deploys it; list it so its name stays taken and an admin sees what to move.
+        flat.push({ name: shard, tree: s.sha, dir: `${STORES_DIR}/${shard}`, invalid: `${STORES_DIR}/${shard}/ is in the flat layout of earlier versions: move it to ${storeDir(shard)}/ ("storefleet check" lists every move)` });
+        continue;
+      }
       shards.set(shard, s.sha);
       if (prev && prev.shards.get(shard) === s.sha) {
         // Unchanged shard: its stores are as they were (most shards, after a push of a few stores).
         if (!prevByShard) {
           prevByShard = new Map();
-          for (const e of prev.stores.values()) prevByShard.set(e.shard, [...(prevByShard.get(e.shard) ?? []), e]);
+          for (const e of prev.stores.values()) {
+            const list = prevByShard.get(topOf(e));
+            if (list) list.push(e);
+            else prevByShard.set(topOf(e), [e]);
+          }
         }
         for (const e of prevByShard.get(shard) ?? []) stores.set(e.name, e);
         continue;
@@ -138,6 +154,7 @@ export class RepoState {
       reads.push(this.loadShard(tip, shard, s.sha, prev, stores));
     }
     await Promise.all(reads);
+    for (const e of flat) if (!stores.has(e.name)) stores.set(e.name, e);
     const snap = makeSnapshot(tip, stores, shards);
     this.snap = snap;
     return snap;
@@ -150,12 +167,12 @@ export class RepoState {
     for (const [name, e] of folders) {
       if (e.type !== 'tree') continue;
       const old = prev?.stores.get(name);
-      if (old && old.tree === e.sha && old.shard === shard) {
+      if (old && old.tree === e.sha && topOf(old) === shard) {
         stores.set(name, old);
         continue;
       }
-      const entry: StoreEntry = { name, tree: e.sha, shard };
-      const misplaced = !SHARD_PATTERN.test(shard) || storeShard(name) !== shard;
+      const entry: StoreEntry = { name, tree: e.sha, dir: `${STORES_DIR}/${shard}/${name}` };
+      const misplaced = storeShard(name) !== shard;
       if (misplaced && stores.has(name)) continue; // the one in the right place wins
       stores.set(name, entry);
       reads.push(
