@@ -130,7 +130,7 @@ export function contrastViolations(): string[] {
   const out: string[] = [];
   for (const el of document.querySelectorAll<HTMLElement>('body *')) {
     const text = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent ?? '').join('').trim();
-    if (!text || el.closest('[disabled], .sr-only, .skip') || el.offsetParent === null) continue;
+    if (!text || el.closest('[disabled], [aria-disabled="true"], .sr-only, .skip') || el.offsetParent === null) continue;
     const style = getComputedStyle(el);
     const bg = background(el);
     const fg = over(parse(style.color), bg);

@@ -53,11 +53,40 @@ describe('CreateDialog', () => {
   it("shows the server's message for the name when it disagrees (409)", async () => {
     setup(() => ({ status: 409, body: { type: 'about:blank', title: 'Conflict', status: 409, detail: 'store "shop" already exists' } }));
     fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'shop' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Create store' }));
+    const button = screen.getByRole('button', { name: 'Create store' });
+    button.focus(); // as with the keyboard
+    fireEvent.click(button);
     expect((await screen.findByText(/Server:/)).textContent).toBe('Server: store "shop" already exists');
+    // The person is taken to the field to fix.
+    expect(document.activeElement).toBe(screen.getByLabelText('Name'));
     // Editing the name drops the server's verdict about the old name.
     fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'shop2' } });
     expect(screen.queryByText(/Server:/)).toBeNull();
+  });
+
+  it('keeps keyboard focus on the button while a create is in flight and ignores a second submit', async () => {
+    const fake = fakeFetch(() => ({ status: 409, body: { title: 'Conflict', status: 409, detail: 'store "shop" already exists' } }));
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const gated: typeof fetch = async (input, init) => {
+      await gate;
+      return fake.fetch(input, init);
+    };
+    render(<CreateDialog api={createApi({ token: 't', fetch: gated })} plans={[]} onClose={() => {}} onCreated={() => {}} />);
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'shop' } });
+    const button = screen.getByRole('button', { name: 'Create store' });
+    button.focus();
+    fireEvent.click(button);
+    await screen.findByRole('button', { name: 'Creating…' });
+    // Not `disabled`: a disabled button would drop focus to <body>, outside the dialog.
+    expect(button.getAttribute('aria-disabled')).toBe('true');
+    expect((button as HTMLButtonElement).disabled).toBe(false);
+    expect(document.activeElement).toBe(button);
+    fireEvent.click(button);
+    open();
+    await screen.findByText(/Server:/);
+    expect(fake.calls).toHaveLength(1);
+    expect(button.getAttribute('aria-disabled')).toBeNull();
   });
 
   it("shows a 422's field reason, even for a name the client would reject too", async () => {

@@ -1,5 +1,5 @@
 // New store: live name validation mirroring the server, then the one-time admin login.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { ApiError, type Api } from '../lib/api.ts';
 import { storeNameProblem } from '../lib/store-name.ts';
 import { ENGINES, engineLabel, type CreateResult, type Engine } from '../lib/types.ts';
@@ -34,6 +34,7 @@ export function CreateDialog({ api, plans, defaultPlan, onClose, onCreated }: Pr
   const [error, setError] = useState<unknown>();
   const [submittedName, setSubmittedName] = useState<string>();
   const [result, setResult] = useState<CreateResult>();
+  const nameInput = useRef<HTMLInputElement>(null);
 
   const clientProblem = name === '' ? undefined : storeNameProblem(name);
   // A server verdict applies only to the name it was given; typing clears it.
@@ -42,6 +43,7 @@ export function CreateDialog({ api, plans, defaultPlan, onClose, onCreated }: Pr
 
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(undefined);
     setSubmittedName(name);
@@ -54,6 +56,8 @@ export function CreateDialog({ api, plans, defaultPlan, onClose, onCreated }: Pr
       onCreated(created);
     } catch (err) {
       setError(err);
+      // The name is what to fix: take the person there (the error is its description).
+      if (serverNameError(err)) nameInput.current?.focus();
     } finally {
       setBusy(false);
     }
@@ -74,6 +78,7 @@ export function CreateDialog({ api, plans, defaultPlan, onClose, onCreated }: Pr
           <label for="store-name">Name</label>
           <input
             id="store-name"
+            ref={nameInput}
             name="name"
             autoComplete="off"
             spellcheck={false}
@@ -120,7 +125,8 @@ export function CreateDialog({ api, plans, defaultPlan, onClose, onCreated }: Pr
           <button type="button" class="secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" disabled={busy}>
+          {/* aria-disabled, not disabled: a disabled button drops keyboard focus to <body>. */}
+          <button type="submit" aria-disabled={busy ? 'true' : undefined}>
             {busy ? 'Creating…' : 'Create store'}
           </button>
         </div>

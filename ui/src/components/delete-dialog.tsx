@@ -18,7 +18,7 @@ export function DeleteDialog({ api, name, onClose, onDeleted }: Props) {
   const confirmed = typed === name;
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (!confirmed) return;
+    if (!confirmed || busy) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -47,7 +47,8 @@ export function DeleteDialog({ api, name, onClose, onDeleted }: Props) {
           <button type="button" class="secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" class="danger" disabled={!confirmed || busy}>
+          {/* While busy: aria-disabled, so a failed delete leaves keyboard focus on the button. */}
+          <button type="submit" class="danger" disabled={!confirmed} aria-disabled={busy ? 'true' : undefined}>
             {busy ? 'Deleting…' : 'Delete store'}
           </button>
         </div>

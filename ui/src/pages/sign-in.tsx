@@ -16,6 +16,7 @@ export function SignIn({ onSignedIn, notice, fetch }: Props) {
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (busy) return;
     const t = token.trim();
     if (!t) return setError(new ApiError({ title: 'Enter a token.', status: 422, detail: 'The token field is empty.' }));
     setBusy(true);
@@ -44,7 +45,8 @@ export function SignIn({ onSignedIn, notice, fetch }: Props) {
           </p>
         </div>
         <ErrorBox error={error} />
-        <button type="submit" disabled={busy}>
+        {/* aria-disabled, not disabled: a disabled button drops keyboard focus to <body>. */}
+        <button type="submit" aria-disabled={busy ? 'true' : undefined}>
           {busy ? 'Checking…' : 'Sign in'}
         </button>
       </form>
