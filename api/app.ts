@@ -11,6 +11,7 @@ import { manifestsDir, storeDir } from '../generator/layout.ts';
 import type { ResolvedPlatform } from '../generator/platform.ts';
 import type { StoreSpec } from '../generator/spec.ts';
 import { authenticate, requester, type TokenStore } from './auth.ts';
+import { CachedJson, sendCachedJson } from './cached-json.ts';
 import type { ServeConfig } from './config.ts';
 import { RemoteUnavailableError, redactUrl, type Mirror } from './git/mirror.ts';
 import type { RepoState, Snapshot } from './git/repo-state.ts';
@@ -215,7 +216,7 @@ export function createApp(ctx: ApiContext): Express {
 
   // Serialized list answers per (head, user, deleted?, status version); only when the status
   // provider says when its answers change, and not in PR mode (open pull requests change apart from Git).
-  const listJson = new Map<string, string>();
+  const listJson = new Map<string, CachedJson>();
   app.get('/api/stores', async (req, res) => {
     const user = requester(res);
     const tip = tipOrUnavailable();
@@ -223,7 +224,7 @@ export function createApp(ctx: ApiContext): Express {
     const cacheKey = version === undefined ? undefined : `${tip}|${user.role === 'admin' ? '*' : user.id}|${req.query.include === 'deleted'}|${version}`;
     const hit = cacheKey ? listJson.get(cacheKey) : undefined;
     if (hit) {
-      res.type('application/json').send(hit);
+      await sendCachedJson(req, res, hit);
       return;
     }
     const snap = await state.snapshot(tip);
@@ -255,12 +256,12 @@ export function createApp(ctx: ApiContext): Express {
         out.push({ ...spec, urls: urlsOf(spec, platform), commit: w.sha, ...ctx.status.statusOf(name, factsOf(name, false)) });
       }
     }
-    const body = JSON.stringify({ stores: out, head: tip });
+    const answer = new CachedJson(JSON.stringify({ stores: out, head: tip }));
     if (cacheKey) {
       if (listJson.size >= 16) listJson.delete(listJson.keys().next().value!);
-      listJson.set(cacheKey, body);
+      listJson.set(cacheKey, answer);
     }
-    res.type('application/json').send(body);
+    await sendCachedJson(req, res, answer);
   });
 
   app.get('/api/stores/:name', async (req, res) => {
