@@ -64,12 +64,12 @@ export class Mirror {
     // No delta search when packing a push: fast-import already stored each object as a delta
     // where it could, pack-objects reuses those, and a fresh search costs more CPU than it saves bytes.
     await runGit(this.dir, ['config', 'pack.window', '0']);
-    // Keep every fast-import batch and every fetch as a pack: below these limits (default 100
-    // objects, i.e. most batches of one to five stores) git runs `unpack-objects`, which inflates
-    // every object and writes it again as a loose file (a one-store commit: 26 ms → 8 ms without).
-    // MirrorMaintenance rolls the small packs up.
+    // Keep every fast-import batch as a pack: below this limit (default 100 objects, i.e. most
+    // batches of one to five stores) fast-import runs `unpack-objects` at each checkpoint, which
+    // inflates every object and writes it again as a loose file (a one-store commit: 26 ms → 8 ms
+    // without). MirrorMaintenance rolls the small packs up. Not fetch.unpackLimit: there 0 means
+    // "always unpack" (a 10,000-store first fetch became 20,000 loose objects).
     await runGit(this.dir, ['config', 'fastimport.unpackLimit', '0']);
-    await runGit(this.dir, ['config', 'fetch.unpackLimit', '0']);
     // Created only once the directory exists, with an explicit baseDir (never `.cwd()`): every
     // remote operation must run in this mirror and nowhere else.
     this.git = simpleGit({

@@ -105,6 +105,21 @@ describe('DirectWriter', () => {
     mirror.close();
   });
 
+  it('keeps the first fetch of a repository with many stores as a pack', async () => {
+    const remote = await seededRemote();
+    const parent = (await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim();
+    const who = { name: 'seed', email: 'seed@localhost' };
+    const changes = Array.from({ length: 150 }, (_, i) => ({ op: 'write' as const, path: `${storeDir(`many-${i}`)}/store.yaml`, content: `name: many-${i}\n` }));
+    const [tip] = await writeCommits(remote.dir, parent, [{ author: who, committer: who, time: 1700000000, message: 'Many\n', changes }]);
+    await runGit(remote.dir, ['update-ref', 'refs/heads/main', tip, parent]);
+    const mirror = new Mirror(join(tmp('sf-mirror-'), 'm.git'), remote.fileUrl, 'main', 5000);
+    await mirror.open();
+    await mirror.fetch();
+    expect(mirror.tip).toBe(tip);
+    expect((await runGit(mirror.dir, ['count-objects', '-v'])).stdout).toMatch(/^count: 0$/m);
+    mirror.close();
+  });
+
   it('keeps one-store batches as packs in the mirror, never as loose objects', async () => {
     const remote = await seededRemote();
     const { w, mirror } = await writer(remote.fileUrl);
