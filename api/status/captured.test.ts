@@ -4,6 +4,7 @@
 // check the status reader against what a running Argo CD actually sends.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { storeDir } from '../../generator/layout.ts';
 import type { Application } from './argocd-types.ts';
 import { summarizeApplication } from './app-summary.ts';
 import { computeLifecycle } from './lifecycle.ts';
@@ -34,6 +35,12 @@ describe('payloads captured from the real Argo CD', () => {
       });
       expect(lc).toEqual({ status: 'ready' });
     }
+  });
+
+  it("the ApplicationSet made each store's Application from its shard folder", () => {
+    const smoke = list.data.items.filter((a) => a.metadata.name.startsWith('store-smoke-'));
+    expect(smoke).toHaveLength(2);
+    for (const a of smoke) expect(a.spec?.source?.path).toBe(`${storeDir(a.metadata.name.slice('store-'.length))}/manifests`);
   });
 
   it('stream frames carry {result: {type, application}} as the client expects', () => {
