@@ -1,7 +1,7 @@
 // Every bootstrap file, filled the way `storefleet bootstrap` fills it, against the Argo CD and
 // Kubernetes schemas; and the AppProject whitelists against what the constructs really render.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, matchesGlob } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { STORE_KINDS, renderStoreObjects } from '../constructs/index.ts';
@@ -10,6 +10,7 @@ import { STORE_SECRET_KEYS } from '../constructs/secret-keys.ts';
 import type { Engine, StoreProps } from '../constructs/props.ts';
 import { validateAgainstSchema } from '../constructs/platform/testing/kube-schemas.ts';
 import { ARGOCD_VERSION, TEMPLATE_DIR, renderBootstrap, templateFiles, type BootstrapValues } from '../generator/bootstrap.ts';
+import { storeDir } from '../generator/layout.ts';
 import { parsePlatform } from '../generator/platform.ts';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- deep reads of parsed YAML
@@ -113,11 +114,21 @@ describe(`argocd/ bootstrap (Argo CD ${ARGOCD_VERSION})`, () => {
     expect(p.sourceRepos).toEqual([VALUES.REPO_URL]);
   });
 
+  it("the stores generator's pattern matches every store folder and nothing else under stores/", () => {
+    // Argo CD filters directories with Go's path.Match; for `*` and `[...]` Node's matchesGlob agrees.
+    const [{ path: pattern }] = byKind('ApplicationSet', 'stores').spec.generators[0].git.directories;
+    const names = Array.from({ length: 300 }, (_, i) => `shop-${i}`);
+    expect(new Set(names.map((n) => storeDir(n).split('/')[1])).size).toBeGreaterThan(150); // many shards seen
+    for (const n of names) expect(matchesGlob(storeDir(n), pattern), storeDir(n)).toBe(true);
+    for (const other of ['stores/corner-shop', 'stores/corner-shop/manifests', 'stores/89', 'stores/89/corner-shop/manifests', 'stores/8/x', 'stores/0g/x', 'platform/x'])
+      expect(matchesGlob(other, pattern), other).toBe(false);
+  });
+
   it('the stores ApplicationSet generates one store Application per folder with the agreed semantics', () => {
     const s = byKind('ApplicationSet', 'stores').spec;
     expect(s.goTemplate).toBe(true);
     expect(s.goTemplateOptions).toEqual(['missingkey=error']);
-    expect(s.generators).toEqual([{ git: { repoURL: VALUES.REPO_URL, revision: 'main', directories: [{ path: 'stores/*/*' }] } }]);
+    expect(s.generators).toEqual([{ git: { repoURL: VALUES.REPO_URL, revision: 'main', directories: [{ path: 'stores/[0-9a-f][0-9a-f]/*' }] } }]);
     expect(s.syncPolicy).toEqual({ applicationsSync: 'sync', preserveResourcesOnDeletion: false });
     const t = s.template;
     expect(t.metadata).toEqual({
