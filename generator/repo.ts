@@ -67,7 +67,9 @@ export function scanStores(repoDir: string): StoresScan {
   const problems: string[] = [];
   const dir = join(repoDir, STORES_DIR);
   if (!existsSync(dir)) return { names, problems };
-  for (const shard of readdirSync(dir, { withFileTypes: true })) {
+  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  // Sorted: `storefleet check` reports in the same order on every filesystem.
+  for (const shard of readdirSync(dir, { withFileTypes: true }).sort(byName)) {
     const rel = `${STORES_DIR}/${shard.name}`;
     if (!shard.isDirectory()) {
       if (shard.name !== '.gitkeep') problems.push(`${rel}: unexpected file (${STORES_DIR}/ holds only shard folders)`);
@@ -78,7 +80,7 @@ export function scanStores(repoDir: string): StoresScan {
       problems.push(`${rel}: not a shard folder (two hex digits); ${hint} ("storefleet new" creates stores there)`);
       continue;
     }
-    for (const store of readdirSync(join(dir, shard.name), { withFileTypes: true })) {
+    for (const store of readdirSync(join(dir, shard.name), { withFileTypes: true }).sort(byName)) {
       const storeRel = `${rel}/${store.name}`;
       if (!store.isDirectory()) problems.push(`${storeRel}: unexpected file (a shard folder holds only store folders)`);
       else if (storeShard(store.name) !== shard.name) problems.push(`${storeRel}: store in the wrong shard folder; move it to ${storeDir(store.name)}/`);
