@@ -41,7 +41,7 @@ export function checkRepo(repoDir: string, progress?: (done: number, total: numb
   const problems: string[] = [];
   const scan = scanStores(repoDir);
   problems.push(...scan.problems);
-  const names = scan.names;
+  const names = scan.folders.filter((f) => !f.problem).map((f) => f.name);
   for (const [i, name] of names.entries()) {
     const existing = readStoreFiles(repoDir, name);
     const specFile = storeSpecPath(name);

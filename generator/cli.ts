@@ -8,10 +8,10 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { checkRepo } from './check.ts';
 import { formatIssue, ValidationError } from './errors.ts';
 import { renderStore } from './render.ts';
-import { listStoreFolders, loadPlatform, readFolderFiles, readStoreFiles, writeFolderFiles, writeStoreFiles } from './repo.ts';
+import { listStoreFolders, loadPlatform, scanStores, readFolderFiles, readStoreFiles, writeFolderFiles, writeStoreFiles } from './repo.ts';
 import { isPlatformManifest, PLATFORM_DIR, renderPlatformDeployment } from './platform-deployment.ts';
 import { createDevSealingKeyPair } from './sealing.ts';
-import { newStoreSpec, parseStoreSpec, type StoreSpec } from './spec.ts';
+import { newStoreSpec, parseStoreSpec, storeName, type StoreSpec } from './spec.ts';
 import { issuesFromZod } from './errors.ts';
 import { storeDir, storeSpecPath } from './layout.ts';
 
@@ -99,9 +99,9 @@ async function newCommand(argv: string[], out: Output): Promise<number> {
   const file = storeSpecPath(name);
   if (!parsed.success) throw new ValidationError(issuesFromZod(file, parsed.error));
   const spec: StoreSpec = parsed.data;
-  if (existsSync(join(repo, storeDir(spec.name)))) {
-    throw new ValidationError([{ file, field: 'name', reason: `store "${spec.name}" already exists` }]);
-  }
+  // Anywhere under stores/: a folder in the wrong shard or the old flat layout holds the name too.
+  const taken = scanStores(repo).folders.find((f) => f.name === spec.name);
+  if (taken) throw new ValidationError([{ file, field: 'name', reason: `store "${spec.name}" already exists (${taken.dir})` }]);
   const result = renderStore({ spec, platform });
   writeStoreFiles(repo, spec.name, result.files);
   out.log(`created ${storeDir(spec.name)}: ${result.files.size} files (${spec.engine}, plan ${spec.plan})`);
@@ -117,10 +117,12 @@ async function renderCommand(argv: string[], out: Output): Promise<number> {
   const { values, positionals } = parse(argv, { store: { type: 'string' } });
   const repo = resolve(onePositional(positionals, '<repo-dir>'));
   const platform = loadPlatform(repo);
-  const names = values.store ? [values.store as string] : listStoreFolders(repo);
-  if (values.store && !existsSync(join(repo, storeSpecPath(values.store as string)))) {
-    throw new ValidationError([{ file: storeSpecPath(values.store as string), field: '', reason: 'not found' }]);
+  if (values.store !== undefined) {
+    const store = storeName.safeParse(values.store);
+    if (!store.success) throw new ValidationError(issuesFromZod('--store', store.error));
+    if (!existsSync(join(repo, storeSpecPath(store.data)))) throw new ValidationError([{ file: storeSpecPath(store.data), field: '', reason: 'not found' }]);
   }
+  const names = values.store ? [values.store as string] : listStoreFolders(repo);
   let changed = 0;
   const started = Date.now();
   for (const [i, name] of names.entries()) {

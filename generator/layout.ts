@@ -21,6 +21,28 @@ export function storeDir(name: string): string {
   return `${STORES_DIR}/${storeShard(name)}/${name}`;
 }
 
+/** A store folder as found under stores/, and why it is not where it belongs (if it is not). */
+export interface FoundStore {
+  name: string;
+  /** Repo-relative folder. */
+  dir: string;
+  problem?: string;
+}
+
+/**
+ * The store folder `stores/<top>/<name>` inside a shard folder, or, when `top` is not a shard
+ * (`name` omitted), `stores/<top>` itself: a store of the old flat layout. The one place that
+ * decides what is misplaced, for `storefleet check` (files) and the API (Git trees) alike.
+ */
+export function foundStore(top: string, name?: string): FoundStore {
+  if (name === undefined) {
+    const dir = `${STORES_DIR}/${top}`;
+    return { name: top, dir, problem: `${dir}: not a shard folder (two hex digits); move it to ${storeDir(top)}/ ("storefleet new" creates stores there)` };
+  }
+  const dir = `${STORES_DIR}/${top}/${name}`;
+  return storeShard(name) === top ? { name, dir } : { name, dir, problem: `${dir}: store in the wrong shard folder; move it to ${storeDir(name)}/` };
+}
+
 export function storeSpecPath(name: string): string {
   return `${storeDir(name)}/store.yaml`;
 }

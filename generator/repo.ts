@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { ValidationError } from './errors.ts';
 import { parsePlatform, type ResolvedPlatform } from './platform.ts';
 import { publicKeyFromCertificate } from './sealing.ts';
-import { PLATFORM_FILE, SHARD_PATTERN, STORES_DIR, storeDir, storeShard } from './layout.ts';
+import { foundStore, PLATFORM_FILE, SHARD_PATTERN, STORES_DIR, storeDir, type FoundStore } from './layout.ts';
 
 export { PLATFORM_FILE };
 
@@ -55,44 +55,45 @@ export function loadPlatform(repoDir: string): ResolvedPlatform {
 }
 
 export interface StoresScan {
-  /** Stores in their shard folder (stores/<shard>/<name>/), sorted by name. */
-  names: string[];
-  /** Anything else under stores/: files, folders outside a shard, stores in the wrong shard. */
+  /** Every store folder under stores/, also misplaced ones (with their problem). */
+  folders: FoundStore[];
+  /** Everything under stores/ that does not follow the layout: files and misplaced folders. */
   problems: string[];
 }
 
 /** The store folders under stores/ and everything there that does not follow the layout. */
 export function scanStores(repoDir: string): StoresScan {
-  const names: string[] = [];
+  const folders: FoundStore[] = [];
   const problems: string[] = [];
   const dir = join(repoDir, STORES_DIR);
-  if (!existsSync(dir)) return { names, problems };
-  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  if (!existsSync(dir)) return { folders, problems };
   // Sorted: `storefleet check` reports in the same order on every filesystem.
-  for (const shard of readdirSync(dir, { withFileTypes: true }).sort(byName)) {
-    const rel = `${STORES_DIR}/${shard.name}`;
-    if (!shard.isDirectory()) {
-      if (shard.name !== '.gitkeep') problems.push(`${rel}: unexpected file (${STORES_DIR}/ holds only shard folders)`);
-      continue;
-    }
-    if (!SHARD_PATTERN.test(shard.name)) {
-      const hint = existsSync(join(dir, shard.name, 'store.yaml')) ? `move it to ${storeDir(shard.name)}/` : 'stores live in stores/<shard>/<name>/';
-      problems.push(`${rel}: not a shard folder (two hex digits); ${hint} ("storefleet new" creates stores there)`);
-      continue;
-    }
-    for (const store of readdirSync(join(dir, shard.name), { withFileTypes: true }).sort(byName)) {
-      const storeRel = `${rel}/${store.name}`;
-      if (!store.isDirectory()) problems.push(`${storeRel}: unexpected file (a shard folder holds only store folders)`);
-      else if (storeShard(store.name) !== shard.name) problems.push(`${storeRel}: store in the wrong shard folder; move it to ${storeDir(store.name)}/`);
-      else names.push(store.name);
+  const entries = (path: string) => readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const add = (found: FoundStore) => {
+    folders.push(found);
+    if (found.problem) problems.push(found.problem);
+  };
+  for (const top of entries(dir)) {
+    if (!top.isDirectory()) {
+      if (top.name !== '.gitkeep') problems.push(`${STORES_DIR}/${top.name}: unexpected file (${STORES_DIR}/ holds only shard folders)`);
+    } else if (!SHARD_PATTERN.test(top.name)) {
+      add(foundStore(top.name));
+    } else {
+      for (const store of entries(join(dir, top.name))) {
+        if (store.isDirectory()) add(foundStore(top.name, store.name));
+        else problems.push(`${STORES_DIR}/${top.name}/${store.name}: unexpected file (a shard folder holds only store folders)`);
+      }
     }
   }
-  return { names: names.sort(), problems };
+  return { folders, problems };
 }
 
 /** The names of the stores in their shard folders, sorted. */
 export function listStoreFolders(repoDir: string): string[] {
-  return scanStores(repoDir).names;
+  return scanStores(repoDir)
+    .folders.filter((f) => !f.problem)
+    .map((f) => f.name)
+    .sort();
 }
 
 /** Every file of one store folder (repo-relative path → content). */

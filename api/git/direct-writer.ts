@@ -11,7 +11,7 @@ import { storeDir } from '../../generator/layout.ts';
 import { ApiProblem, unavailableProblem, validationProblem } from '../problem.ts';
 import { blobSha, type CommitPlan, type Person } from './fast-import.ts';
 import { RemoteUnavailableError, type Mirror } from './mirror.ts';
-import { deriveSnapshot, folderOf, treeSpec, type RepoState, type Snapshot, type StoreEntry } from './repo-state.ts';
+import { deriveSnapshot, treeSpec, type RepoState, type Snapshot, type StoreEntry } from './repo-state.ts';
 import { issuesFromZod } from '../../generator/errors.ts';
 import { trailerBlock, type WriteTrailers } from './trailers.ts';
 import type { PushDetails, PushHook, StoreWriter, WriteRequest, WriteResult } from './types.ts';
@@ -520,7 +520,7 @@ export class DirectWriter implements StoreWriter {
       if (!entry) throw notFound();
       if (who.role !== 'admin' && entry.spec?.owner !== who.id) throw notFound();
       const folderTree = entry.tree || (await this.o.mirror.cat.read(treeSpec(w.snap, entry)))?.sha || '';
-      const dir = folderOf(entry); // where it is, also when a hand edit put it in the wrong shard
+      const dir = entry.dir; // where it is, also when a hand edit put it in the wrong shard
       const message = await this.deleteMessage(tip, name, dir, folderTree);
       w.removed.add(name);
       if (entry.spec) w.counts.set(entry.spec.owner, (w.counts.get(entry.spec.owner) ?? 1) - 1);

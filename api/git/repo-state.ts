@@ -5,7 +5,7 @@ import { ValidationError } from '../../generator/errors.ts';
 import { parsePlatform, type ResolvedPlatform } from '../../generator/platform.ts';
 import { resolvePlatform } from '../../generator/repo.ts';
 import { parseStoreSpec, type StoreSpec } from '../../generator/spec.ts';
-import { SHARD_PATTERN, STORES_DIR, storeDir, storeShard } from '../../generator/layout.ts';
+import { foundStore, SHARD_PATTERN, STORES_DIR, storeDir, storeShard } from '../../generator/layout.ts';
 import type { Mirror } from './mirror.ts';
 import { LOG_FORMAT, parseLog, type LoggedWrite, type StoreAction } from './trailers.ts';
 
@@ -28,11 +28,6 @@ export interface Snapshot {
   ownerCounts(): Map<string, number>;
 }
 
-/** The store's folder in the repo, where it was found. */
-export function folderOf(e: StoreEntry): string {
-  return e.dir;
-}
-
 /** The entry of stores/ a store folder sits in (its shard, or the folder itself in the old flat layout). */
 function topOf(e: StoreEntry): string {
   return e.dir.split('/')[1];
@@ -40,7 +35,7 @@ function topOf(e: StoreEntry): string {
 
 /** Something `git cat-file` resolves to the store's folder tree. */
 export function treeSpec(snap: Snapshot, e: StoreEntry): string {
-  return e.tree || `${snap.tip}:${folderOf(e)}`;
+  return e.tree || `${snap.tip}:${e.dir}`;
 }
 
 function makeSnapshot(tip: string, stores: Map<string, StoreEntry>, shards: Map<string, string>): Snapshot {
@@ -132,9 +127,10 @@ export class RepoState {
     for (const [shard, s] of shardTrees) {
       if (s.type !== 'tree') continue; // stores/.gitkeep
       if (!SHARD_PATTERN.test(shard)) {
-        // A store folder in the flat layout of earlier versions (stores/<name>/): the ApplicationSet
-        // no longer deploys it; list it so its name stays taken and an admin sees what to move.
-        flat.push({ name: shard, tree: s.sha, dir: `${STORES_DIR}/${shard}`, invalid: `${STORES_DIR}/${shard}/ is in the flat layout of earlier versions: move it to ${storeDir(shard)}/ ("storefleet check" lists every move)` });
+        // A store folder of the old flat layout (stores/<name>/): the ApplicationSet does not deploy
+        // it; it is kept so its name stays taken and an admin can delete it.
+        const found = foundStore(shard);
+        flat.push({ name: found.name, tree: s.sha, dir: found.dir, invalid: found.problem });
         continue;
       }
       shards.set(shard, s.sha);
@@ -171,17 +167,17 @@ export class RepoState {
         stores.set(name, old);
         continue;
       }
-      const entry: StoreEntry = { name, tree: e.sha, dir: `${STORES_DIR}/${shard}/${name}` };
-      const misplaced = storeShard(name) !== shard;
-      if (misplaced && stores.has(name)) continue; // the one in the right place wins
+      const found = foundStore(shard, name);
+      if (found.problem) {
+        // In the wrong shard (`storefleet check` fails on it too): kept so the name stays taken,
+        // unless the store is also where it belongs.
+        if (!stores.has(name)) stores.set(name, { name, tree: e.sha, dir: found.dir, invalid: found.problem });
+        continue;
+      }
+      const entry: StoreEntry = { name, tree: e.sha, dir: found.dir };
       stores.set(name, entry);
       reads.push(
         this.mirror.cat.readText(`${e.sha}:store.yaml`).then((text) => {
-          if (misplaced) {
-            // `storefleet check` fails on it too; the API lists it so the name stays taken.
-            entry.invalid = `${STORES_DIR}/${shard}/${name}/ is not where this store belongs: move it to ${storeDir(name)}/`;
-            return;
-          }
           if (text === undefined) {
             entry.invalid = 'store.yaml is missing';
             return;
@@ -198,9 +194,9 @@ export class RepoState {
   }
 
   /**
-   * The stores/ tree (its shard folders) at `tip`. "No such path" must never be mistaken for "no stores" (that would
-   * let a taken name be created again): a miss is confirmed with a fresh cat-file process and
-   * against the root tree; an unreadable commit is an error.
+   * The stores/ tree (its shard folders) at `tip`. "No such path" must never be mistaken for "no
+   * stores" (that would let a taken name be created again): a miss is confirmed with a fresh
+   * cat-file process and against the root tree; an unreadable commit is an error.
    */
   private async storesTree(tip: string): Promise<Map<string, { mode: string; type: string; sha: string }>> {
     const cat = this.mirror.cat;

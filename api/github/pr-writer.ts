@@ -8,7 +8,7 @@ import { renderStore } from '../../generator/render.ts';
 import { newStoreSpec, parseStoreSpec, storeSpecYaml, type StoreSpec } from '../../generator/spec.ts';
 import type { PendingPullRequest } from '../app.ts';
 import { RemoteUnavailableError, type Mirror } from '../git/mirror.ts';
-import { folderOf, type RepoState } from '../git/repo-state.ts';
+import type { RepoState } from '../git/repo-state.ts';
 import { trailerBlock, type WriteTrailers } from '../git/trailers.ts';
 import type { PushHook, StoreWriter, WriteRequest, WriteResult } from '../git/types.ts';
 import { ApiProblem, unavailableProblem, validationProblem } from '../problem.ts';
@@ -108,7 +108,7 @@ export class PullRequestWriter implements StoreWriter {
       const entry = snap.stores.get(name);
       if (!entry || (who.role !== 'admin' && entry.spec?.owner !== who.id)) throw notFound();
       spec = entry.spec;
-      const files = await mirror.run(['ls-tree', '-r', '--name-only', tip, '--', `${folderOf(entry)}/`]);
+      const files = await mirror.run(['ls-tree', '-r', '--name-only', tip, '--', `${entry.dir}/`]);
       tree = files.stdout
         .split('\n')
         .filter(Boolean)

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,7 +52,13 @@ describe('storefleet CLI', () => {
     expect((await run('check', repo)).code).toBe(0);
     const again = await run('new', repo, '--name', 'corner-shop', '--engine', 'medusa');
     expect(again.code).toBe(1);
-    expect(again.err).toBe(`${storeDir('corner-shop')}/store.yaml: name: store "corner-shop" already exists`);
+    expect(again.err).toBe(`${storeDir('corner-shop')}/store.yaml: name: store "corner-shop" already exists (${storeDir('corner-shop')})`);
+    // A folder of the same name outside its shard (old flat layout) holds the name as well.
+    mkdirSync(join(repo, 'stores', 'old-shop'));
+    const flat = await run('new', repo, '--name', 'old-shop', '--engine', 'medusa');
+    expect(flat.code).toBe(1);
+    expect(flat.err).toBe(`${storeDir('old-shop')}/store.yaml: name: store "old-shop" already exists (stores/old-shop)`);
+    expect(existsSync(join(repo, storeDir('old-shop')))).toBe(false);
   });
 
   it('new rejects bad input with the field and reason and writes nothing', async () => {
@@ -80,7 +86,6 @@ describe('storefleet CLI', () => {
     const betaSpec = join(repo, storeDir('beta'), 'store.yaml');
     writeFileSync(betaSpec, readFileSync(betaSpec, 'utf8').replace('"medusa"', '"magento"'));
     writeFileSync(join(repo, 'stores', 'gamma.yaml'), '');
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(join(repo, storeDir('delta')), { recursive: true });
     // The layout: a store outside a shard folder (the old flat layout) and one in the wrong shard.
     mkdirSync(join(repo, 'stores', 'legacy-shop'));
@@ -99,6 +104,17 @@ describe('storefleet CLI', () => {
     expect(lines).toContain(`stores/legacy-shop: not a shard folder (two hex digits); move it to ${storeDir('legacy-shop')}/ ("storefleet new" creates stores there)`);
     expect(lines).toContain(`stores/00/gamma-shop: store in the wrong shard folder; move it to ${storeDir('gamma-shop')}/`);
     expect(lines.at(-1)).toMatch(/^check failed: 8 problem\(s\) in 3 store\(s\)/);
+  });
+
+  it('render --store answers a bad or unknown name clearly and writes nothing', async () => {
+    const repo = await newRepo();
+    const bad = await run('render', repo, '--store', '../../etc');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe('--store: use only lowercase letters, digits and hyphens');
+    const unknown = await run('render', repo, '--store', 'nosuch');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toBe(`${storeDir('nosuch')}/store.yaml: not found`);
+    expect(readdirSync(join(repo, 'stores'))).toEqual(['.gitkeep']);
   });
 
   it('render restores hand-edited and missing manifests and keeps secrets', async () => {
