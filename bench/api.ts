@@ -8,7 +8,7 @@
 // measure the writer itself; the "full" rows render every store for real.
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { dirname as tmpRoot, join } from 'node:path';
+import { join } from 'node:path';
 import pino from 'pino';
 import { renderStore, type RenderInput, type RenderResult } from '../generator/render.ts';
 import { storeDir } from '../generator/layout.ts';
@@ -136,13 +136,14 @@ async function seedStores(remote: Remote, count: number, prefix: string): Promis
  * <new> --not --all`), so this grows with the number of stores whatever the layout.
  */
 async function plainPushP50(remoteUrl: string): Promise<number> {
-  const dir = join(tmp('sf-bench-plain-'), 'm.git');
-  await runGit(tmpRoot(dir), ['clone', '--quiet', '--bare', remoteUrl, dir]);
+  const base = tmp('sf-bench-plain-');
+  const dir = join(base, 'm.git');
+  await runGit(base, ['clone', '--quiet', '--bare', remoteUrl, dir]);
   let parent = (await runGit(dir, ['rev-parse', 'main'])).stdout.trim();
   const times: number[] = [];
+  const who = { name: 'bench', email: 'bench@localhost' };
   for (let i = 0; i < 15; i++) {
     const name = `plain-push-${i}`;
-    const who = { name: 'bench', email: 'bench@localhost' };
     const [sha] = await writeCommits(dir, parent, [{ author: who, committer: who, time: Math.floor(Date.now() / 1000), message: `Plain ${i}\n`, changes: [{ op: 'write', path: `${storeDir(name)}/store.yaml`, content: `name: ${name}\n# ${randomBytes(8).toString('hex')}\n` }] }]);
     const t = performance.now();
     await runGit(dir, ['push', '--quiet', remoteUrl, `${sha}:refs/heads/main`]);

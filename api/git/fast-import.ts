@@ -68,7 +68,6 @@ export function commitStream(parent: string, commits: CommitPlan[], ref: string)
   return parts.join('');
 }
 
-/** Writes the commits into the bare repository; returns their SHAs in order. */
 /** Writes the commits into the repository with a one-off importer; returns their SHAs in order. */
 export async function writeCommits(repoDir: string, parent: string, commits: CommitPlan[], ref = 'refs/storefleet/batch'): Promise<string[]> {
   const importer = new FastImporter(repoDir, ref);
@@ -79,13 +78,7 @@ export async function writeCommits(repoDir: string, parent: string, commits: Com
   }
 }
 
-/**
- * One long-running `git fast-import` for a mirror: a batch costs no process start (a fork of the
- * API process blocks its event loop for milliseconds) and no re-reading of pack indexes. Each batch
- * ends with `get-mark` for its commits, `checkpoint` (the pack is closed and visible to `git push`)
- * and a `progress` line that says all of it is done. The process is replaced after `maxBatches`
- * batches (fast-import keeps every object it wrote in memory) and after any failure.
- */
+/** One fast-import process and the batch waiting for its answer. */
 interface ImportProcess {
   child: ReturnType<typeof spawn>;
   lines: string[];
@@ -94,6 +87,13 @@ interface ImportProcess {
   batches: number;
 }
 
+/**
+ * One long-running `git fast-import` for a mirror: a batch costs no process start (a fork of the
+ * API process blocks its event loop for milliseconds) and no re-reading of pack indexes. Each batch
+ * ends with `get-mark` for its commits, `checkpoint` (the pack is closed and visible to `git push`)
+ * and a `progress` line that says all of it is done. The process is replaced after `maxBatches`
+ * batches (fast-import keeps every object it wrote in memory) and after any failure.
+ */
 export class FastImporter {
   private proc?: ImportProcess;
   private seq = 0;

@@ -205,7 +205,7 @@ export class StatusService {
         author: { name: 'Storefleet', email: 'storefleet@localhost' },
         added: [],
         // Paths Argo CD compares with `manifest-generate-paths` (a folder counts for everything under it).
-        modified: changedStores.flatMap((s) => [`${storeDir(s)}/store.yaml`, `${storeDir(s)}/manifests/`]),
+        modified: changedStores.map(storeDir).flatMap((dir) => [`${dir}/store.yaml`, `${dir}/manifests/`]),
         removed: [],
       },
     ];
