@@ -47,9 +47,34 @@ function quotePath(path: string): string {
   throw new Error(`unsupported path in commit: ${JSON.stringify(path)}`);
 }
 
-/** fast-import commands for `commits`, each a child of the previous, the first a child of `parent` ('' = a root commit). */
+/** The file name without its folders: the same manifest of two stores shares it (or its prefix). */
+function blobGroup(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/**
+ * fast-import commands for `commits`, each a child of the previous, the first a child of `parent`
+ * ('' = a root commit).
+ *
+ * New file contents go first, as `blob` commands ordered by file name: fast-import stores each
+ * blob as a delta against the blob before it, and the same manifest of two stores differs only in
+ * names and secrets. Measured here (45 stores a batch): fast-import 211 → 88 ms a batch, push
+ * 97 → 68 ms, 4.5× smaller packs. In commit order every blob would follow a different manifest.
+ */
 export function commitStream(parent: string, commits: CommitPlan[], ref: string): string {
   const parts: string[] = [];
+  const newBlobs: { key: string; change: { content: string } }[] = [];
+  for (const c of commits) {
+    for (const ch of c.changes) if (ch.op === 'write' && !ch.blob) newBlobs.push({ key: blobGroup(ch.path), change: ch });
+  }
+  newBlobs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)); // stable: batch order within a group
+  // Marks :1..:n name the commits (get-mark answers them); blobs take the marks after.
+  const markOf = new Map<object, number>();
+  newBlobs.forEach(({ change }, k) => {
+    const mark = commits.length + k + 1;
+    markOf.set(change, mark);
+    parts.push(`blob\nmark :${mark}\n`, data(change.content));
+  });
   commits.forEach((c, i) => {
     parts.push(`commit ${ref}\nmark :${i + 1}\n`);
     parts.push(`author ${ident(c.author, c.time)}\ncommitter ${ident(c.committer, c.time)}\n`);
@@ -60,8 +85,7 @@ export function commitStream(parent: string, commits: CommitPlan[], ref: string)
       const p = quotePath(ch.path);
       if (ch.op === 'delete') parts.push(`D ${p}\n`);
       else if (ch.op === 'tree') parts.push(`M 040000 ${ch.sha} ${p}\n`);
-      else if (ch.blob) parts.push(`M 100644 ${ch.blob} ${p}\n`);
-      else parts.push(`M 100644 inline ${p}\n`, data(ch.content));
+      else parts.push(`M 100644 ${ch.blob ?? `:${markOf.get(ch)}`} ${p}\n`);
     }
     parts.push('\n');
   });
@@ -141,10 +165,7 @@ export class FastImporter {
   }
 
   private start(): ImportProcess {
-    // --big-file-threshold=1: no delta attempt per blob (fast-import tries each file against the
-    // previous one, a different manifest: little gain). Measured here: +15 % creates/s at 100
-    // clients (less CPU in fast-import and in the remote's index-pack), +26 % bytes per push (~20 kB a store).
-    const child = spawn('git', ['fast-import', '--quiet', '--force', '--big-file-threshold=1'], { cwd: this.repoDir, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', ['fast-import', '--quiet', '--force'], { cwd: this.repoDir, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     // Everything below refers to this process only: a replaced process may still report its exit later.
     const proc: ImportProcess = { child, lines: [], stderr: '', batches: 0 };
     this.proc = proc;

@@ -2,7 +2,7 @@
 // rejected pushes after another writer won, an unreachable remote, and the fast-import stream.
 import { storeDir } from '../../generator/layout.ts';
 import { randomUUID } from 'node:crypto';
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RenderInput, RenderResult } from '../../generator/render.ts';
@@ -303,6 +303,25 @@ describe('FastImporter', () => {
     fi.close();
   });
 
+  it('stores the same manifest of the stores of a batch as deltas of one another', async () => {
+    const { dir, root } = await repoWithRoot();
+    await runGit(dir, ['config', 'fastimport.unpackLimit', '0']); // as the mirror: keep the pack (default: loose below 100 objects)
+    // Two manifests per store, ~3 kB each, that differ between stores only in the name.
+    const manifest = (kind: string, n: string) => Array.from({ length: 60 }, (_, i) => `  ${kind}-${i}: value for ${n}\n`).join('');
+    const stores = Array.from({ length: 12 }, (_, k) => `shop${k}`).map((n): CommitPlan => ({
+      ...commitOf('', ''),
+      changes: ['deployment', 'service'].map((kind) => ({ op: 'write' as const, path: `stores/${n}/manifests/${kind}.yaml`, content: manifest(kind, n) })),
+    }));
+    const shas = await writeCommits(dir, root, stores);
+    // verify-pack -v prints "<sha> blob <size> <size-in-pack> <offset> <depth> <base>" for a delta.
+    const packDir = join(dir, 'objects', 'pack');
+    const indexes = readdirSync(packDir).filter((f) => f.endsWith('.idx')).map((f) => join(packDir, f));
+    const listing = (await runGit(dir, ['verify-pack', '-v', ...indexes])).stdout;
+    const deltaBlobs = listing.split('\n').filter((l) => / blob +\d+ \d+ \d+ \d+ [0-9a-f]{40}$/.test(l));
+    expect(deltaBlobs.length).toBeGreaterThanOrEqual(20); // of 24: at most the first of each name is whole
+    expect((await runGit(dir, ['show', `${shas[11]}:stores/shop11/manifests/service.yaml`])).stdout).toBe(manifest('service', 'shop11'));
+  });
+
   it('recycle() ends the process between batches; the next batch runs in a new one', async () => {
     const { dir, root } = await repoWithRoot();
     const fi = new FastImporter(dir);
@@ -339,12 +358,30 @@ describe('commitStream', () => {
     expect(s).toContain(`from ${'a'.repeat(40)}\n`);
     expect(s).toContain('from :1\n');
     expect(s).toContain('data 10\nfirst ✓\n'); // "first ✓\n" is 10 bytes
-    expect(s).toContain('M 100644 inline stores/a/store.yaml\ndata 2\nü\n');
+    expect(s).toContain('blob\nmark :3\ndata 2\nü\n'); // marks :1 and :2 are the commits
+    expect(s).toContain('M 100644 :3 stores/a/store.yaml\n');
     expect(s).toContain('D stores/a\n');
     expect(s).toContain(`M 040000 ${'b'.repeat(40)} stores/b\n`);
     const retry = commitStream('a'.repeat(40), [{ author: { name: 'Z', email: 'z@x' }, committer: { name: 'C', email: 'c@x' }, time: 5, message: 'm\n', changes: [{ op: 'write', path: 'stores/a/x.yaml', content: 'ü', blob: 'c'.repeat(40) }] }], 'refs/x');
     expect(retry).toContain(`M 100644 ${'c'.repeat(40)} stores/a/x.yaml\n`);
-    expect(retry).not.toContain('inline');
+    expect(retry).not.toContain('blob\n');
+  });
+
+  it('writes new blobs first, grouped by file name across commits, so each can be a delta of its neighbour', () => {
+    const who = { name: 'Z', email: 'z@x' };
+    const store = (n: string) => ({
+      author: who,
+      committer: who,
+      time: 1,
+      message: `Create ${n}\n`,
+      changes: ['store.yaml', 'manifests/deployment.yaml', `manifests/namespace-store-${n}.yaml`].map((f) => ({ op: 'write' as const, path: `stores/${n}/${f}`, content: `${n} ${f}\n` })),
+    });
+    const s = commitStream('a'.repeat(40), [store('one'), store('two')], 'refs/x');
+    const order = [...s.matchAll(/^blob\nmark :(\d+)\ndata \d+\n(.*)$/gm)].map((m) => m[2]);
+    expect(order).toEqual(['one manifests/deployment.yaml', 'two manifests/deployment.yaml', 'one manifests/namespace-store-one.yaml', 'two manifests/namespace-store-two.yaml', 'one store.yaml', 'two store.yaml']);
+    expect(s.indexOf('commit refs/x')).toBeGreaterThan(s.lastIndexOf('blob\n'));
+    expect(s).toContain('M 100644 :3 stores/one/manifests/deployment.yaml\n');
+    expect(s).toContain('M 100644 :4 stores/two/manifests/deployment.yaml\n');
   });
 
   it('blobSha is the id git gives the content', async () => {
