@@ -11,8 +11,10 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import pino from 'pino';
 import { renderStore, type RenderInput, type RenderResult } from '../generator/render.ts';
-import { storeDir } from '../generator/layout.ts';
+import { PLATFORM_FILE, storeDir } from '../generator/layout.ts';
 import { storeSpecYaml } from '../generator/spec.ts';
+import { parsePlatform } from '../generator/platform.ts';
+import { resolvePlatform } from '../generator/repo.ts';
 import { writeCommits, type TreeChange } from '../api/git/fast-import.ts';
 import { runGit } from '../api/git/exec.ts';
 import type { RunningServer } from '../api/server.ts';
@@ -91,12 +93,14 @@ async function batches(s: RunningServer): Promise<number> {
   return count?.value ?? 0;
 }
 
-/** Mean seconds per write phase (read/plan/commit/push) so far, for the console. */
-async function phaseMeans(s: RunningServer): Promise<string> {
+const PHASES = ['read', 'plan', 'commit', 'push'] as const;
+
+/** Mean milliseconds per batch of each write phase so far. */
+async function phaseMeans(s: RunningServer): Promise<Record<(typeof PHASES)[number], number>> {
   const m = (await s.context.metrics.registry.getMetricsAsJSON()).find((x) => x.name === 'storefleet_write_phase_seconds');
   const values = (m?.values ?? []) as { metricName?: string; labels: Record<string, string | number>; value: number }[];
   const sum = (phase: string, suffix: string) => values.find((v) => v.metricName === `storefleet_write_phase_seconds_${suffix}` && v.labels.phase === phase)?.value ?? 0;
-  return ['read', 'plan', 'commit', 'push'].map((p) => `${p} ${Math.round((sum(p, 'sum') / Math.max(1, sum(p, 'count'))) * 1000)} ms`).join(', ');
+  return Object.fromEntries(PHASES.map((p) => [p, (sum(p, 'sum') / Math.max(1, sum(p, 'count'))) * 1000])) as Record<(typeof PHASES)[number], number>;
 }
 
 const silent = pino({ level: 'silent' });
@@ -107,20 +111,45 @@ async function api(remoteUrl: string, extra: Record<string, string> = {}, cheap 
 const ms = (x: number) => Math.round(x);
 const REPEATS = 3;
 
-/** Adds `count` light stores (store.yaml + one manifest) straight into the remote, 500 per commit. */
+/** Each engine's file names relative to the store folder, from one real render with the remote's platform.yaml. */
+async function storeFileLayouts(remoteDir: string): Promise<Map<'woocommerce' | 'medusa', string[]>> {
+  const show = async (file: string) => (await runGit(remoteDir, ['show', `main:${file}`])).stdout;
+  const platformText = await show(PLATFORM_FILE);
+  const certFile = parsePlatform(platformText).sealing.certificateFile;
+  const cert = certFile ? await show(certFile) : undefined;
+  const platform = resolvePlatform(platformText, (rel) => (rel === certFile ? cert : undefined));
+  const layouts = new Map<'woocommerce' | 'medusa', string[]>();
+  for (const engine of ['woocommerce', 'medusa'] as const) {
+    const spec = { name: TEMPLATE_NAME, engine, plan: 'small', displayName: 'Template', owner: 'admin', createdAt: '2026-11-23T16:00:00Z' } as const;
+    const prefix = `${storeDir(TEMPLATE_NAME)}/`;
+    layouts.set(engine, [...renderStore({ spec, platform }).files.keys()].map((p) => p.slice(prefix.length).replaceAll(TEMPLATE_NAME, '{name}')));
+  }
+  return layouts;
+}
+
+/**
+ * Adds `count` stores straight into the remote, 500 per commit. Each has every file a real store
+ * of its engine has (store.yaml + 23 or 33 manifests, real names) with short contents: the
+ * remote's connectivity check pays per object (trees parsed, blobs looked up), not per byte, and
+ * the list reads only store.yaml.
+ */
 async function seedStores(remote: Remote, count: number, prefix: string): Promise<void> {
+  const layouts = await storeFileLayouts(remote.dir);
   let parent = (await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim();
   const perCommit = 500;
   for (let start = 0; start < count; start += perCommit) {
     const changes: TreeChange[] = [];
     for (let i = start; i < Math.min(count, start + perCommit); i++) {
       const name = `${prefix}-${i}`;
-      changes.push({
-        op: 'write',
-        path: `${storeDir(name)}/store.yaml`,
-        content: storeSpecYaml({ name, engine: 'medusa', plan: 'small', displayName: `Seeded ${i}`, owner: 'admin', createdAt: '2026-11-23T16:00:00Z' }),
-      });
-      changes.push({ op: 'write', path: `${storeDir(name)}/manifests/namespace-store-${name}.yaml`, content: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: store-${name}\n` });
+      const engine = i % 2 ? 'medusa' : 'woocommerce';
+      for (const rel of layouts.get(engine)!) {
+        const path = `${storeDir(name)}/${rel.replaceAll('{name}', name)}`;
+        const content =
+          rel === 'store.yaml'
+            ? storeSpecYaml({ name, engine, plan: 'small', displayName: `Seeded ${i}`, owner: 'admin', createdAt: '2026-11-23T16:00:00Z' })
+            : `# seeded ${path}\n`;
+        changes.push({ op: 'write', path, content });
+      }
     }
     const [sha] = await writeCommits(remote.dir, parent, [
       { author: { name: 'bench', email: 'bench@localhost' }, committer: { name: 'bench', email: 'bench@localhost' }, time: Math.floor(Date.now() / 1000), message: `Seed ${start}\n`, changes },
@@ -128,12 +157,14 @@ async function seedStores(remote: Remote, count: number, prefix: string): Promis
     parent = sha;
   }
   await runGit(remote.dir, ['update-ref', 'refs/heads/main', parent]);
+  await runGit(remote.dir, ['update-ref', '-d', 'refs/storefleet/batch']); // writeCommits' work ref: not part of the remote
 }
 
 /**
  * The floor the remote sets: p50 of a plain `git push` of one small store commit to the daemon
- * (no API). The remote's connectivity check walks every tree of the old tip (`rev-list --objects
- * <new> --not --all`), so this grows with the number of stores whatever the layout.
+ * (no API). The remote's connectivity check marks every tree and blob of the old tip
+ * (`rev-list --objects <new> --not --all`), so this grows with the number of store files
+ * whatever the layout.
  */
 async function plainPushP50(remoteUrl: string): Promise<number> {
   const base = tmp('sf-bench-plain-');
@@ -149,6 +180,27 @@ async function plainPushP50(remoteUrl: string): Promise<number> {
     await runGit(dir, ['push', '--quiet', remoteUrl, `${sha}:refs/heads/main`]);
     times.push(performance.now() - t);
     parent = sha;
+  }
+  return median(times);
+}
+
+/**
+ * What receive-pack's connectivity check costs on the remote at its current size: the same
+ * `git rev-list --objects --stdin --not --all --quiet` it runs after every push, fed a new
+ * one-store commit on top of the tip that no ref points at (as in a push before the ref moves).
+ */
+async function remoteCheckP50(remoteDir: string): Promise<number> {
+  const tip = (await runGit(remoteDir, ['rev-parse', 'main'])).stdout.trim();
+  const who = { name: 'bench', email: 'bench@localhost' };
+  const name = 'connectivity-probe';
+  const ref = 'refs/storefleet/probe';
+  const [probe] = await writeCommits(remoteDir, tip, [{ author: who, committer: who, time: Math.floor(Date.now() / 1000), message: 'Probe\n', changes: [{ op: 'write', path: `${storeDir(name)}/store.yaml`, content: `name: ${name}\n` }] }], ref);
+  await runGit(remoteDir, ['update-ref', '-d', ref]);
+  const times: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    const t = performance.now();
+    await runGit(remoteDir, ['rev-list', '--objects', '--stdin', '--not', '--all', '--quiet'], { input: `${probe}\n` });
+    times.push(performance.now() - t);
   }
   return median(times);
 }
@@ -234,6 +286,8 @@ export async function runApiBench(): Promise<BenchTable[]> {
     const readRows: (string | number)[][] = [];
     const createAt = new Map<number, number[]>();
     const plainAt = new Map<number, number>();
+    const checkAt = new Map<number, number>();
+    const ownAt = new Map<number, number>();
     for (const size of [10, 1000, 10_000]) {
       const remote = await seededRemote();
       await seedStores(remote, size, 'seed');
@@ -256,12 +310,17 @@ export async function runApiBench(): Promise<BenchTable[]> {
       await burst([s.url], 5, 10, 'warm');
       const r = await burst([s.url], 10, 100, 'lat');
       createAt.set(size, r.latencies);
-      console.error(`  ${size} stores: create p50 ${ms(median(r.latencies))} ms; mean per phase ${await phaseMeans(s)}`);
+      const phases = await phaseMeans(s);
+      const own = phases.read + phases.plan + phases.commit;
+      ownAt.set(size, own);
+      console.error(`  ${size} stores: create p50 ${ms(median(r.latencies))} ms; mean per batch ${PHASES.map((p) => `${p} ${ms(phases[p])} ms`).join(', ')}`);
       // After writes the head moved: the first list re-reads only the new folders.
       const afterWrite = await list();
       const plain = await plainPushP50(d.url);
       plainAt.set(size, plain);
-      readRows.push([size.toLocaleString('en'), ms(startup), ms(first), ms(median(warm)), ms(percentile(warm, 99)), ms(afterWrite), ms(median(r.latencies)), ms(percentile(r.latencies, 99)), ms(plain)]);
+      const check = await remoteCheckP50(remote.dir);
+      checkAt.set(size, check);
+      readRows.push([size.toLocaleString('en'), ms(startup), ms(first), ms(median(warm)), ms(percentile(warm, 99)), ms(afterWrite), ms(median(r.latencies)), ms(percentile(r.latencies, 99)), ms(own), ms(phases.push), ms(plain), ms(check)]);
       await s.close();
       await d.stop();
     }
@@ -275,8 +334,8 @@ export async function runApiBench(): Promise<BenchTable[]> {
       `100-client Git-layer rows: median of ${REPEATS} runs (creates/s of each run: grouped ${spreads.get('grouped-100') ?? '?'}; one push per request ${spreads.get('one push per request-100') ?? '?'}); p50/p99 over all runs.`,
     ];
     const readNotes = [
-      `Create p50 at 10,000 stores vs 10 stores: **${(p50(10_000) / p50(10)).toFixed(2)}×** (target ≤ 1.2×; Git-layer creates, 10 clients). A plain \`git push\` of one commit, no API: ${(plainAt.get(10_000)! / plainAt.get(10)!).toFixed(2)}× (${ms(plainAt.get(10)!)} → ${ms(plainAt.get(10_000)!)} ms) — the remote's share.`,
-      'Seeded stores are light (store.yaml + one manifest each, in their shard folders), so the repository has the full number of store folders and trees, which is what the list, the commits and the remote pay for. "first list" reads every store.yaml through one `git cat-file --batch`; later lists come from the per-head cache; "list after writes" re-reads only changed shards.',
+      `Create p50 at 10,000 stores vs 10 stores: **${(p50(10_000) / p50(10)).toFixed(2)}×** (target ≤ 1.2×; Git-layer creates, 10 clients). A plain \`git push\` of one commit, no API: ${(plainAt.get(10_000)! / plainAt.get(10)!).toFixed(2)}× (${ms(plainAt.get(10)!)} → ${ms(plainAt.get(10_000)!)} ms). The remote's connectivity check alone (\`git rev-list --objects --stdin --not --all\`, which receive-pack runs after every push and which marks every tree and blob of the old tip): ${ms(checkAt.get(10)!)} → ${ms(checkAt.get(10_000)!)} ms. The API's own work per batch (read + plan + commit, mean): ${ms(ownAt.get(10)!)} → ${ms(ownAt.get(10_000)!)} ms (${(ownAt.get(10_000)! / ownAt.get(10)!).toFixed(2)}×).`,
+      'Seeded stores have every file a real store of their engine has (store.yaml + 23 or 33 manifests, real file names, short contents, in their shard folders): the list reads store.yaml, the commits rewrite the touched shard, and the remote\'s connectivity check pays per object, not per byte. "first list" reads every store.yaml through one `git cat-file --batch`; later lists come from the per-head cache; "list after writes" re-reads only changed shards.',
     ];
     return [
       {
@@ -289,7 +348,7 @@ export async function runApiBench(): Promise<BenchTable[]> {
       {
         id: 'api-reads',
         title: 'API reads: GET /api/stores and create latency by repository size',
-        columns: ['stores', 'API start ms', 'first list ms', 'list p50 ms', 'list p99 ms', 'list after writes ms', 'create p50 ms', 'create p99 ms', 'plain git push p50 ms'],
+        columns: ['stores', 'API start ms', 'first list ms', 'list p50 ms', 'list p99 ms', 'list after writes ms', 'create p50 ms', 'create p99 ms', 'API work per batch ms', 'push per batch ms', 'plain git push p50 ms', 'remote connectivity check ms'],
         rows: readRows,
         notes: readNotes,
       },
