@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 import { runGit } from './git/exec.ts';
 import { RemoteUnavailableError } from './git/mirror.ts';
-import { appCredentialsDetail, installationTokenSource } from './github/app-auth.ts';
+import { appCredentialsDetail, installationTokenSource, readAppPrivateKey } from './github/app-auth.ts';
 import { InstallationTokenMirror } from './github/installation-mirror.ts';
 import { createGitHubClient, githubGitUrl } from './github/octokit.ts';
 import { startServer, type RunningServer } from './server.ts';
@@ -147,6 +147,20 @@ describe('GitHub App credentials: helpers', () => {
     expect(githubGitUrl('https://api.github.com', 'acme', 'gitops')).toBe('https://github.com/acme/gitops.git');
     expect(githubGitUrl('https://ghe.example/api/v3', 'acme', 'gitops')).toBe('https://ghe.example/acme/gitops.git');
     expect(githubGitUrl('https://api.github.com', 'acme', 'gitops', 'ghp_abc')).toBe('https://x-access-token:ghp_abc@github.com/acme/gitops.git');
+  });
+
+  it('flags a key readable by others, or by a group that is not the process\'s own (a Kubernetes Secret file is 0440 for the pod\'s group)', () => {
+    const dir = tmp('sf-app-mode-');
+    const file = join(dir, 'key.pem');
+    writeFileSync(file, appKey.privateKey);
+    const flagged = (mode: number) => {
+      chmodSync(file, mode);
+      return readAppPrivateKey(file).readableByOthers;
+    };
+    expect(flagged(0o600)).toBe(false);
+    expect(flagged(0o440)).toBe(false); // the file's group is the one this process runs with
+    expect(flagged(0o604)).toBe(true);
+    expect(flagged(0o644)).toBe(true);
   });
 
   it('only a 4xx answer to the token request counts as refused credentials', () => {

@@ -1,8 +1,8 @@
 // platform/ of the GitOps repo: the Storefleet API+UI deployment itself, rendered from the
 // `storefleet:` section of platform.yaml. Its credentials are sealed by the operator (kubeseal, see
-// docs/operations.md step 6B) into platform/sealedsecret-storefleet-*.yaml; rendering reads their
-// ciphertext back and never creates or changes a credential.
-import { PLATFORM_SECRET_NAMES, renderPlatformObjects, PlatformPropsError } from '../constructs/platform/index.ts';
+// docs/operations.md step 6B) into platform/sealedsecret-storefleet-*.yaml (the github-app one is
+// optional); rendering reads their ciphertext back and never creates or changes a credential.
+import { GITHUB_APP_KEY_FILE, GITHUB_APP_SECRET_NAME, PLATFORM_SECRET_NAMES, renderPlatformObjects, PlatformPropsError } from '../constructs/platform/index.ts';
 import { ValidationError, type Issue } from './errors.ts';
 import { parseYaml, type ResolvedPlatform } from './platform.ts';
 import { HEADER, manifestFileName, toYaml } from './render.ts';
@@ -52,6 +52,13 @@ export function renderPlatformDeployment(platform: ResolvedPlatform, existing: R
   if (existing.has(tokensPath) && issues.length === 0 && tokens[TOKENS_KEY] === undefined) {
     issues.push({ file: tokensPath, field: `spec.encryptedData.${TOKENS_KEY}`, reason: 'missing: seal the API tokens file under the key tokens.yaml' });
   }
+  // Optional: GitHub App credentials for pull-request mode (the App's private key, as a file).
+  const appPath = platformSecretPath(GITHUB_APP_SECRET_NAME);
+  const appText = existing.get(appPath);
+  const app = appText === undefined ? undefined : sealedKeys(appPath, appText, issues);
+  if (app && issues.length === 0 && app[GITHUB_APP_KEY_FILE] === undefined) {
+    issues.push({ file: appPath, field: `spec.encryptedData.${GITHUB_APP_KEY_FILE}`, reason: `missing: seal the App's private key under the key ${GITHUB_APP_KEY_FILE}` });
+  }
   if (issues.length > 0) throw new ValidationError(issues);
 
   let objects: Record<string, unknown>[];
@@ -63,7 +70,7 @@ export function renderPlatformDeployment(platform: ResolvedPlatform, existing: R
       host: `${cfg.host}.${platform.config.site.domain}`,
       replicas: cfg.replicas,
       env: cfg.env,
-      sealed: { git, argocd, tokens: tokens[TOKENS_KEY] },
+      sealed: { git, argocd, tokens: tokens[TOKENS_KEY], ...(app ? { githubAppPrivateKey: app[GITHUB_APP_KEY_FILE] } : {}) },
       egress: { gitRemote: cfg.gitRemoteEgress, argocdNamespace: cfg.argocdNamespace },
       monitoringNamespace: cfg.monitoringNamespace,
     });

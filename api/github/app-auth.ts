@@ -16,9 +16,10 @@ const KEY_OPTION = 'github.privateKeyFile (STOREFLEET_GITHUB_APP_PRIVATE_KEY_FIL
 export function readAppPrivateKey(file: string): { privateKey: string; readableByOthers: boolean } {
   let pem: string;
   let mode: number;
+  let gid: number;
   try {
     pem = readFileSync(file, 'utf8');
-    mode = statSync(file).mode;
+    ({ mode, gid } = statSync(file));
   } catch (err) {
     throw new ConfigError(`${KEY_OPTION}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
@@ -29,7 +30,10 @@ export function readAppPrivateKey(file: string): { privateKey: string; readableB
     throw new ConfigError(`${KEY_OPTION}: ${file} is not a PEM private key (use the .pem file GitHub generated for the App)`);
   }
   if (type !== 'rsa') throw new ConfigError(`${KEY_OPTION}: ${file} holds a ${type ?? 'unknown'} key; GitHub App keys are RSA`);
-  return { privateKey: pem, readableByOthers: (mode & 0o077) !== 0 };
+  // Group-readable is fine when the group is this process's own: in Kubernetes a Secret file is
+  // owned by root and readable by the pod's fsGroup, so a non-root API needs mode 0440.
+  const ownGroup = gid === process.getgid?.() || (process.getgroups?.() ?? []).includes(gid);
+  return { privateKey: pem, readableByOthers: (mode & 0o007) !== 0 || ((mode & 0o070) !== 0 && !ownGroup) };
 }
 
 /**

@@ -11,7 +11,7 @@ import type { IIngress, INetworkPolicy } from 'kubernetes-models/networking.k8s.
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import type { ILimitRange, IResourceQuota, IService } from 'kubernetes-models/v1';
 import type { ContainerResources } from '../props.ts';
-import { PLATFORM_SECRET_NAMES, TOKENS_FILE_PATH, type PlatformDeploymentProps } from './props.ts';
+import { GITHUB_APP_KEY_FILE, GITHUB_APP_KEY_PATH, GITHUB_APP_SECRET_NAME, PLATFORM_SECRET_NAMES, TOKENS_FILE_PATH, type PlatformDeploymentProps } from './props.ts';
 
 /** Every apiVersion/kind this chart renders; the `platform` AppProject whitelists exactly these. */
 export const PLATFORM_KINDS = [
@@ -70,8 +70,20 @@ function assertProps(p: PlatformDeploymentProps): void {
   if (!('STOREFLEET_GIT_REMOTE' in p.sealed.git) && !(p.env && 'STOREFLEET_GIT_REMOTE' in p.env)) {
     fail('sealed.git.STOREFLEET_GIT_REMOTE', 'the GitOps remote is required (sealed when its URL carries a token)');
   }
-  for (const reserved of ['STOREFLEET_TOKENS_FILE', 'STOREFLEET_HOST', 'STOREFLEET_PORT', 'STOREFLEET_DATA_DIR']) {
+  for (const reserved of ['STOREFLEET_TOKENS_FILE', 'STOREFLEET_HOST', 'STOREFLEET_PORT', 'STOREFLEET_DATA_DIR', 'STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE']) {
     if (p.env && reserved in p.env) fail(`env.${reserved}`, 'set by the chart');
+    if (reserved in p.sealed.git) fail(`sealed.git.${reserved}`, 'set by the chart');
+  }
+  // GitHub App: the API needs the App ID, the installation ID and the key file, and refuses a
+  // token alongside them; say so here rather than in a crash-looping pod.
+  const given = (name: string) => name in p.sealed.git || (p.env !== undefined && name in p.env);
+  const appIds = ['STOREFLEET_GITHUB_APP_ID', 'STOREFLEET_GITHUB_APP_INSTALLATION_ID'];
+  if (p.sealed.githubAppPrivateKey !== undefined) {
+    if (!BASE64.test(p.sealed.githubAppPrivateKey)) fail('sealed.githubAppPrivateKey', 'expected the base64 ciphertext of the App\'s private key (seal it; never pass plaintext)');
+    for (const name of appIds) if (!given(name)) fail(`env.${name}`, 'required with a GitHub App private key');
+    if (given('STOREFLEET_GITHUB_TOKEN')) fail('sealed.git.STOREFLEET_GITHUB_TOKEN', 'set either a GitHub token or GitHub App credentials, not both');
+  } else {
+    for (const name of appIds) if (given(name)) fail('sealed.githubAppPrivateKey', `${name} is set but the App's private key is not sealed`);
   }
   if (p.egress.gitRemote.cidrs.length === 0) fail('egress.gitRemote.cidrs', 'at least one CIDR');
   for (const c of p.egress.gitRemote.cidrs) if (!CIDR.test(c)) fail('egress.gitRemote.cidrs', `"${c}" is not a CIDR`);
@@ -152,10 +164,21 @@ class PlatformChart extends Chart {
         },
       });
     }
+    const appKey = p.sealed.githubAppPrivateKey;
+    if (appKey !== undefined) {
+      obj('sealed-github-app', 'bitnami.com/v1alpha1', 'SealedSecret', GITHUB_APP_SECRET_NAME, {
+        spec: {
+          encryptedData: { [GITHUB_APP_KEY_FILE]: appKey },
+          template: { type: 'Opaque', metadata: { name: GITHUB_APP_SECRET_NAME, namespace: ns, labels } },
+        },
+      });
+    }
 
-    // Rolls the pods when a credential in the environment changes (read at start only). The
-    // tokens file is not part of it: the API re-reads it when the mounted file changes.
-    const credentialsChecksum = createHash('sha256').update(JSON.stringify([sortedRecord(p.sealed.git), sortedRecord(p.sealed.argocd)])).digest('hex');
+    // Rolls the pods when a credential read at start only changes (the environment, the GitHub
+    // App key). The tokens file is not part of it: the API re-reads it when the mounted file changes.
+    const credentialsChecksum = createHash('sha256')
+      .update(JSON.stringify([sortedRecord(p.sealed.git), sortedRecord(p.sealed.argocd), ...(appKey === undefined ? [] : [appKey])]))
+      .digest('hex');
     const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
       httpGet: { path, port: 'http' },
       periodSeconds,
@@ -194,6 +217,7 @@ class PlatformChart extends Chart {
                 env: [
                   { name: 'NODE_ENV', value: 'production' },
                   { name: 'STOREFLEET_TOKENS_FILE', value: TOKENS_FILE_PATH },
+                  ...(appKey === undefined ? [] : [{ name: 'STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE', value: GITHUB_APP_KEY_PATH }]),
                   ...Object.entries(sortedRecord({ STOREFLEET_PUBLIC_URL: `${p.site.scheme}://${p.host}`, ...p.env })).map(([name, value]) => ({ name, value })),
                 ],
                 envFrom: [PLATFORM_SECRET_NAMES.git, PLATFORM_SECRET_NAMES.argocd].map((name) => ({ secretRef: { name } })),
@@ -212,12 +236,14 @@ class PlatformChart extends Chart {
                   { name: 'tmp', mountPath: '/tmp' },
                   // A directory mount (no subPath), so an updated Secret reaches the running pods.
                   { name: 'tokens', mountPath: TOKENS_FILE_PATH.slice(0, TOKENS_FILE_PATH.lastIndexOf('/')), readOnly: true },
+                  ...(appKey === undefined ? [] : [{ name: 'github-app', mountPath: GITHUB_APP_KEY_PATH.slice(0, GITHUB_APP_KEY_PATH.lastIndexOf('/')), readOnly: true }]),
                 ],
               },
             ],
             volumes: [
               { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
               { name: 'tokens', secret: { secretName: PLATFORM_SECRET_NAMES.tokens, defaultMode: 0o440 } },
+              ...(appKey === undefined ? [] : [{ name: 'github-app', secret: { secretName: GITHUB_APP_SECRET_NAME, defaultMode: 0o440 } }]),
             ],
           },
         },

@@ -129,6 +129,27 @@ describe('renderPlatformObjects', () => {
     expect(checksum(rotated)).not.toBe(checksum(objs));
   });
 
+  it('with a sealed GitHub App key: one more SealedSecret, mounted as the key file; still valid and within policy', () => {
+    const app = props({
+      env: { ...props().env, STOREFLEET_GITHUB_APP_ID: '424242', STOREFLEET_GITHUB_APP_INSTALLATION_ID: '31337' },
+      sealed: { git: { STOREFLEET_GIT_REMOTE: CIPHER }, argocd: props().sealed.argocd, tokens: CIPHER, githubAppPrivateKey: CIPHER },
+    });
+    const withApp = renderPlatformObjects(app);
+    for (const o of withApp) expect(() => validateAgainstSchema(o)).not.toThrow();
+    expect(manifestPolicyViolations(withApp, 'storefleet')).toEqual([]);
+    const s = find(withApp, 'SealedSecret', 'storefleet-github-app');
+    expect(s.spec).toEqual({ encryptedData: { 'private-key.pem': CIPHER }, template: { type: 'Opaque', metadata: expect.objectContaining({ name: 'storefleet-github-app', namespace: 'storefleet' }) } });
+    const pod = find(withApp, 'Deployment').spec.template.spec;
+    expect(pod.containers[0].env).toContainEqual({ name: 'STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE', value: '/etc/storefleet/github-app/private-key.pem' });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'github-app', mountPath: '/etc/storefleet/github-app', readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: 'github-app', secret: { secretName: 'storefleet-github-app', defaultMode: 0o440 } });
+    // Without the key nothing of it is rendered; a new key rolls the pods (it is read at start).
+    expect(JSON.stringify(objs)).not.toContain('github-app');
+    const checksum = (o: Obj[]) => find(o, 'Deployment').spec.template.metadata.annotations['storefleet.dev/credentials-checksum'];
+    const rotated = renderPlatformObjects({ ...app, sealed: { ...app.sealed, githubAppPrivateKey: 'b3RoZXI=' } });
+    expect(checksum(rotated)).not.toBe(checksum(withApp));
+  });
+
   it('admits traffic from the ingress controller only and allows egress to DNS, the Git remote and Argo CD', () => {
     const np = find(objs, 'NetworkPolicy', 'storefleet').spec;
     expect(np.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }], ports: [{ protocol: 'TCP', port: 3000 }] }]);
@@ -168,6 +189,11 @@ describe('renderPlatformObjects', () => {
     [{ sealed: { git: { STOREFLEET_GIT_REMOTE: CIPHER }, argocd: {}, tokens: 'tokens:\n- user: alice' } }, 'platform.sealed.tokens'],
     [{ sealed: { git: {}, argocd: {}, tokens: CIPHER } }, 'the GitOps remote is required'],
     [{ env: { STOREFLEET_TOKENS_FILE: '/elsewhere' } }, 'set by the chart'],
+    [{ env: { STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE: '/k/app.pem' } }, 'platform.env.STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE: set by the chart'],
+    [{ sealed: { git: { STOREFLEET_GIT_REMOTE: CIPHER, STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE: CIPHER }, argocd: {}, tokens: CIPHER } }, 'platform.sealed.git.STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE: set by the chart'],
+    [{ sealed: { git: { STOREFLEET_GIT_REMOTE: CIPHER }, argocd: {}, tokens: CIPHER, githubAppPrivateKey: '-----BEGIN RSA PRIVATE KEY-----' } }, 'platform.sealed.githubAppPrivateKey: expected the base64 ciphertext'],
+    [{ env: { STOREFLEET_GITHUB_APP_ID: '1' }, sealed: { git: { STOREFLEET_GIT_REMOTE: CIPHER }, argocd: {}, tokens: CIPHER, githubAppPrivateKey: CIPHER } }, 'platform.env.STOREFLEET_GITHUB_APP_INSTALLATION_ID: required with a GitHub App private key'],
+    [{ env: { STOREFLEET_GITHUB_APP_ID: '1' } }, "STOREFLEET_GITHUB_APP_ID is set but the App's private key is not sealed"],
     [{ egress: { gitRemote: { cidrs: ['github.com'], ports: [443] } } }, 'is not a CIDR'],
     [{ replicas: 0 }, 'platform.replicas'],
   ])('rejects invalid props %j', (override, message) => {

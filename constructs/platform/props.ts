@@ -41,7 +41,18 @@ export interface PlatformDeploymentProps {
    * tokens → Secret "storefleet-tokens", the ciphertext of the API's tokens.yaml (SHA-256 digests
    * of the API tokens), mounted as a file so every replica accepts the same tokens.
    */
-  sealed: { git: SealedKeys; argocd: SealedKeys; tokens: string };
+  sealed: {
+    git: SealedKeys;
+    argocd: SealedKeys;
+    tokens: string;
+    /**
+     * Pull-request mode with a GitHub App: the ciphertext of the App's private key (.pem) →
+     * Secret "storefleet-github-app", mounted as the file STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE
+     * points at (the API reads the key from a file only, never from the environment).
+     * STOREFLEET_GITHUB_APP_ID and STOREFLEET_GITHUB_APP_INSTALLATION_ID go into env or sealed.git.
+     */
+    githubAppPrivateKey?: string;
+  };
   egress: PlatformEgressProps;
   /** Namespace of Prometheus; when set, it may scrape /metrics on the API port. */
   monitoringNamespace?: string;
@@ -51,3 +62,8 @@ export interface PlatformDeploymentProps {
 export const PLATFORM_SECRET_NAMES = { git: 'storefleet-git', argocd: 'storefleet-argocd', tokens: 'storefleet-tokens' } as const;
 /** Where the tokens file is mounted (STOREFLEET_TOKENS_FILE points here). */
 export const TOKENS_FILE_PATH = '/etc/storefleet/tokens/tokens.yaml';
+
+/** The optional GitHub App key: its Secret and where the pods see it. */
+export const GITHUB_APP_SECRET_NAME = 'storefleet-github-app';
+export const GITHUB_APP_KEY_FILE = 'private-key.pem';
+export const GITHUB_APP_KEY_PATH = `/etc/storefleet/github-app/${GITHUB_APP_KEY_FILE}`;

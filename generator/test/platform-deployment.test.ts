@@ -67,6 +67,34 @@ describe('platform/ rendering', () => {
     expect(JSON.stringify(ingress)).toContain('storefleet.localtest.me');
   });
 
+  it('mounts a sealed GitHub App key as a file, and names what is missing or contradictory', async () => {
+    const { certificatePem, privateKeyPem } = await testKeyPair();
+    const appSection = SECTION.replace('env: {', 'env: { STOREFLEET_GITHUB_APP_ID: "424242", STOREFLEET_GITHUB_APP_INSTALLATION_ID: "31337",');
+    const platform = { config: parsePlatform(TEMPLATE_PLATFORM_TEXT + appSection), sealingCertificatePem: certificatePem };
+    const appKeyPem = '-----BEGIN RSA PRIVATE KEY-----\nnot-a-real-key\n-----END RSA PRIVATE KEY-----\n';
+    const existing = await sealedFiles();
+    existing.set(platformSecretPath('storefleet-github-app'), await kubesealOutput('storefleet-github-app', { 'private-key.pem': appKeyPem }));
+    const files = renderPlatformDeployment(platform, existing) as Map<string, string>;
+    const objs = [...files.values()].map((t) => parse(t));
+    const sealed = objs.find((o) => o.kind === 'SealedSecret' && o.metadata.name === 'storefleet-github-app');
+    expect(unseal(privateKeyPem, 'storefleet', 'storefleet-github-app', sealed.spec.encryptedData['private-key.pem'])).toBe(appKeyPem);
+    const pod = objs.find((o) => o.kind === 'Deployment').spec.template.spec;
+    expect(pod.containers[0].env).toContainEqual({ name: 'STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE', value: '/etc/storefleet/github-app/private-key.pem' });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'github-app', mountPath: '/etc/storefleet/github-app', readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: 'github-app', secret: { secretName: 'storefleet-github-app', defaultMode: 0o440 } });
+    for (const text of files.values()) expect(text).not.toContain('not-a-real-key');
+    expect(renderPlatformDeployment(platform, files)).toEqual(files); // the sealed file is kept as it is
+
+    // The key under another name; App IDs without the key; the key and a token at once.
+    existing.set(platformSecretPath('storefleet-github-app'), await kubesealOutput('storefleet-github-app', { 'app.pem': appKeyPem }));
+    expect(() => renderPlatformDeployment(platform, existing)).toThrow('platform/sealedsecret-storefleet-github-app.yaml: spec.encryptedData.private-key.pem: missing');
+    existing.delete(platformSecretPath('storefleet-github-app'));
+    expect(() => renderPlatformDeployment(platform, existing)).toThrow("STOREFLEET_GITHUB_APP_ID is set but the App's private key is not sealed");
+    existing.set(platformSecretPath('storefleet-github-app'), await kubesealOutput('storefleet-github-app', { 'private-key.pem': appKeyPem }));
+    existing.set(platformSecretPath('storefleet-git'), await kubesealOutput('storefleet-git', { STOREFLEET_GIT_REMOTE: 'https://github.example/acme/gitops.git', STOREFLEET_GITHUB_TOKEN: 'ghp_notreal' }));
+    expect(() => renderPlatformDeployment(platform, existing)).toThrow('set either a GitHub token or GitHub App credentials, not both');
+  });
+
   it('storefleet render writes platform/ and check catches a hand edit there', async () => {
     const base = mkdtempSync(join(tmpdir(), 'sf-platform-'));
     dirs.push(base);
