@@ -20,7 +20,9 @@ export class CachedJson {
   }
 
   gzipped(): Promise<Buffer> {
-    this.#gzipped ??= gzipAsync(this.body);
+    // Level 3, not zlib's default 6: the first list after each new head waits for this. For the
+    // 10,000-store list (3.4 MB): 6.6 ms instead of 20.5 ms, for 122 kB instead of 114 kB.
+    this.#gzipped ??= gzipAsync(this.body, { level: 3 });
     return this.#gzipped;
   }
 }
