@@ -17,6 +17,7 @@ const suites: Record<string, () => Promise<BenchTable[]>> = {
     const out = await mod.runApiBench();
     return Array.isArray(out) ? out : [out];
   },
+  ui: async () => (await import('./ui.ts')).runUiBench(),
 };
 
 for (const [name, run] of Object.entries(suites)) {

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { Api } from '../lib/api.ts';
 import type { StoreSummary } from '../lib/types.ts';
 import { ErrorBox } from '../components/error-box.tsx';
+import { Pager, usePage } from '../components/pager.tsx';
 import { StoreTable } from './store-list.tsx';
 
 interface Props {
@@ -13,6 +14,7 @@ interface Props {
 
 export function DeletedPage({ api, stores, onChanged }: Props) {
   const deleted = stores.filter((s) => s.status === 'deleted');
+  const page = usePage(deleted, '');
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<{ name: string; error: unknown }>();
   const restore = async (name: string) => {
@@ -36,15 +38,18 @@ export function DeletedPage({ api, stores, onChanged }: Props) {
           <p>No deleted stores. Stores you delete appear here and can be restored.</p>
         </div>
       ) : (
-        <StoreTable
-          stores={deleted}
-          actions={(s) => (
-            <button type="button" class="secondary" onClick={() => restore(s.name)} disabled={busy === s.name}>
-              {busy === s.name ? 'Restoring…' : 'Restore'}
-              <span class="sr-only"> {s.name}</span>
-            </button>
-          )}
-        />
+        <>
+          <StoreTable
+            stores={page.items}
+            actions={(s) => (
+              <button type="button" class="secondary" onClick={() => restore(s.name)} disabled={busy === s.name}>
+                {busy === s.name ? 'Restoring…' : 'Restore'}
+                <span class="sr-only"> {s.name}</span>
+              </button>
+            )}
+          />
+          <Pager page={page} label="Pages of deleted stores" />
+        </>
       )}
     </section>
   );

@@ -44,6 +44,46 @@ describe('StoreList', () => {
     expect(rows()).toEqual(['shoes', 'hats', 'socks']);
   });
 
+  it('shows 100 stores a page; Previous/Next move through them and a filter starts again at page one', () => {
+    const many = Array.from({ length: 250 }, (_, i) => ({ ...stores[0], name: `shop-${String(i).padStart(3, '0')}`, displayName: i % 2 ? 'Odd shop' : 'Even shop' }));
+    const { rerender } = render(<StoreList stores={many} onCreate={() => {}} />);
+    const pager = () => screen.getByRole('navigation', { name: 'Pages of stores' });
+    const next = () => within(pager()).getByRole('button', { name: 'Next' });
+    const previous = () => within(pager()).getByRole('button', { name: 'Previous' });
+    expect(rows()).toHaveLength(100);
+    expect(rows()[0]).toBe('shop-000');
+    expect(screen.getByText('250 of 250 stores, showing 1–100')).toBeTruthy();
+    expect(within(pager()).getByText('1–100 of 250')).toBeTruthy();
+    expect(previous().getAttribute('aria-disabled')).toBe('true');
+    fireEvent.click(previous()); // does nothing on the first page
+    expect(rows()[0]).toBe('shop-000');
+    fireEvent.click(next());
+    expect(rows()[0]).toBe('shop-100');
+    fireEvent.click(next());
+    expect(rows()).toHaveLength(50);
+    expect(rows()[49]).toBe('shop-249');
+    expect(screen.getByText('250 of 250 stores, showing 201–250')).toBeTruthy();
+    expect(next().getAttribute('aria-disabled')).toBe('true');
+    fireEvent.click(next());
+    expect(rows()[0]).toBe('shop-200');
+    fireEvent.click(previous());
+    expect(rows()[0]).toBe('shop-100');
+    // Stores deleted elsewhere: the list shrinks under the current page, which becomes the last one.
+    fireEvent.click(next());
+    rerender(<StoreList stores={many.slice(0, 150)} onCreate={() => {}} />);
+    expect(rows()[0]).toBe('shop-100');
+    expect(rows()).toHaveLength(50);
+    // A new search starts at the first page; 125 odd shops → two pages.
+    rerender(<StoreList stores={many} onCreate={() => {}} />);
+    fireEvent.input(screen.getByLabelText('Search'), { target: { value: 'odd' } });
+    expect(rows()[0]).toBe('shop-001');
+    expect(screen.getByText('125 of 250 stores, showing 1–100')).toBeTruthy();
+    fireEvent.input(screen.getByLabelText('Search'), { target: { value: 'shop-24' } });
+    expect(rows()).toHaveLength(10);
+    expect(screen.queryByRole('navigation', { name: 'Pages of stores' })).toBeNull();
+    expect(screen.getByText('10 of 250 stores')).toBeTruthy();
+  });
+
   it('has an empty state that says what to do', () => {
     const onCreate = vi.fn();
     render(<StoreList stores={[stores[3]]} onCreate={onCreate} />);

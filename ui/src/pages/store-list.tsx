@@ -1,7 +1,8 @@
 // All live stores with search and filters; the filter state lives in the inputs, the visible
-// list is derived from it on every render.
+// list is derived from it on every render and shown a page at a time (components/pager.tsx).
 import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
+import { Pager, usePage } from '../components/pager.tsx';
 import { RelativeTime } from '../components/relative-time.tsx';
 import { StatusBadge, statusLabel } from '../components/status-badge.tsx';
 import { href } from '../lib/router.ts';
@@ -26,6 +27,8 @@ export function StoreList({ stores, onCreate }: Props) {
   const live = useMemo(() => stores.filter((s) => s.status !== 'deleted'), [stores]);
   const shown = useMemo(() => live.filter((s) => matches(s, query, status, engine)), [live, query, status, engine]);
   const filtered = Boolean(query || status || engine);
+  const page = usePage(shown, JSON.stringify([query, status, engine]));
+  const paged = page.items.length < shown.length;
 
   return (
     <section aria-labelledby="stores-title">
@@ -74,7 +77,8 @@ export function StoreList({ stores, onCreate }: Props) {
             </label>
           </div>
           <p class="count" aria-live="polite">
-            {shown.length} of {live.length} store{live.length === 1 ? '' : 's'}
+            {shown.length.toLocaleString('en')} of {live.length.toLocaleString('en')} store{live.length === 1 ? '' : 's'}
+            {paged && `, showing ${(page.start + 1).toLocaleString('en')}–${(page.start + page.items.length).toLocaleString('en')}`}
           </p>
           {shown.length === 0 && filtered ? (
             <div class="empty">
@@ -92,7 +96,10 @@ export function StoreList({ stores, onCreate }: Props) {
               </button>
             </div>
           ) : (
-            <StoreTable stores={shown} />
+            <>
+              <StoreTable stores={page.items} />
+              <Pager page={page} label="Pages of stores" />
+            </>
           )}
         </>
       )}
