@@ -96,6 +96,22 @@ describe('useLive', () => {
     expect(state()).toBe('online r1');
   });
 
+  it('re-reads at least once a second while events keep coming faster than the quiet period', async () => {
+    render(<Probe />);
+    await settle();
+    act(() => FakeEventSource.last.open());
+    const before = listCalls;
+    // An event every 100 ms for 3 s: never 150 ms of quiet.
+    for (let i = 0; i < 30; i++) {
+      act(() => FakeEventSource.last.emit('store-status'));
+      await act(async () => void (await vi.advanceTimersByTimeAsync(100)));
+    }
+    expect(listCalls - before).toBeGreaterThanOrEqual(3);
+    expect(listCalls - before).toBeLessThanOrEqual(4);
+    await settle();
+    expect(listCalls - before).toBeLessThanOrEqual(4); // and once more after the last at most
+  });
+
   it('shows network loss and recovers when the stream reopens', async () => {
     render(<Probe />);
     await settle();

@@ -14,6 +14,8 @@ export type Connection = 'connecting' | 'online' | 'degraded' | 'offline';
  * events are handled as well.
  */
 export const STREAM_EVENTS = ['snapshot', 'store-status', 'commit'];
+const QUIET_MS = 150;
+const MAX_WAIT_MS = 1000;
 
 export interface Live {
   stores: StoreSummary[] | undefined;
@@ -61,13 +63,22 @@ export function useLive(api: Api, onUnauthorized: () => void): Live {
     void refresh();
     if (typeof EventSource === 'undefined') return;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    // Bursts of events (a grouped push) become one re-read.
+    let firstPending: number | undefined;
+    // Bursts of events (a grouped push) become one re-read, 150 ms after the last one, but at most
+    // a second after the first: with thousands of stores rolling out, events can come faster than
+    // every 150 ms for minutes, and a plain debounce would never re-read.
     const changed = () => {
+      const now = Date.now();
+      firstPending ??= now;
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        setRevision((r) => r + 1);
-        void refresh();
-      }, 150);
+      timer = setTimeout(
+        () => {
+          firstPending = undefined;
+          setRevision((r) => r + 1);
+          void refresh();
+        },
+        Math.max(0, Math.min(QUIET_MS, firstPending + MAX_WAIT_MS - now)),
+      );
     };
     let source: EventSource | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
