@@ -120,15 +120,19 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
   const live = createArgoStatus({ config, mirror, state, registry: metrics.registry, log });
   writer.onPush(live.onPush);
 
-  const refresh = async () => {
-    try {
-      const tip = writer instanceof DirectWriter ? await writer.refresh() : await mirror.fetch();
-      await state.snapshot(tip);
-      await state.catchUp(tip);
-    } catch (err) {
-      log.warn({ err: { message: (err as Error).message } }, 'Git remote unreachable');
-    }
-  };
+  // One refresh at a time: a fetch can outlast the interval (a slow remote, up to
+  // git.timeoutSeconds of silence), and two fetches into the mirror race for its ref lock.
+  let refreshing: Promise<void> | undefined;
+  const refresh = () =>
+    (refreshing ??= (async () => {
+      try {
+        const tip = writer instanceof DirectWriter ? await writer.refresh() : await mirror.fetch();
+        await state.snapshot(tip);
+        await state.catchUp(tip);
+      } catch (err) {
+        log.warn({ err: { message: (err as Error).message } }, 'Git remote unreachable');
+      }
+    })().finally(() => (refreshing = undefined)));
   await refresh();
 
   const context: ApiContext = {
