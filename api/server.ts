@@ -121,7 +121,8 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
   writer.onPush(live.onPush);
 
   // One refresh at a time: a fetch can outlast the interval (a slow remote, up to
-  // git.timeoutSeconds of silence), and two fetches into the mirror race for its ref lock.
+  // git.timeoutSeconds of silence); refreshes must not queue up behind it (the mirror runs its
+  // fetches one after the other).
   let refreshing: Promise<void> | undefined;
   const refresh = () =>
     (refreshing ??= (async () => {

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simpleGit } from 'simple-git';
+import { simpleGit, type SimpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
 import { seededRemote, tmp } from '../test-support/harness.ts';
 import { runGit } from './exec.ts';
@@ -50,5 +50,36 @@ describe('Mirror', () => {
     ].join('\n');
     const summary = gitErrorSummary(output);
     expect(summary).toBe('fatal: unable to access https://***@github.com/acme/gitops.git/: The requested URL returned error: 500 / fatal: early EOF');
+  });
+
+  it('runs fetches one after the other, each starting after its call', async () => {
+    const remote = await seededRemote();
+    const mirror = new Mirror(join(tmp('sf-serial-'), 'm.git'), remote.fileUrl, 'main', 20_000);
+    await mirror.open();
+    // Count git fetch processes running at once.
+    const git = (mirror as unknown as { git: SimpleGit }).git;
+    const raw = git.raw.bind(git);
+    let running = 0;
+    let most = 0;
+    (git as { raw: (args: string[]) => Promise<string> }).raw = async (args: string[]) => {
+      running++;
+      most = Math.max(most, running);
+      try {
+        return await raw(args);
+      } finally {
+        running--;
+      }
+    };
+    const first = mirror.fetch();
+    // The remote moves while the first fetch may be under way: a fetch called now must see it.
+    const who = { name: 'T', email: 't@x' };
+    const old = (await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim();
+    const [moved] = await writeCommits(remote.dir, old, [{ author: who, committer: who, time: 1_800_000_000, message: 'Moved\n', changes: [{ op: 'write', path: 'moved.txt', content: 'x\n' }] }]);
+    await runGit(remote.dir, ['update-ref', 'refs/heads/main', moved]);
+    const later = await Promise.all([mirror.fetch(), mirror.fetch()]);
+    await first;
+    mirror.close();
+    expect(later).toEqual([moved, moved]);
+    expect(most).toBe(1);
   });
 });
