@@ -12,15 +12,14 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
 import { renderStore, type RenderInput, type RenderResult } from '../generator/render.ts';
-import { PLATFORM_FILE, storeDir } from '../generator/layout.ts';
+import { storeDir } from '../generator/layout.ts';
 import { storeSpecYaml } from '../generator/spec.ts';
-import { parsePlatform } from '../generator/platform.ts';
-import { resolvePlatform } from '../generator/repo.ts';
-import { writeCommits, type TreeChange } from '../api/git/fast-import.ts';
+import { writeCommits } from '../api/git/fast-import.ts';
 import { runGit } from '../api/git/exec.ts';
 import type { RunningServer } from '../api/server.ts';
 import { startServer } from '../api/server.ts';
-import { gitDaemon, seededRemote, testConfig, tmp, TOKENS, type Daemon, type Remote } from '../api/test-support/harness.ts';
+import { gitDaemon, seededRemote, testConfig, tmp, TOKENS, type Daemon } from '../api/test-support/harness.ts';
+import { seedStores } from './seed.ts';
 import { median, percentile, type BenchTable } from './table.ts';
 
 const TEMPLATE_NAME = 'benchtemplatestore';
@@ -125,55 +124,6 @@ async function api(remoteUrl: string, extra: Record<string, string> = {}, cheap 
 
 const ms = (x: number) => Math.round(x);
 const REPEATS = 3;
-
-/** Each engine's file names relative to the store folder, from one real render with the remote's platform.yaml. */
-async function storeFileLayouts(remoteDir: string): Promise<Map<'woocommerce' | 'medusa', string[]>> {
-  const show = async (file: string) => (await runGit(remoteDir, ['show', `main:${file}`])).stdout;
-  const platformText = await show(PLATFORM_FILE);
-  const certFile = parsePlatform(platformText).sealing.certificateFile;
-  const cert = certFile ? await show(certFile) : undefined;
-  const platform = resolvePlatform(platformText, (rel) => (rel === certFile ? cert : undefined));
-  const layouts = new Map<'woocommerce' | 'medusa', string[]>();
-  for (const engine of ['woocommerce', 'medusa'] as const) {
-    const spec = { name: TEMPLATE_NAME, engine, plan: 'small', displayName: 'Template', owner: 'admin', createdAt: '2026-11-23T16:00:00Z' } as const;
-    const prefix = `${storeDir(TEMPLATE_NAME)}/`;
-    layouts.set(engine, [...renderStore({ spec, platform }).files.keys()].map((p) => p.slice(prefix.length).replaceAll(TEMPLATE_NAME, '{name}')));
-  }
-  return layouts;
-}
-
-/**
- * Adds `count` stores straight into the remote, 500 per commit. Each has every file a real store
- * of its engine has (store.yaml + 23 or 33 manifests, real names) with short contents: the
- * remote's connectivity check pays per object (trees parsed, blobs looked up), not per byte, and
- * the list reads only store.yaml.
- */
-async function seedStores(remote: Remote, count: number, prefix: string): Promise<void> {
-  const layouts = await storeFileLayouts(remote.dir);
-  let parent = (await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim();
-  const perCommit = 500;
-  for (let start = 0; start < count; start += perCommit) {
-    const changes: TreeChange[] = [];
-    for (let i = start; i < Math.min(count, start + perCommit); i++) {
-      const name = `${prefix}-${i}`;
-      const engine = i % 2 ? 'medusa' : 'woocommerce';
-      for (const rel of layouts.get(engine)!) {
-        const path = `${storeDir(name)}/${rel.replaceAll('{name}', name)}`;
-        const content =
-          rel === 'store.yaml'
-            ? storeSpecYaml({ name, engine, plan: 'small', displayName: `Seeded ${i}`, owner: 'admin', createdAt: '2026-11-23T16:00:00Z' })
-            : `# seeded ${path}\n`;
-        changes.push({ op: 'write', path, content });
-      }
-    }
-    const [sha] = await writeCommits(remote.dir, parent, [
-      { author: { name: 'bench', email: 'bench@localhost' }, committer: { name: 'bench', email: 'bench@localhost' }, time: Math.floor(Date.now() / 1000), message: `Seed ${start}\n`, changes },
-    ]);
-    parent = sha;
-  }
-  await runGit(remote.dir, ['update-ref', 'refs/heads/main', parent]);
-  await runGit(remote.dir, ['update-ref', '-d', 'refs/storefleet/batch']); // writeCommits' work ref: not part of the remote
-}
 
 /**
  * The floor the remote sets: p50 of a plain `git push` of one small store commit to the daemon
@@ -306,7 +256,7 @@ export async function runApiBench(): Promise<BenchTable[]> {
     const parseAt = new Map<number, number>();
     for (const size of [10, 1000, 10_000]) {
       const remote = await seededRemote();
-      await seedStores(remote, size, 'seed');
+      await seedStores(remote.dir, size, 'seed', { allFiles: true });
       const d = await gitDaemon(remote);
       daemons.push(d);
       const t0 = performance.now();

@@ -3,34 +3,15 @@
 // reload, a search, the next page, clearing the search.
 import pino from 'pino';
 import type { Page } from 'playwright-core';
-import { storeDir } from '../generator/layout.ts';
-import { storeSpecYaml } from '../generator/spec.ts';
-import { runGit } from '../api/git/exec.ts';
-import { writeCommits, type TreeChange } from '../api/git/fast-import.ts';
 import { startServer } from '../api/server.ts';
 import { seededRemote, testConfig, tmp, TOKENS } from '../api/test-support/harness.ts';
 import { launchBrowser } from '../ui/e2e/harness.ts';
 import { buildUi } from '../ui/scripts/build.ts';
+import { seedStores } from './seed.ts';
 import { median, type BenchTable } from './table.ts';
 
 const STORES = 10_000;
 const REPEATS = 5;
-
-async function seed(remoteDir: string, count: number): Promise<void> {
-  let parent = (await runGit(remoteDir, ['rev-parse', 'main'])).stdout.trim();
-  const who = { name: 'bench', email: 'bench@localhost' };
-  for (let start = 0; start < count; start += 1000) {
-    const changes: TreeChange[] = [];
-    for (let i = start; i < Math.min(count, start + 1000); i++) {
-      const name = `seed-${i}`;
-      const spec = { name, engine: i % 2 ? 'medusa' : 'woocommerce', plan: 'small', displayName: `Seeded store ${i}`, owner: 'admin', createdAt: '2026-11-23T16:00:00Z' } as const;
-      changes.push({ op: 'write', path: `${storeDir(name)}/store.yaml`, content: storeSpecYaml(spec) });
-    }
-    [parent] = await writeCommits(remoteDir, parent, [{ author: who, committer: who, time: Math.floor(Date.now() / 1000), message: `Seed ${start}\n`, changes }]);
-  }
-  await runGit(remoteDir, ['update-ref', 'refs/heads/main', parent]);
-  await runGit(remoteDir, ['update-ref', '-d', 'refs/storefleet/batch']);
-}
 
 /** Milliseconds until the count line above the table starts with `prefix` (what the user reads). */
 async function until(page: Page, action: () => Promise<unknown>, prefix: string): Promise<number> {
@@ -43,7 +24,7 @@ async function until(page: Page, action: () => Promise<unknown>, prefix: string)
 export async function runUiBench(): Promise<BenchTable[]> {
   await buildUi({ quiet: true }); // measure the current source, not an older ui/dist
   const remote = await seededRemote();
-  await seed(remote.dir, STORES);
+  await seedStores(remote.dir, STORES, 'seed', { allFiles: false });
   const server = await startServer(testConfig(tmp('sf-bench-ui-'), remote.fileUrl, { STOREFLEET_UI: 'true' }), { logger: pino({ level: 'silent' }) });
   const browser = await launchBrowser();
   try {

@@ -3,7 +3,7 @@
 import { formatIssue, ValidationError } from './errors.ts';
 import { storeDir, storeSpecPath } from './layout.ts';
 import { renderStore } from './render.ts';
-import { loadPlatform, readFolderFiles, readStoreFiles, scanStores } from './repo.ts';
+import { listStoreFolders, loadPlatform, readFolderFiles, readStoreFiles, scanStores } from './repo.ts';
 import { isPlatformManifest, PLATFORM_DIR, renderPlatformDeployment } from './platform-deployment.ts';
 import { parseStoreSpec } from './spec.ts';
 
@@ -41,7 +41,7 @@ export function checkRepo(repoDir: string, progress?: (done: number, total: numb
   const problems: string[] = [];
   const scan = scanStores(repoDir);
   problems.push(...scan.problems);
-  const names = scan.folders.filter((f) => !f.problem).map((f) => f.name);
+  const names = listStoreFolders(repoDir, scan);
   for (const [i, name] of names.entries()) {
     const existing = readStoreFiles(repoDir, name);
     const specFile = storeSpecPath(name);

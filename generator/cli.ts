@@ -117,12 +117,13 @@ async function renderCommand(argv: string[], out: Output): Promise<number> {
   const { values, positionals } = parse(argv, { store: { type: 'string' } });
   const repo = resolve(onePositional(positionals, '<repo-dir>'));
   const platform = loadPlatform(repo);
+  let names: string[];
   if (values.store !== undefined) {
     const store = storeName.safeParse(values.store);
     if (!store.success) throw new ValidationError(issuesFromZod('--store', store.error));
     if (!existsSync(join(repo, storeSpecPath(store.data)))) throw new ValidationError([{ file: storeSpecPath(store.data), field: '', reason: 'not found' }]);
-  }
-  const names = values.store ? [values.store as string] : listStoreFolders(repo);
+    names = [store.data];
+  } else names = listStoreFolders(repo);
   let changed = 0;
   const started = Date.now();
   for (const [i, name] of names.entries()) {

@@ -88,10 +88,10 @@ export function scanStores(repoDir: string): StoresScan {
   return { folders, problems };
 }
 
-/** The names of the stores in their shard folders, sorted. */
-export function listStoreFolders(repoDir: string): string[] {
-  return scanStores(repoDir)
-    .folders.filter((f) => !f.problem)
+/** The names of the stores in their shard folders, sorted (from `scan` when the caller has one). */
+export function listStoreFolders(repoDir: string, scan = scanStores(repoDir)): string[] {
+  return scan.folders
+    .filter((f) => !f.problem)
     .map((f) => f.name)
     .sort();
 }

@@ -38,9 +38,19 @@ export function usePage<T>(items: T[], resetKey: string, size = PAGE_SIZE): Page
 
 const fmt = (n: number) => n.toLocaleString('en');
 
+/** Whether `page` is one of several (else it shows the whole list). */
+export function isPaged(page: Page<unknown>): boolean {
+  return page.hasPrevious || page.hasNext;
+}
+
+/** "101–200": the positions of the items shown. */
+export function pageRange(page: Page<unknown>): string {
+  return `${fmt(page.start + 1)}–${fmt(page.start + page.items.length)}`;
+}
+
 /** "101–200 of 9,870" with Previous / Next; nothing when everything fits on one page. */
 export function Pager<T>({ page, label }: { page: Page<T>; label: string }) {
-  if (!page.hasPrevious && !page.hasNext) return null;
+  if (!isPaged(page)) return null;
   // aria-disabled, not disabled: a disabled button drops keyboard focus to <body>.
   const button = (text: string, enabled: boolean, go: () => void) => (
     <button type="button" class="secondary" aria-disabled={enabled ? undefined : 'true'} onClick={() => enabled && go()}>
@@ -51,7 +61,7 @@ export function Pager<T>({ page, label }: { page: Page<T>; label: string }) {
     <nav class="pager" aria-label={label}>
       {button('Previous', page.hasPrevious, page.previous)}
       <span>
-        {fmt(page.start + 1)}–{fmt(page.start + page.items.length)} of {fmt(page.total)}
+        {pageRange(page)} of {fmt(page.total)}
       </span>
       {button('Next', page.hasNext, page.next)}
     </nav>

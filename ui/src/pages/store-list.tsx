@@ -2,7 +2,7 @@
 // list is derived from it on every render and shown a page at a time (components/pager.tsx).
 import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
-import { Pager, usePage } from '../components/pager.tsx';
+import { isPaged, Pager, pageRange, usePage } from '../components/pager.tsx';
 import { RelativeTime } from '../components/relative-time.tsx';
 import { StatusBadge, statusLabel } from '../components/status-badge.tsx';
 import { href } from '../lib/router.ts';
@@ -28,7 +28,6 @@ export function StoreList({ stores, onCreate }: Props) {
   const shown = useMemo(() => live.filter((s) => matches(s, query, status, engine)), [live, query, status, engine]);
   const filtered = Boolean(query || status || engine);
   const page = usePage(shown, JSON.stringify([query, status, engine]));
-  const paged = page.items.length < shown.length;
 
   return (
     <section aria-labelledby="stores-title">
@@ -78,7 +77,7 @@ export function StoreList({ stores, onCreate }: Props) {
           </div>
           <p class="count" aria-live="polite">
             {shown.length.toLocaleString('en')} of {live.length.toLocaleString('en')} store{live.length === 1 ? '' : 's'}
-            {paged && `, showing ${(page.start + 1).toLocaleString('en')}–${(page.start + page.items.length).toLocaleString('en')}`}
+            {isPaged(page) && `, showing ${pageRange(page)}`}
           </p>
           {shown.length === 0 && filtered ? (
             <div class="empty">
