@@ -14,6 +14,7 @@ import { createDevSealingKeyPair } from './sealing.ts';
 import { newStoreSpec, parseStoreSpec, storeName, type StoreSpec } from './spec.ts';
 import { issuesFromZod } from './errors.ts';
 import { storeDir, storeSpecPath } from './layout.ts';
+import { adminLoginWhere } from './store-access.ts';
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
 
@@ -108,7 +109,7 @@ async function newCommand(argv: string[], out: Output): Promise<number> {
   if (result.adminLogin && values['show-admin-login']) {
     out.log(`admin login (shown once): ${result.adminLogin.user} / ${result.adminLogin.password}`);
   } else {
-    out.log(`admin login sealed in secret store-admin; once synced: kubectl -n store-${spec.name} get secret store-admin -o jsonpath='{.data.ADMIN_PASSWORD}' | base64 -d`);
+    out.log(adminLoginWhere(spec.name));
   }
   return EXIT.ok;
 }

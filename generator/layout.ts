@@ -51,9 +51,7 @@ export function manifestsDir(name: string): string {
   return `${storeDir(name)}/manifests`;
 }
 
-export function storeNamespace(name: string): string {
-  return `store-${name}`;
-}
+export { storeNamespace } from './store-access.ts';
 
 /** The Argo CD Application the ApplicationSet creates for a store. */
 export function storeApplicationName(name: string): string {

@@ -114,4 +114,36 @@ describe('CreateDialog', () => {
     fireEvent(document.querySelector('dialog')!, new Event('cancel', { cancelable: true }));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
   });
+
+  it('keeps the one-time login through Escape and ×, until the person saves or discards it', async () => {
+    const { onClose } = setup(({ method }) => (method === 'POST' ? { status: 201, body: created } : undefined));
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'shop' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create store' }));
+    await screen.findByText('s3cret-once');
+    const dialog = document.querySelector('dialog')!;
+    await waitFor(() => expect(dialog.getAttribute('closedby')).toBe('none'));
+    fireEvent(dialog, new Event('cancel', { cancelable: true }));
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    fireEvent.click(screen.getByRole('button', { name: 'Close' }));
+    expect(onClose).not.toHaveBeenCalled();
+    expect(screen.getByText('s3cret-once')).toBeTruthy();
+    expect(screen.getByTestId('unsaved-login').textContent).toContain('I have saved it');
+    // Where it lives afterwards, in the CLI's words.
+    expect(screen.getByText(/admin login sealed in secret store-admin \(namespace store-shop\)/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Discard it' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Keep it' }));
+    expect(onClose).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Discard it' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Discard the login' }));
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('closes the login step at once on "I have saved it"', async () => {
+    const { onClose } = setup(({ method }) => (method === 'POST' ? { status: 201, body: created } : undefined));
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'shop' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create store' }));
+    await screen.findByText('s3cret-once');
+    fireEvent.click(screen.getByRole('button', { name: 'I have saved it' }));
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
 });

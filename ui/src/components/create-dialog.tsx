@@ -34,6 +34,7 @@ export function CreateDialog({ api, plans, defaultPlan, onClose, onCreated }: Pr
   const [error, setError] = useState<unknown>();
   const [submittedName, setSubmittedName] = useState<string>();
   const [result, setResult] = useState<CreateResult>();
+  const [nudged, setNudged] = useState(false);
   const nameInput = useRef<HTMLInputElement>(null);
 
   const clientProblem = name === '' ? undefined : storeNameProblem(name);
@@ -65,8 +66,9 @@ export function CreateDialog({ api, plans, defaultPlan, onClose, onCreated }: Pr
 
   if (result) {
     return (
-      <Dialog title={`Store “${result.store.name}” created`} onClose={onClose}>
-        <AdminLoginPanel result={result} onDone={onClose} />
+      // Guarded: Escape and × must not lose a password that cannot be shown again.
+      <Dialog title={`Store “${result.store.name}” created`} guarded={Boolean(result.adminLogin)} onClose={result.adminLogin ? () => setNudged(true) : onClose}>
+        <AdminLoginPanel result={result} nudged={nudged} onDone={onClose} />
       </Dialog>
     );
   }

@@ -11,6 +11,8 @@ import { ResourceTree } from '../components/resource-tree.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { href } from '../lib/router.ts';
+import { CopyButton } from '../components/copy-button.tsx';
+import { ADMIN_SECRET, adminPasswordCommand, storeNamespace } from '../../../generator/store-access.ts';
 
 interface Props {
   api: Api;
@@ -132,6 +134,15 @@ export function StorePage({ api, name, revision, summary, onChanged }: Props) {
         <dt>Created</dt>
         <dd>
           <RelativeTime iso={spec.createdAt} />
+        </dd>
+        <dt>Namespace</dt>
+        <dd>
+          <code>{storeNamespace(shown.name)}</code>
+        </dd>
+        <dt>Admin login</dt>
+        <dd class="admin-login-fact">
+          Shown once when the store was created; kept in the Secret <code>{ADMIN_SECRET}</code> of that namespace. With access to the cluster:{' '}
+          <code class="command">{adminPasswordCommand(shown.name)}</code> <CopyButton text={adminPasswordCommand(shown.name)} label="Copy command" />
         </dd>
       </dl>
 
