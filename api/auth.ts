@@ -34,7 +34,7 @@ export function newToken(): string {
 export function tokensYaml(t: TokensFile): string {
   return (
     '# Storefleet API tokens: only SHA-256 digests are stored.\n' +
-    '# Add one: t=sf_$(openssl rand -base64 32 | tr "+/" "-_" | tr -d "="); printf %s "$t" | sha256sum\n' +
+    '# Add or revoke users with: storefleet token create <user> --role admin|member; storefleet token revoke <user>\n' +
     stringify(t)
   );
 }

@@ -2,8 +2,10 @@
 // One table describes every option; docs/configuration.md is checked against it by a test.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseCommand, UsageError } from '../generator/args.ts';
 
 type Kind = 'string' | 'int' | 'list' | 'bool';
 
@@ -174,20 +176,24 @@ export class ConfigError extends Error {
   }
 }
 
+/** The flags of `storefleet serve` (every option with a flag, and --config), as parseArgs options. */
+export const SERVE_FLAGS: ParseArgsOptionsConfig = Object.fromEntries(
+  [...OPTIONS.flatMap((o) => (o.flag ? [o.flag] : [])), '--config'].map((f) => [f.slice(2), { type: 'string' as const }]),
+);
+
+function parseFlags(argv: string[]): Map<string, string> {
+  try {
+    const { values } = parseCommand('serve', argv, SERVE_FLAGS, false);
+    return new Map(Object.entries(values).flatMap(([k, v]) => (typeof v === 'string' ? [[`--${k}`, v]] : [])));
+  } catch (err) {
+    if (err instanceof UsageError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
 /** Builds the configuration from flags (`argv`), environment and an optional config file. */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServeConfig {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const m = /^(--[a-z-]+)(?:=(.*))?$/.exec(a);
-    if (!m) throw new ConfigError(`unexpected argument "${a}"`);
-    const value = m[2] ?? argv[++i];
-    if (value === undefined) throw new ConfigError(`${m[1]} needs a value`);
-    flags.set(m[1], value);
-  }
-  const known = new Set([...OPTIONS.flatMap((o) => (o.flag ? [o.flag] : [])), '--config']);
-  for (const f of flags.keys()) if (!known.has(f)) throw new ConfigError(`unknown option ${f} (see docs/configuration.md)`);
-
+  const flags = parseFlags(argv);
   const merged: Record<string, unknown> = {};
   for (const o of OPTIONS) if (o.default !== undefined) setPath(merged, o.key, o.default);
   const file = flags.get('--config') ?? env.STOREFLEET_CONFIG;

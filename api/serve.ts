@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
+import { asksForHelp } from '../generator/args.ts';
+import { commandHelp } from '../generator/usage.ts';
 import { ConfigError, loadConfig, OPTIONS, type ServeConfig } from './config.ts';
 import { startServer, type RunningServer, type ServerOptions } from './server.ts';
 
@@ -35,8 +37,8 @@ export async function serveCommand(
   argv: string[],
   configure?: (config: ServeConfig, running: () => RunningServer | undefined) => Promise<ServerOptions> | ServerOptions,
 ): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log('usage: storefleet serve [--data-dir DIR] [--host 127.0.0.1] [--port 3000] [--config FILE] [--git-remote URL]\nAll options: docs/configuration.md');
+  if (asksForHelp(argv)) {
+    console.log(commandHelp('serve'));
     return 0;
   }
   let config;
@@ -45,7 +47,7 @@ export async function serveCommand(
     config = loadConfig(argv, cluster.env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`storefleet serve: ${err.message}`);
+      console.error(`storefleet serve: ${err.message}\nRun "storefleet serve --help" for usage.`);
       return 2;
     }
     throw err;

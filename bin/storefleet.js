@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The CLI is TypeScript; tsx compiles it on the fly so a checkout needs no build step.
-// `serve` lives in api/ and everything else in generator/, so the generator never loads Express.
+// `serve` and `token` live in api/ and everything else in generator/, so the generator never loads Express.
 import { register } from 'tsx/esm/api';
 
 register();
@@ -8,6 +8,9 @@ const argv = process.argv.slice(2);
 if (argv[0] === 'serve') {
   const { serveCommand } = await import('../api/serve.ts');
   process.exitCode = await serveCommand(argv.slice(1));
+} else if (argv[0] === 'token') {
+  const { tokenCommand } = await import('../api/token-cli.ts');
+  process.exitCode = await tokenCommand(argv.slice(1));
 } else {
   const { main } = await import('../generator/cli.ts');
   process.exitCode = await main(argv);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCommand, UsageError } from './args.ts';
 import { isScalar, parseDocument, visit } from 'yaml';
 
 export const ARGOCD_VERSION = 'v3.2.12';
@@ -121,27 +121,27 @@ export async function bootstrapCommand(argv: string[], out: Out = consoleOut): P
   try {
     let parsed;
     try {
-      parsed = parseArgs({
-        args: argv,
-        strict: true,
-        allowPositionals: false,
-        options: {
+      parsed = parseCommand(
+        'bootstrap',
+        argv,
+        {
           repo: { type: 'string' },
           out: { type: 'string' },
           revision: { type: 'string', default: 'main' },
           'platform-namespace': { type: 'string', default: 'storefleet' },
           'webhook-secret-file': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
         },
-      });
+        false,
+      );
     } catch (err) {
-      throw new BootstrapInputError((err as Error).message);
+      if (err instanceof UsageError) throw new BootstrapInputError(err.message);
+      throw err;
     }
-    const v = parsed.values;
-    if (v.help) {
+    if (parsed.help) {
       out.log(BOOTSTRAP_USAGE);
       return 0;
     }
+    const v = parsed.values as { repo?: string; out?: string; revision: string; 'platform-namespace': string; 'webhook-secret-file'?: string };
     if (!v.repo || !v.out) throw new BootstrapInputError('--repo and --out are required');
     const problem = validateRepoUrl(v.repo) ?? validateRevision(v.revision) ?? validatePlatformNamespace(v['platform-namespace']);
     if (problem) throw new BootstrapInputError(problem);

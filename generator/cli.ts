@@ -4,7 +4,9 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { parseCommand, UsageError } from './args.ts';
+import { COMMAND_USAGE, commandHelp, USAGE, version, type CommandName } from './usage.ts';
 import { checkRepo } from './check.ts';
 import { formatIssue, ValidationError } from './errors.ts';
 import { renderStore } from './render.ts';
@@ -20,38 +22,14 @@ export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
 
 const TEMPLATE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../gitops-repo-template');
 
-export const USAGE = `storefleet — GitOps store provisioning
-
-Usage:
-  storefleet init <repo-dir> [--dev-keys <key-dir>]
-      Create a GitOps repo folder from the template. --dev-keys writes a development Sealed
-      Secrets key pair to <key-dir> (tls.crt, tls.key; keep it outside the repo) and its
-      certificate to <repo-dir>/sealing/cert.pem.
-  storefleet new <repo-dir> --name <name> --engine woocommerce|medusa [--plan <plan>]
-                 [--owner <id>] [--display-name <text>] [--show-admin-login]
-      Write stores/<shard>/<name>/store.yaml and render its manifests (<shard>: the first two
-      hex digits of the SHA-256 of <name>).
-  storefleet render <repo-dir> [--store <name>]
-      Re-render every store (or one). Sealed secrets are kept, never regenerated.
-  storefleet check <repo-dir>
-      Exit 1 and list every manifest that differs from the generator's output, every invalid
-      store.yaml and every store folder without one.
-  storefleet bootstrap --repo <git-url> --out <dir> [options]
-      Write the Argo CD bootstrap manifests for a GitOps repo (see docs/operations.md).
-  storefleet serve [--data-dir <dir>] [--host 127.0.0.1] [--port 3000]
-      Start the API and dashboard (see docs/configuration.md).
-
-Exit codes: 0 success, 1 invalid input or differences found, 2 usage error.
-`;
-
-class UsageError extends Error {}
-
-function parse(argv: string[], options: ParseArgsOptionsConfig) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
+/** Parses a command's arguments; `null` when --help was asked for (its usage is printed). */
+function parse(command: CommandName, argv: string[], options: ParseArgsOptionsConfig, out: Output) {
+  const parsed = parseCommand(command, argv, options);
+  if (parsed.help) {
+    out.log(commandHelp(command));
+    return null;
   }
+  return parsed;
 }
 
 function onePositional(positionals: string[], what: string): string {
@@ -60,7 +38,9 @@ function onePositional(positionals: string[], what: string): string {
 }
 
 async function initCommand(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parse(argv, { 'dev-keys': { type: 'string' } });
+  const parsed = parse('init', argv, { 'dev-keys': { type: 'string' } }, out);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
   const dir = resolve(onePositional(positionals, '<repo-dir>'));
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`${dir} exists and is not empty`);
   cpSync(TEMPLATE_DIR, dir, { recursive: true });
@@ -81,14 +61,21 @@ async function initCommand(argv: string[], out: Output): Promise<number> {
 }
 
 async function newCommand(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    name: { type: 'string' },
-    engine: { type: 'string' },
-    plan: { type: 'string' },
-    owner: { type: 'string' },
-    'display-name': { type: 'string' },
-    'show-admin-login': { type: 'boolean' },
-  });
+  const args = parse(
+    'new',
+    argv,
+    {
+      name: { type: 'string' },
+      engine: { type: 'string' },
+      plan: { type: 'string' },
+      owner: { type: 'string' },
+      'display-name': { type: 'string' },
+      'show-admin-login': { type: 'boolean' },
+    },
+    out,
+  );
+  if (!args) return EXIT.ok;
+  const { values, positionals } = args;
   const repo = resolve(onePositional(positionals, '<repo-dir>'));
   if (values.name === undefined || values.engine === undefined) throw new UsageError('--name and --engine are required');
   const platform = loadPlatform(repo);
@@ -115,7 +102,9 @@ async function newCommand(argv: string[], out: Output): Promise<number> {
 }
 
 async function renderCommand(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parse(argv, { store: { type: 'string' } });
+  const parsed = parse('render', argv, { store: { type: 'string' } }, out);
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
   const repo = resolve(onePositional(positionals, '<repo-dir>'));
   const platform = loadPlatform(repo);
   let names: string[];
@@ -152,7 +141,9 @@ async function renderCommand(argv: string[], out: Output): Promise<number> {
 }
 
 async function checkCommand(argv: string[], out: Output): Promise<number> {
-  const { positionals } = parse(argv, {});
+  const parsed = parse('check', argv, {}, out);
+  if (!parsed) return EXIT.ok;
+  const { positionals } = parsed;
   const repo = resolve(onePositional(positionals, '<repo-dir>'));
   const report = checkRepo(repo, (done, total) => {
     if (total >= 100 && (done % 100 === 0 || done === total)) out.progress(`checked ${done}/${total} stores`);
@@ -192,8 +183,13 @@ export async function main(argv: string[], out: Output = consoleOutput): Promise
         return await checkCommand(rest, out);
       case 'bootstrap': {
         const { bootstrapCommand } = await import('./bootstrap.ts');
-        return await bootstrapCommand(rest);
+        return await bootstrapCommand(rest, out);
       }
+      case '--version':
+      case '-V':
+      case 'version':
+        out.log(`storefleet ${version()}`);
+        return EXIT.ok;
       case undefined:
       case 'help':
       case '--help':
@@ -201,11 +197,12 @@ export async function main(argv: string[], out: Output = consoleOutput): Promise
         out.log(USAGE);
         return command === undefined ? EXIT.usage : EXIT.ok;
       default:
-        throw new UsageError(`unknown command "${command}"`);
+        throw new UsageError(command.startsWith('-') ? `unknown option ${command}; options come after the command (storefleet <command> ${command})` : `unknown command "${command}"`);
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      out.error(`storefleet: ${err.message}\nRun "storefleet help" for usage.`);
+      const usage = command && command in COMMAND_USAGE ? `storefleet ${command} --help` : 'storefleet help';
+      out.error(`storefleet${command && command in COMMAND_USAGE ? ' ' + command : ''}: ${err.message}\nRun "${usage}" for usage.`);
       return EXIT.usage;
     }
     if (err instanceof ValidationError) {

@@ -80,7 +80,7 @@ describe('storefleet bootstrap', () => {
     [['--repo', REPO, '--out', 'x', '--platform-namespace', 'store-evil'], 'belong to stores'],
     [['--repo', REPO, '--out', 'x', '--platform-namespace', 'kube-system'], 'is reserved'],
     [['--repo', REPO, '--out', 'x', '--platform-namespace', 'Bad_NS'], 'not a DNS label'],
-    [['--repo', REPO, '--out', 'x', '--bogus'], "Unknown option '--bogus'"],
+    [['--repo', REPO, '--out', 'x', '--bogus'], 'unknown option --bogus for "storefleet bootstrap"'],
   ])('exits 2 with a clear message for %j', async (argv, message) => {
     const { lines, out } = capture();
     expect(await bootstrapCommand(argv, out)).toBe(2);
