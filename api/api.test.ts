@@ -220,8 +220,12 @@ describe('delete and restore', () => {
     expect(await remoteStores(remote.dir)).not.toContain('alpha');
 
     const list = await call(base, 'GET', '/api/stores?include=deleted', { token: admin });
-    const gone = (list.body.stores as { name: string; status: string }[]).find((s) => s.name === 'alpha');
+    const gone = (list.body.stores as { name: string; status: string; deletedAt?: string; deletedBy?: string }[]).find((s) => s.name === 'alpha');
     expect(gone?.status).toBe('deleted');
+    // When and by whom, from the delete commit itself.
+    const committed = (await runGit(remote.dir, ['log', '-1', '--format=%cI', delSha])).stdout.trim();
+    expect(gone && Date.parse(gone.deletedAt!)).toBe(Date.parse(committed));
+    expect(gone?.deletedBy).toBe('admin');
 
     const restore = await call(base, 'POST', '/api/stores/alpha/restore', { token: admin });
     expect(restore.status).toBe(201);

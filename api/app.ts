@@ -253,7 +253,8 @@ export function createApp(ctx: ApiContext): Express {
         const text = await mirror.cat.readText(`${w.sha}^:${storeDir(name)}/store.yaml`);
         const spec = text ? specOrUndefined(text, name) : undefined;
         if (!spec || !canSee(user, spec)) continue;
-        out.push({ ...spec, urls: urlsOf(spec, platform), commit: w.sha, ...ctx.status.statusOf(name, factsOf(name, false)) });
+        // Deleted when and by whom: the delete commit's time and its Requested-by trailer.
+        out.push({ ...spec, urls: urlsOf(spec, platform), commit: w.sha, ...(w.time ? { deletedAt: w.time } : {}), deletedBy: w.requestedBy, ...ctx.status.statusOf(name, factsOf(name, false)) });
       }
     }
     const answer = new CachedJson(JSON.stringify({ stores: out, head: tip }));

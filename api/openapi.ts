@@ -33,6 +33,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
       urls: { type: 'object', properties: { storefront: { type: 'string' }, admin: { type: 'string' } } },
       commit: { type: 'string' },
       pullRequest: { type: 'string' },
+      deletedAt: { type: 'string', format: 'date-time', description: 'Deleted stores (include=deleted): when the delete was committed.' },
+      deletedBy: { type: 'string', description: 'Deleted stores (include=deleted): who requested the delete.' },
     },
   };
   return {

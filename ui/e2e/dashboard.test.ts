@@ -3,7 +3,7 @@
 // message for an invalid name, delete with typed confirmation, restore, network loss.
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { buildUi } from '../scripts/build.ts';
 import { ARTIFACTS, contrastViolations, launchBrowser, removeDir, startApi, type RunningApi } from './harness.ts';
 
@@ -113,10 +113,15 @@ describe('dashboard in Chromium against the real API', () => {
     await page.getByLabel('API token').fill('not-a-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
-    expect(await page.getByRole('alert').textContent()).toMatch(/sign in again with a valid token/i);
+    const refused = await page.getByRole('alert').textContent();
+    expect(refused).toContain('Check the token: copy it again');
+    expect(refused).not.toMatch(/sign out/i); // nobody is signed in yet
     await page.getByLabel('API token').fill(api.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'No stores yet' }).waitFor();
+    // The embedded default has no Argo CD: one banner says so, and the empty state does not promise a deploy.
+    await page.getByRole('heading', { name: /No Argo CD connected/ }).waitFor();
+    expect(await page.locator('.empty').textContent()).toContain('nothing deploys it yet');
     await shot('empty');
   });
 
@@ -131,6 +136,11 @@ describe('dashboard in Chromium against the real API', () => {
     await page.getByLabel('Engine').selectOption('medusa');
     expect(await page.locator('tbody tr').count()).toBe(1);
     await page.getByLabel('Engine').selectOption('');
+    // Once for the page, not on every row; links say they are not live; only possible statuses offered.
+    expect(await page.locator('.first-run').count()).toBe(1);
+    expect(await page.locator('tbody').textContent()).not.toContain('no Argo CD connected');
+    expect(await row('woo-shop').locator('.not-live').count()).toBe(2);
+    expect(await page.getByLabel('Status').locator('option').allTextContents()).toEqual(['All statuses', 'Committed']);
     await shot('list');
   });
 
@@ -206,6 +216,11 @@ describe('dashboard in Chromium against the real API', () => {
     const viewer = page.getByLabel(`Contents of ${fileName}`);
     await viewer.waitFor();
     expect(await viewer.textContent()).toMatch(/kind: Namespace/);
+    const facts = page.locator('dl.facts').first();
+    expect(await facts.textContent()).toContain('store-woo-shop');
+    expect(await facts.locator('dt', { hasText: 'Addresses' }).count()).toBe(1);
+    expect(await facts.textContent()).toMatch(/https?:\/\/woo-shop\./);
+    expect(await facts.textContent()).toContain('Not live: no Argo CD is connected');
     await shot('store-page');
   });
 
@@ -218,16 +233,37 @@ describe('dashboard in Chromium against the real API', () => {
     expect(await confirm.isDisabled()).toBe(false);
     await confirm.click();
     await dialog.waitFor({ state: 'detached' });
-    await page.locator('.badge', { hasText: /^(Deleting|Deleted)$/ }).first().waitFor();
+    const flash = page.locator('.flash');
+    await flash.getByText(/^Deleted woo-shop: its folder is removed from Git \(commit [0-9a-f]{7}\)/).waitFor();
+    expect(await flash.textContent()).toContain('a restore brings back its configuration, not its data');
+    await page.locator('.badge', { hasText: /^Deleted$/ }).first().waitFor();
+    // Deleted: no "✓ Committed" timeline, no live links.
+    await page.getByRole('heading', { name: 'Activity' }).waitFor();
+    expect(await page.locator('.timeline').count()).toBe(0);
+    expect(await page.getByRole('link', { name: /^(Storefront|Admin)$/ }).count()).toBe(0);
+    expect(await page.locator('dt', { hasText: 'Addresses' }).count()).toBe(0);
 
     await page.getByRole('link', { name: /^Deleted/ }).click();
     await row('woo-shop').waitFor();
+    expect(await row('woo-shop').locator('td[data-label="Deleted"]').textContent()).toMatch(/ago.*by admin|just now.*by admin|by admin/);
+    expect(await row('woo-shop').locator('td[data-label="Deleted"] time').count()).toBe(1);
     await shot('deleted');
     await row('woo-shop').getByRole('button', { name: 'Restore woo-shop' }).click();
     await row('woo-shop').waitFor({ state: 'detached' });
+    const restored = await page.locator('.flash').textContent();
+    expect(restored).toContain('Restored woo-shop');
+    expect(restored).toContain('Its data is not coming back');
+    expect(restored).toContain('admin login is the one shown when it was created');
     await page.getByRole('link', { name: 'Stores', exact: true }).click();
     await row('woo-shop').waitFor();
     expect(await row('medusa-shop').count()).toBe(1);
+    // The activity log says what happened, not Git's nested revert subjects.
+    await row('woo-shop').getByRole('link', { name: 'woo-shop', exact: true }).click();
+    const activity = page.locator('.activity');
+    await activity.getByText('Restore store woo-shop').waitFor();
+    expect(await activity.textContent()).toContain('Delete store woo-shop');
+    expect(await activity.textContent()).not.toContain('Revert');
+    await page.getByRole('link', { name: 'Stores', exact: true }).click();
   });
 
   it('shows the platform page', async () => {
@@ -261,19 +297,46 @@ describe('dashboard in Chromium against the real API', () => {
     await row('live-shop').waitFor();
   });
 
-  it('fits a 360 px wide screen', async () => {
-    await page.setViewportSize({ width: 360, height: 800 });
+  it('fits 360 and 390 px wide screens on every page, without horizontal scrolling', async () => {
+    const fits = async (where: string) => {
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      expect(scrollWidth, `${where}: scrollWidth ${scrollWidth} > innerWidth ${innerWidth}`).toBeLessThanOrEqual(innerWidth);
+    };
+    // Restore the desktop size even when an assertion fails, so the next test starts as usual.
+    onTestFinished(() => page.setViewportSize({ width: 1280, height: 900 }));
+    for (const width of [360, 390]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.getByRole('link', { name: 'Stores', exact: true }).click();
+      await row('woo-shop').waitFor();
+      await fits(`stores at ${width}`);
+      await shot(`list-${width}`);
+      await row('medusa-shop').getByRole('link', { name: 'medusa-shop', exact: true }).click();
+      await page.getByRole('heading', { name: 'Rendered manifests' }).waitFor();
+      await page.getByRole('list', { name: 'Rendered files' }).getByRole('button').first().click();
+      await page.locator('.viewer pre').waitFor();
+      await fits(`store page at ${width}`);
+      await shot(`store-page-${width}`);
+      await page.getByRole('link', { name: /^Deleted/ }).click();
+      await page.getByRole('heading', { name: 'Deleted stores' }).waitFor();
+      await fits(`deleted at ${width}`);
+      await page.getByRole('link', { name: 'Platform' }).click();
+      await page.getByText('Git remote', { exact: true }).waitFor();
+      await fits(`platform at ${width}`);
+      await shot(`platform-${width}`);
+      await page.getByRole('link', { name: 'Stores', exact: true }).click();
+      await page.getByRole('button', { name: 'New store' }).click();
+      await page.getByRole('dialog').waitFor();
+      await fits(`create dialog at ${width}`);
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+    }
+  });
+
+  it('lets the person dismiss the first-run banner for good', async () => {
+    await page.getByRole('button', { name: 'Got it' }).click();
+    await page.locator('.first-run').waitFor({ state: 'detached' });
+    await page.reload();
     await row('woo-shop').waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    await shot('list-360');
-    await row('medusa-shop').getByRole('link', { name: 'medusa-shop', exact: true }).click();
-    await page.getByRole('heading', { name: 'Rendered manifests' }).waitFor();
-    await page.getByRole('list', { name: 'Rendered files' }).getByRole('button').first().click();
-    await page.locator('.viewer pre').waitFor();
-    const pageOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(pageOverflow).toBeLessThanOrEqual(0);
-    await shot('store-page-360');
-    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(await page.locator('.first-run').count()).toBe(0);
   });
 });

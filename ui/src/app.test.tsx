@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from './app.tsx';
 import { fakeFetch, sampleStores } from './test-support.ts';
@@ -26,7 +26,9 @@ describe('App', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Unauthorized: unknown token');
-    expect(alert.textContent).toContain('sign in again with a valid token');
+    // Nobody is signed in yet: the advice is about the token, not about signing out.
+    expect(alert.textContent).toContain('Check the token: copy it again');
+    expect(alert.textContent).not.toMatch(/sign out/i);
     fireEvent.input(input, { target: { value: GOOD } });
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(await screen.findByRole('link', { name: 'shoes' })).toBeTruthy();
@@ -67,9 +69,12 @@ describe('App', () => {
       throw new TypeError('Failed to fetch');
     }) as typeof fetch;
     render(<App fetch={down} />);
-    const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('The Storefleet API cannot be reached.');
-    expect(screen.getByRole('status').textContent).toContain('Connection to the API lost');
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Connection to the API lost'));
+    expect(screen.getByRole('status').textContent).toContain('Check your network or whether the API is running');
+    // Said once: no second box below the banner repeating it.
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.queryByText('The Storefleet API cannot be reached.')).toBeNull();
+    expect(screen.getByText('Waiting for the API…')).toBeTruthy();
   });
 
   it('shows the platform page', async () => {

@@ -7,7 +7,9 @@ import { href, useRoute } from './lib/router.ts';
 import type { Platform } from './lib/types.ts';
 import { ConnectionBanner } from './components/connection-banner.tsx';
 import { CreateDialog } from './components/create-dialog.tsx';
-import { ErrorBox } from './components/error-box.tsx';
+import { ErrorBox, OfflineBanner } from './components/error-box.tsx';
+import { FirstRunBanner } from './components/first-run-banner.tsx';
+import { platformFacts } from './lib/platform-facts.ts';
 import { DeletedPage } from './pages/deleted-page.tsx';
 import { PlatformPage } from './pages/platform-page.tsx';
 import { SignIn } from './pages/sign-in.tsx';
@@ -44,11 +46,22 @@ function Dashboard({ token, fetch, signOut }: { token: string; fetch?: Fetch; si
     api.platform().then(setPlatform, () => undefined); // only for plan names; the platform page shows errors
   }, [api]);
   const { plans, defaultPlan } = plansOf(platform);
+  const facts = platformFacts(platform);
+  // What a delete or restore did, said once after it (cleared on navigation or by the person).
+  const [flash, setFlash] = useState<string>();
+  const changed = useCallback(
+    (message?: string) => {
+      if (message) setFlash(message);
+      live.changed();
+    },
+    [live.changed],
+  );
   // After navigation, move focus to the new content so keyboard and screen-reader users start there.
   const routeKey = JSON.stringify(route);
   const firstRoute = useRef(routeKey);
   useEffect(() => {
     if (routeKey !== firstRoute.current) document.getElementById('main')?.focus();
+    setFlash(undefined);
   }, [routeKey]);
   const deletedCount = live.stores?.filter((s) => s.status === 'deleted').length ?? 0;
 
@@ -69,17 +82,19 @@ function Dashboard({ token, fetch, signOut }: { token: string; fetch?: Fetch; si
         name={route.name}
         revision={live.revision}
         summary={live.stores?.find((s) => s.name === route.name)}
-        onChanged={live.changed}
+        facts={facts}
+        onChanged={changed}
       />
     );
   } else if (route.page === 'platform') {
     main = <PlatformPage api={api} revision={live.revision} />;
   } else if (!live.stores) {
-    main = live.error ? <ErrorBox error={live.error} /> : <p class="muted">Loading stores…</p>;
+    main =
+      live.connection === 'offline' ? <p class="muted">Waiting for the API…</p> : live.error ? <ErrorBox error={live.error} /> : <p class="muted">Loading stores…</p>;
   } else if (route.page === 'deleted') {
-    main = <DeletedPage api={api} stores={live.stores} onChanged={live.changed} />;
+    main = <DeletedPage api={api} stores={live.stores} onChanged={changed} />;
   } else {
-    main = <StoreList stores={live.stores} onCreate={() => setCreating(true)} />;
+    main = <StoreList stores={live.stores} facts={facts} onCreate={() => setCreating(true)} />;
   }
 
   return (
@@ -101,10 +116,21 @@ function Dashboard({ token, fetch, signOut }: { token: string; fetch?: Fetch; si
         </button>
       </header>
       <ConnectionBanner connection={live.connection} />
-      <main id="main" tabIndex={-1}>
-        {live.stores && live.error !== undefined && <ErrorBox error={live.error} title="The list may be out of date." />}
-        {main}
-      </main>
+      <OfflineBanner.Provider value={live.connection === 'offline'}>
+        <main id="main" tabIndex={-1}>
+          {facts.argocd === false && <FirstRunBanner remote={typeof platform?.remote === 'string' ? platform.remote : undefined} />}
+          {flash && (
+            <div class="flash" role="status">
+              <p>{flash}</p>
+              <button type="button" class="dialog-close" aria-label="Dismiss message" onClick={() => setFlash(undefined)}>
+                ×
+              </button>
+            </div>
+          )}
+          {live.stores && live.error !== undefined && <ErrorBox error={live.error} title="The list may be out of date." />}
+          {main}
+        </main>
+      </OfflineBanner.Provider>
       {creating && (
         <CreateDialog
           api={api}

@@ -8,7 +8,22 @@ interface Entry {
   source: 'git' | 'argocd';
   who: string;
   what: string;
+  /** The commit's own subject, when `what` says it differently. */
+  subject?: string;
   ref?: string;
+}
+
+/**
+ * Git's revert subjects said as what they did: deletes and restores are reverts of reverts
+ * (`Revert "Revert "Create store x""` is a restore). Other subjects are kept as they are.
+ */
+export function commitLabel(subject: string): string {
+  let depth = 0;
+  let rest = subject;
+  for (let m; (m = /^(Revert|Reapply) "(.*)"$/.exec(rest)); rest = m[2]) depth += m[1] === 'Reapply' ? 2 : 1;
+  const created = /^Create store (\S+)$/.exec(rest);
+  if (!created || depth === 0) return subject;
+  return `${depth % 2 ? 'Delete' : 'Restore'} store ${created[1]}`;
 }
 
 export function activityEntries(history: HistoryEntry[] = [], events: ArgoEvent[] = []): Entry[] {
@@ -17,7 +32,8 @@ export function activityEntries(history: HistoryEntry[] = [], events: ArgoEvent[
     at: h.date,
     source: 'git',
     who: h.requestedBy || h.author,
-    what: h.message.split('\n')[0],
+    what: commitLabel(h.message.split('\n')[0]),
+    subject: h.message.split('\n')[0],
     ref: h.sha,
   }));
   const fromArgo = events.map<Entry>((e, i) => ({
@@ -38,7 +54,9 @@ export function ActivityLog({ history, events }: { history?: HistoryEntry[]; eve
       {entries.map((e) => (
         <li key={e.key} data-source={e.source}>
           <span class={`source source-${e.source}`}>{e.source === 'git' ? 'Git' : 'Argo CD'}</span> <RelativeTime iso={e.at} />{' '}
-          <strong>{e.who}</strong> <span class="what">{e.what}</span> {e.ref && <code title={e.ref}>{e.ref.slice(0, 7)}</code>}
+          <strong>{e.who}</strong> <span class="what" title={e.subject !== e.what ? e.subject : undefined}>
+            {e.what}
+          </span> {e.ref && <code title={e.ref}>{e.ref.slice(0, 7)}</code>}
         </li>
       ))}
     </ol>

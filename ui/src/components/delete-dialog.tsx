@@ -8,7 +8,8 @@ interface Props {
   api: Api;
   name: string;
   onClose: () => void;
-  onDeleted: () => void;
+  /** With the API's answer (its commit). */
+  onDeleted: (result: unknown) => void;
 }
 
 export function DeleteDialog({ api, name, onClose, onDeleted }: Props) {
@@ -22,8 +23,7 @@ export function DeleteDialog({ api, name, onClose, onDeleted }: Props) {
     setBusy(true);
     setError(undefined);
     try {
-      await api.deleteStore(name);
-      onDeleted();
+      onDeleted(await api.deleteStore(name));
     } catch (err) {
       setError(err);
       setBusy(false);

@@ -33,6 +33,9 @@ export interface StoreSummary {
   urls?: StoreUrls;
   commit?: string;
   pullRequest?: string;
+  /** Deleted stores: when the delete was committed and who asked for it. */
+  deletedAt?: string;
+  deletedBy?: string;
 }
 
 export interface HistoryEntry {

@@ -6,10 +6,19 @@ import { ErrorBox } from '../components/error-box.tsx';
 import { Pager, usePage } from '../components/pager.tsx';
 import { StoreTable } from './store-list.tsx';
 
+/** What a restore brings back, and what it does not: said after every restore. */
+export function restoredMessage(name: string): string {
+  return (
+    `Restored ${name}: its configuration is back in Git (a revert of the delete). ` +
+    'Its data is not coming back: once deployed again it starts empty. ' +
+    'Its admin login is the one shown when it was created (the same sealed Secret is restored).'
+  );
+}
+
 interface Props {
   api: Api;
   stores: StoreSummary[];
-  onChanged: () => void;
+  onChanged: (message?: string) => void;
 }
 
 export function DeletedPage({ api, stores, onChanged }: Props) {
@@ -22,7 +31,7 @@ export function DeletedPage({ api, stores, onChanged }: Props) {
     setError(undefined);
     try {
       await api.restoreStore(name);
-      onChanged();
+      onChanged(restoredMessage(name));
     } catch (e) {
       setError({ name, error: e });
     } finally {
@@ -35,12 +44,13 @@ export function DeletedPage({ api, stores, onChanged }: Props) {
       {error && <ErrorBox error={error.error} title={`Could not restore ${error.name}.`} />}
       {deleted.length === 0 ? (
         <div class="empty">
-          <p>No deleted stores. Stores you delete appear here and can be restored.</p>
+          <p>No deleted stores. Stores you delete appear here and can be restored (their configuration, not their data).</p>
         </div>
       ) : (
         <>
           <StoreTable
             stores={page.items}
+            deleted
             actions={(s) => (
               <button type="button" class="secondary" onClick={() => restore(s.name)} disabled={busy === s.name}>
                 {busy === s.name ? 'Restoring…' : 'Restore'}

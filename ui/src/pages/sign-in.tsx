@@ -44,7 +44,15 @@ export function SignIn({ onSignedIn, notice, fetch }: Props) {
             where.
           </p>
         </div>
-        <ErrorBox error={error} />
+        {/* Not "sign out": nobody is signed in yet. */}
+        <ErrorBox
+          error={error}
+          todo={
+            error instanceof ApiError && error.status === 401
+              ? 'Check the token: copy it again (on a local install from <data-dir>/admin-token), or ask an admin for one (storefleet token create).'
+              : undefined
+          }
+        />
         {/* aria-disabled, not disabled: a disabled button drops keyboard focus to <body>. */}
         <button type="submit" aria-disabled={busy ? 'true' : undefined}>
           {busy ? 'Checking…' : 'Sign in'}

@@ -5,11 +5,13 @@ import { useMemo, useState } from 'preact/hooks';
 import { isPaged, Pager, pageRange, usePage } from '../components/pager.tsx';
 import { RelativeTime } from '../components/relative-time.tsx';
 import { StatusBadge, statusLabel } from '../components/status-badge.tsx';
+import { possibleStatuses, type PlatformFacts } from '../lib/platform-facts.ts';
 import { href } from '../lib/router.ts';
-import { ENGINES, STATUSES, engineLabel, type StoreSummary } from '../lib/types.ts';
+import { ENGINES, engineLabel, type StoreSummary } from '../lib/types.ts';
 
 interface Props {
   stores: StoreSummary[];
+  facts?: PlatformFacts;
   onCreate: () => void;
 }
 
@@ -20,7 +22,7 @@ export function matches(store: StoreSummary, query: string, status: string, engi
   return !q || [store.name, store.displayName, store.owner].some((s) => s?.toLowerCase().includes(q));
 }
 
-export function StoreList({ stores, onCreate }: Props) {
+export function StoreList({ stores, facts = {}, onCreate }: Props) {
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState('');
   const [engine, setEngine] = useState('');
@@ -40,7 +42,11 @@ export function StoreList({ stores, onCreate }: Props) {
       {live.length === 0 ? (
         <div class="empty">
           <h2>No stores yet</h2>
-          <p>Create your first store: choose a name and an engine, and Storefleet commits it to Git for Argo CD to deploy.</p>
+          <p>
+            {facts.argocd === false
+              ? 'Create your first store: choose a name and an engine, and Storefleet renders its manifests and commits them to the Git repository. With no Argo CD connected, nothing deploys it yet.'
+              : 'Create your first store: choose a name and an engine, and Storefleet commits it to Git for Argo CD to deploy.'}
+          </p>
           <button type="button" onClick={onCreate}>
             Create a store
           </button>
@@ -56,7 +62,7 @@ export function StoreList({ stores, onCreate }: Props) {
               <span>Status</span>
               <select value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
                 <option value="">All statuses</option>
-                {STATUSES.filter((s) => s !== 'deleted').map((s) => (
+                {possibleStatuses(facts).map((s) => (
                   <option key={s} value={s}>
                     {statusLabel(s)}
                   </option>
@@ -96,7 +102,7 @@ export function StoreList({ stores, onCreate }: Props) {
             </div>
           ) : (
             <>
-              <StoreTable stores={page.items} />
+              <StoreTable stores={page.items} facts={facts} />
               <Pager page={page} label="Pages of stores" />
             </>
           )}
@@ -106,7 +112,17 @@ export function StoreList({ stores, onCreate }: Props) {
   );
 }
 
-export function StoreTable({ stores, actions }: { stores: StoreSummary[]; actions?: (s: StoreSummary) => ComponentChildren }) {
+interface TableProps {
+  stores: StoreSummary[];
+  facts?: PlatformFacts;
+  /** The Deleted list: a "Deleted" column (when, by whom) instead of "Created". */
+  deleted?: boolean;
+  actions?: (s: StoreSummary) => ComponentChildren;
+}
+
+export function StoreTable({ stores, facts = {}, deleted = false, actions }: TableProps) {
+  // Without Argo CD every live store is "committed" for the same reason: the banner says it once.
+  const reasonOf = (s: StoreSummary) => (facts.argocd === false && s.status === 'committed' ? undefined : s.reason);
   return (
     <table class="stores">
       <thead>
@@ -116,7 +132,7 @@ export function StoreTable({ stores, actions }: { stores: StoreSummary[]; action
           <th scope="col">Engine</th>
           <th scope="col">URLs</th>
           <th scope="col">Owner</th>
-          <th scope="col">Created</th>
+          <th scope="col">{deleted ? 'Deleted' : 'Created'}</th>
           {actions && <th scope="col">Actions</th>}
         </tr>
       </thead>
@@ -130,7 +146,7 @@ export function StoreTable({ stores, actions }: { stores: StoreSummary[]; action
               {s.displayName && s.displayName !== s.name && <div class="muted">{s.displayName}</div>}
             </td>
             <td data-label="Status">
-              <StatusBadge status={s.status} reason={s.reason} />
+              <StatusBadge status={s.status} reason={reasonOf(s)} />
             </td>
             <td data-label="Engine">
               {engineLabel(s.engine)}
@@ -140,9 +156,16 @@ export function StoreTable({ stores, actions }: { stores: StoreSummary[]; action
               <StoreUrls store={s} />
             </td>
             <td data-label="Owner">{s.owner}</td>
-            <td data-label="Created">
-              <RelativeTime iso={s.createdAt} />
-            </td>
+            {deleted ? (
+              <td data-label="Deleted">
+                {s.deletedAt ? <RelativeTime iso={s.deletedAt} /> : <span class="muted">—</span>}
+                {s.deletedBy && <div class="muted">by {s.deletedBy}</div>}
+              </td>
+            ) : (
+              <td data-label="Created">
+                <RelativeTime iso={s.createdAt} />
+              </td>
+            )}
             {actions && <td data-label="Actions">{actions(s)}</td>}
           </tr>
         ))}
@@ -155,6 +178,8 @@ export function StoreUrls({ store }: { store: StoreSummary }) {
   const { storefront, admin } = store.urls ?? {};
   // A deleted store serves nothing: its addresses would be dead links.
   if ((!storefront && !admin) || store.status === 'deleted') return <span class="muted">—</span>;
+  // Until the store is ready its addresses answer nothing (or someone else's default page).
+  const notLive = store.status !== 'ready' && <span class="not-live"> (not live yet)</span>;
   return (
     <ul class="urls">
       {storefront && (
@@ -162,6 +187,7 @@ export function StoreUrls({ store }: { store: StoreSummary }) {
           <a href={storefront} target="_blank" rel="noreferrer">
             Storefront<span class="sr-only"> of {store.name}</span>
           </a>
+          {notLive}
         </li>
       )}
       {admin && (
@@ -169,6 +195,7 @@ export function StoreUrls({ store }: { store: StoreSummary }) {
           <a href={admin} target="_blank" rel="noreferrer">
             Admin<span class="sr-only"> of {store.name}</span>
           </a>
+          {notLive}
         </li>
       )}
     </ul>

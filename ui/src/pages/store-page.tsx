@@ -11,6 +11,8 @@ import { ResourceTree } from '../components/resource-tree.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { href } from '../lib/router.ts';
+import type { PlatformFacts } from '../lib/platform-facts.ts';
+import { restoredMessage } from './deleted-page.tsx';
 import { CopyButton } from '../components/copy-button.tsx';
 import { ADMIN_SECRET, adminPasswordCommand, storeNamespace } from '../../../generator/store-access.ts';
 
@@ -21,13 +23,16 @@ interface Props {
   revision: number;
   /** The store's entry in the live list: all there is once a deleted store has no detail. */
   summary?: StoreSummary;
-  onChanged: () => void;
+  facts?: PlatformFacts;
+  /** After a delete or restore, with what to tell the person. */
+  onChanged: (message?: string) => void;
 }
 
 function storeLinks(s: StoreDetail): { label: string; url: string }[] {
+  const serving = s.status !== 'deleted'; // a deleted store's addresses are dead links
   const links = [
-    { label: 'Storefront', url: s.urls?.storefront },
-    { label: 'Admin', url: s.urls?.admin },
+    { label: 'Storefront', url: serving ? s.urls?.storefront : undefined },
+    { label: 'Admin', url: serving ? s.urls?.admin : undefined },
     { label: 'Argo CD application', url: s.links?.argocd },
     { label: 'Commit', url: s.links?.commit },
     { label: 'Pull request', url: s.links?.pullRequest ?? s.pullRequest },
@@ -35,7 +40,16 @@ function storeLinks(s: StoreDetail): { label: string; url: string }[] {
   return links.filter((l): l is { label: string; url: string } => Boolean(l.url));
 }
 
-export function StorePage({ api, name, revision, summary, onChanged }: Props) {
+/** What a delete did and what it means, said once after it. */
+function deletedMessage(name: string, result: unknown): string {
+  const commit = (result as { commit?: unknown } | undefined)?.commit;
+  return (
+    `Deleted ${name}: its folder is removed from Git${typeof commit === 'string' ? ` (commit ${commit.slice(0, 7)})` : ''}. ` +
+    'Argo CD removes its namespace, and its data with it. Deleted stores lists it; a restore brings back its configuration, not its data.'
+  );
+}
+
+export function StorePage({ api, name, revision, summary, facts = {}, onChanged }: Props) {
   const [store, setStore] = useState<StoreDetail>();
   const [error, setError] = useState<unknown>();
   const [deleting, setDeleting] = useState(false);
@@ -67,7 +81,7 @@ export function StorePage({ api, name, revision, summary, onChanged }: Props) {
     setRestoreError(undefined);
     try {
       await api.restoreStore(name);
-      onChanged();
+      onChanged(restoredMessage(name));
     } catch (e) {
       setRestoreError(e);
     } finally {
@@ -123,7 +137,7 @@ export function StorePage({ api, name, revision, summary, onChanged }: Props) {
       <dl class="facts">
         <dt>Status</dt>
         <dd>
-          <StatusBadge status={shown.status} reason={shown.reason} />
+          <StatusBadge status={shown.status} reason={facts.argocd === false && shown.status === 'committed' ? 'committed to Git; no Argo CD is connected to deploy it' : shown.reason} />
         </dd>
         <dt>Engine</dt>
         <dd>{engineLabel(spec.engine)}</dd>
@@ -135,6 +149,25 @@ export function StorePage({ api, name, revision, summary, onChanged }: Props) {
         <dd>
           <RelativeTime iso={spec.createdAt} />
         </dd>
+        {!deleted && (shown.urls?.storefront || shown.urls?.admin) && (
+          <>
+            <dt>Addresses</dt>
+            <dd>
+              <ul class="plain">
+                {[shown.urls?.storefront, shown.urls?.admin].filter(Boolean).map((u) => (
+                  <li key={u}>
+                    <code>{u}</code>
+                  </li>
+                ))}
+              </ul>
+              {shown.status !== 'ready' && (
+                <span class="not-live">
+                  {facts.argocd === false ? 'Not live: no Argo CD is connected to deploy this store.' : 'Not live yet: the store is not ready.'}
+                </span>
+              )}
+            </dd>
+          </>
+        )}
         <dt>Namespace</dt>
         <dd>
           <code>{storeNamespace(shown.name)}</code>
@@ -170,9 +203,9 @@ export function StorePage({ api, name, revision, summary, onChanged }: Props) {
           api={api}
           name={shown.name}
           onClose={() => setDeleting(false)}
-          onDeleted={() => {
+          onDeleted={(result) => {
             setDeleting(false);
-            onChanged();
+            onChanged(deletedMessage(shown.name, result));
           }}
         />
       )}
@@ -182,6 +215,21 @@ export function StorePage({ api, name, revision, summary, onChanged }: Props) {
 
 /** The parts only a live store's detail has: timeline, resources, activity, manifests. */
 function StoreDetails({ api, store, timeline }: { api: Api; store: StoreDetail; timeline: TimelineData }) {
+  // A deleted store has no rollout: "✓ Committed" would say the opposite of what happened.
+  if (store.status === 'deleted') {
+    return (
+      <>
+        <section aria-labelledby="activity-title">
+          <h2 id="activity-title">Activity</h2>
+          <ActivityLog history={store.history} events={store.events} />
+        </section>
+        <section aria-labelledby="manifests-title">
+          <h2 id="manifests-title">Rendered manifests</h2>
+          <p class="muted">A deleted store's manifests live on in Git history only; restore the store to browse them here.</p>
+        </section>
+      </>
+    );
+  }
   return (
     <>
       <section aria-labelledby="timeline-title">
@@ -210,11 +258,7 @@ function StoreDetails({ api, store, timeline }: { api: Api; store: StoreDetail; 
 
       <section aria-labelledby="manifests-title">
         <h2 id="manifests-title">Rendered manifests</h2>
-        {store.status === 'deleted' ? (
-          <p class="muted">A deleted store's manifests live on in Git history only; restore the store to browse them here.</p>
-        ) : (
-          <ManifestViewer api={api} store={store.name} files={store.files ?? []} />
-        )}
+        <ManifestViewer api={api} store={store.name} files={store.files ?? []} />
       </section>
     </>
   );

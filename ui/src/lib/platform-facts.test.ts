@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { commitLabel } from '../components/activity-log.tsx';
+import { platformFacts, possibleStatuses } from './platform-facts.ts';
+
+describe('platformFacts and possibleStatuses', () => {
+  it('reads what /api/platform says about Argo CD and the write mode', () => {
+    expect(platformFacts({ mode: 'direct', argocd: { configured: false, connected: false } })).toEqual({ mode: 'direct', argocd: false });
+    expect(platformFacts({ mode: 'pull-request', argocd: { configured: true, connected: false } })).toEqual({ mode: 'pull-request', argocd: true });
+    expect(platformFacts(undefined)).toEqual({});
+  });
+
+  it('offers only the statuses that can occur', () => {
+    expect(possibleStatuses({ mode: 'direct', argocd: false })).toEqual(['committed']);
+    expect(possibleStatuses({ mode: 'pull-request', argocd: false })).toEqual(['pending-review', 'committed']);
+    expect(possibleStatuses({ mode: 'direct', argocd: true })).toEqual(['committed', 'provisioning', 'ready', 'failed', 'deleting', 'unknown']);
+    expect(possibleStatuses({})).not.toContain('deleted'); // unknown yet: everything a live store can be
+  });
+});
+
+describe('commitLabel', () => {
+  it('says deletes and restores instead of nested reverts', () => {
+    expect(commitLabel('Create store shop')).toBe('Create store shop');
+    expect(commitLabel('Revert "Create store shop"')).toBe('Delete store shop');
+    expect(commitLabel('Revert "Revert "Create store shop""')).toBe('Restore store shop');
+    expect(commitLabel('Revert "Revert "Revert "Create store shop"""')).toBe('Delete store shop');
+    expect(commitLabel('Reapply "Create store shop"')).toBe('Restore store shop');
+    expect(commitLabel('Revert "Update the plans"')).toBe('Revert "Update the plans"');
+  });
+});
