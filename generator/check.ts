@@ -10,6 +10,8 @@ import { parseStoreSpec } from './spec.ts';
 export interface CheckReport {
   stores: number;
   problems: string[];
+  /** How many of `problems` `storefleet render` fixes (generated files missing, different or extra). */
+  renderFixes: number;
 }
 
 function firstDifferentLine(a: string, b: string): number {
@@ -19,7 +21,9 @@ function firstDifferentLine(a: string, b: string): number {
   return 0;
 }
 
-function compareFiles(existing: ReadonlyMap<string, string>, expected: ReadonlyMap<string, string>, problems: string[]): void {
+/** Differences between generated files and the generator's output: the ones `render` rewrites. */
+function compareFiles(existing: ReadonlyMap<string, string>, expected: ReadonlyMap<string, string>, problems: string[]): number {
+  const before = problems.length;
   for (const [path, want] of expected) {
     const actual = existing.get(path);
     if (actual === undefined) problems.push(`${path}: missing (the generator produces it)`);
@@ -28,6 +32,7 @@ function compareFiles(existing: ReadonlyMap<string, string>, expected: ReadonlyM
   for (const path of existing.keys()) {
     if (!expected.has(path)) problems.push(`${path}: unexpected file (the generator does not produce it)`);
   }
+  return problems.length - before;
 }
 
 export function checkRepo(repoDir: string, progress?: (done: number, total: number) => void): CheckReport {
@@ -35,10 +40,11 @@ export function checkRepo(repoDir: string, progress?: (done: number, total: numb
   try {
     platform = loadPlatform(repoDir);
   } catch (err) {
-    if (err instanceof ValidationError) return { stores: 0, problems: err.issues.map(formatIssue) };
+    if (err instanceof ValidationError) return { stores: 0, problems: err.issues.map(formatIssue), renderFixes: 0 };
     throw err;
   }
   const problems: string[] = [];
+  let renderFixes = 0;
   const scan = scanStores(repoDir);
   problems.push(...scan.problems);
   const names = listStoreFolders(repoDir, scan);
@@ -52,7 +58,7 @@ export function checkRepo(repoDir: string, progress?: (done: number, total: numb
       try {
         const spec = parseStoreSpec(text, specFile, platform.config, name);
         const { files } = renderStore({ spec, platform, existing });
-        compareFiles(existing, files, problems);
+        renderFixes += compareFiles(existing, files, problems);
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
         problems.push(...err.issues.map(formatIssue));
@@ -63,11 +69,11 @@ export function checkRepo(repoDir: string, progress?: (done: number, total: numb
   const platformExisting = readFolderFiles(repoDir, PLATFORM_DIR, isPlatformManifest);
   try {
     const platformFiles = renderPlatformDeployment(platform, platformExisting);
-    if (platformFiles) compareFiles(platformExisting, platformFiles, problems);
+    if (platformFiles) renderFixes += compareFiles(platformExisting, platformFiles, problems);
     else for (const path of platformExisting.keys()) problems.push(`${path}: unexpected file (platform.yaml has no storefleet: section)`);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     problems.push(...err.issues.map(formatIssue));
   }
-  return { stores: names.length, problems };
+  return { stores: names.length, problems, renderFixes };
 }

@@ -140,6 +140,13 @@ async function renderCommand(argv: string[], out: Output): Promise<number> {
   return EXIT.ok;
 }
 
+/** Suggests `render` only for what it can fix: it rewrites generated files, never store.yaml or folders. */
+export function checkAdvice(problems: number, renderFixes: number): string {
+  if (renderFixes === 0) return 'fix the files named above by hand ("storefleet render" does not change store.yaml, platform.yaml or folder names)';
+  if (renderFixes === problems) return 'run "storefleet render" to regenerate the generated files';
+  return `${renderFixes} of them are generated files "storefleet render" regenerates; fix the other ${problems - renderFixes} by hand first (render stops at an invalid store.yaml)`;
+}
+
 async function checkCommand(argv: string[], out: Output): Promise<number> {
   const parsed = parse('check', argv, {}, out);
   if (!parsed) return EXIT.ok;
@@ -150,7 +157,7 @@ async function checkCommand(argv: string[], out: Output): Promise<number> {
   });
   for (const line of report.problems) out.error(line);
   if (report.problems.length > 0) {
-    out.error(`check failed: ${report.problems.length} problem(s) in ${report.stores} store(s); run "storefleet render" to regenerate manifests`);
+    out.error(`check failed: ${report.problems.length} problem(s) in ${report.stores} store(s); ${checkAdvice(report.problems.length, report.renderFixes)}`);
     return EXIT.invalid;
   }
   out.log(`check passed: ${report.stores} store(s) match the generator`);

@@ -103,7 +103,28 @@ describe('storefleet CLI', () => {
     expect(lines).toContain(`${storeDir('delta')}: store folder without store.yaml`);
     expect(lines).toContain(`stores/legacy-shop: not a shard folder (two hex digits); move it to ${storeDir('legacy-shop')}/ ("storefleet new" creates stores there)`);
     expect(lines).toContain(`stores/00/gamma-shop: store in the wrong shard folder; move it to ${storeDir('gamma-shop')}/`);
-    expect(lines.at(-1)).toMatch(/^check failed: 8 problem\(s\) in 3 store\(s\)/);
+    // render fixes the three generated files, not the spec, the stray file or the folders.
+    expect(lines.at(-1)).toBe(
+      'check failed: 8 problem(s) in 3 store(s); 3 of them are generated files "storefleet render" regenerates; fix the other 5 by hand first (render stops at an invalid store.yaml)',
+    );
+  });
+
+  it('check suggests render only where render can fix the problem', async () => {
+    const repo = await newRepo();
+    await run('new', repo, '--name', 'alpha', '--engine', 'woocommerce');
+    const spec = join(repo, storeDir('alpha'), 'store.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('"woocommerce"', '"magento"'));
+    const onlySpec = await run('check', repo);
+    expect(onlySpec.err.split('\n').at(-1)).toBe(
+      'check failed: 1 problem(s) in 1 store(s); fix the files named above by hand ("storefleet render" does not change store.yaml, platform.yaml or folder names)',
+    );
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('"magento"', '"woocommerce"'));
+    const manifests = join(repo, storeDir('alpha'), 'manifests');
+    writeFileSync(join(manifests, 'configmap-extra.yaml'), 'kind: ConfigMap\n');
+    const onlyGenerated = await run('check', repo);
+    expect(onlyGenerated.err.split('\n').at(-1)).toBe('check failed: 1 problem(s) in 1 store(s); run "storefleet render" to regenerate the generated files');
+    expect((await run('render', repo)).code).toBe(0);
+    expect((await run('check', repo)).code).toBe(0);
   });
 
   it('render --store answers a bad or unknown name clearly and writes nothing', async () => {
