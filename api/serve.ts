@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { asksForHelp } from '../generator/args.ts';
+import { loadSealingKeyCommands } from '../generator/sealing.ts';
 import { commandHelp } from '../generator/usage.ts';
 import { ConfigError, loadConfig, OPTIONS, type ServeConfig } from './config.ts';
 import { startServer, type RunningServer, type ServerOptions } from './server.ts';
@@ -70,7 +71,7 @@ export async function serveCommand(
     lines.push(
       `  GitOps repository: ${server.embedded.repo} (embedded default; set STOREFLEET_GIT_REMOTE to use your own)`,
       `  Admin token: in ${server.embedded.adminTokenFile} (cat it and paste it into the sign-in page)`,
-      `  Dev sealing key: ${server.embedded.sealingCert} and tls.key; load into a cluster with: kubectl -n kube-system create secret tls sealed-secrets-dev --cert=${server.embedded.sealingCert} --key=${server.embedded.sealingKey} && kubectl -n kube-system label secret sealed-secrets-dev sealedsecrets.bitnami.com/sealed-secrets-key=active`,
+      `  Dev sealing key: ${server.embedded.sealingCert} and tls.key; load into a cluster (docs/operations.md, step 3) with: ${loadSealingKeyCommands(server.embedded.sealingCert, server.embedded.sealingKey).join(' && ')}`,
     );
   }
   console.log(lines.join('\n'));

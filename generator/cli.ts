@@ -12,7 +12,7 @@ import { formatIssue, ValidationError } from './errors.ts';
 import { renderStore } from './render.ts';
 import { listStoreFolders, loadPlatform, scanStores, readFolderFiles, readStoreFiles, writeFolderFiles, writeStoreFiles } from './repo.ts';
 import { isPlatformManifest, PLATFORM_DIR, renderPlatformDeployment } from './platform-deployment.ts';
-import { createDevSealingKeyPair } from './sealing.ts';
+import { createDevSealingKeyPair, loadSealingKeyCommands } from './sealing.ts';
 import { newStoreSpec, parseStoreSpec, storeName, type StoreSpec } from './spec.ts';
 import { issuesFromZod } from './errors.ts';
 import { storeDir, storeSpecPath } from './layout.ts';
@@ -56,6 +56,7 @@ async function initCommand(argv: string[], out: Output): Promise<number> {
     mkdirSync(join(dir, 'sealing'), { recursive: true });
     writeFileSync(join(dir, 'sealing', 'cert.pem'), pair.certificatePem);
     out.log(`wrote a development sealing key pair to ${absKeys} (tls.key is private: load it into the Sealed Secrets controller, never commit it)`);
+    out.log(`load it into a cluster with:\n  ${loadSealingKeyCommands(join(absKeys, 'tls.crt'), join(absKeys, 'tls.key')).join('\n  ')}`);
   }
   return EXIT.ok;
 }

@@ -70,6 +70,18 @@ export interface SealingKeyPair {
   privateKeyPem: string;
 }
 
+/** The Secret a sealing key pair is loaded as; the same name on the embedded default, k3d and k3s. */
+export const SEALING_KEY_SECRET = 'storefleet-sealing-key';
+
+/** The commands that load a key pair into the Sealed Secrets controller (kube-system). */
+export function loadSealingKeyCommands(certFile: string, keyFile: string): string[] {
+  return [
+    `kubectl -n kube-system create secret tls ${SEALING_KEY_SECRET} --cert=${certFile} --key=${keyFile}`,
+    `kubectl -n kube-system label secret ${SEALING_KEY_SECRET} sealedsecrets.bitnami.com/sealed-secrets-key=active`,
+    'kubectl -n kube-system delete pod -l name=sealed-secrets-controller',
+  ];
+}
+
 /**
  * A development key pair in the shape the Sealed Secrets controller uses (RSA 4096, self-signed
  * certificate, CN sealed-secret, 10 years). Load it into a cluster as a kubernetes.io/tls Secret
