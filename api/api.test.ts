@@ -270,6 +270,7 @@ describe('operations', () => {
     expect(text).toContain('storefleet_push_retries_total');
     const p = await call(base, 'GET', '/api/platform', { token: TOKENS.alice });
     expect(p.body.mode).toBe('direct');
+    expect(p.body.user).toEqual({ id: 'alice', role: 'member' });
     expect(p.body.branch).toBe('main');
     expect(p.body.head).toBe((await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim());
     expect((p.body.platform as { plans: string[] }).plans).toContain('small');

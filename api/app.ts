@@ -21,6 +21,7 @@ import { openApiDocument } from './openapi.ts';
 import { ApiProblem, unavailableProblem, validationProblem } from './problem.ts';
 import { createStoreRequest, idempotencyKey, manifestFile } from './schemas.ts';
 import { parseStoreSpec, storeName } from '../generator/spec.ts';
+import { storeUrls } from '../generator/store-access.ts';
 import type { GitStoreFacts, StatusProvider } from './status-provider.ts';
 
 export interface PendingPullRequest {
@@ -53,10 +54,7 @@ export interface ApiContext {
 type Summary = Omit<StoreSpec, never> & { urls: { storefront: string; admin: string }; commit?: string };
 
 function urlsOf(spec: StoreSpec, platform?: ResolvedPlatform): { storefront: string; admin: string } {
-  const site = platform?.config.site ?? { scheme: 'http', domain: 'localtest.me' };
-  const storefront = `${site.scheme}://${spec.name}.${site.domain}`;
-  const admin = spec.engine === 'woocommerce' ? `${storefront}/wp-admin/` : `${site.scheme}://${spec.name}-admin.${site.domain}/app`;
-  return { storefront, admin };
+  return storeUrls(spec.name, spec.engine, platform?.config.site ?? { scheme: 'http', domain: 'localtest.me' });
 }
 
 function digestOf(parts: unknown[]): string {
@@ -333,11 +331,14 @@ export function createApp(ctx: ApiContext): Express {
   };
 
   app.get('/api/platform', async (_req, res) => {
+    const user = requester(res);
     const tip = mirror.tip;
     const platform = tip ? await platformAt(tip) : undefined;
     const cfg = platform?.config;
     res.json({
       mode: writer.mode,
+      // Who is asking: the dashboard hints at a member's store limit before a create is refused.
+      user: { id: user.id, role: user.role },
       remote: config.github ? `https://github.com/${config.github.owner}/${config.github.repo}` : redactUrl(mirror.url),
       branch: mirror.branch,
       head: tip ?? null,

@@ -93,7 +93,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/stores/{name}/manifests/{file}': {
         get: { summary: 'One rendered manifest (YAML)', parameters: [name, { name: 'file', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'YAML', content: { 'application/yaml': {} } }, ...errors } },
       },
-      '/api/platform': { get: { summary: 'Mode, remote, branch, head SHA, platform.yaml summary', responses: { '200': { description: 'Platform' } } } },
+      '/api/platform': { get: { summary: 'Mode, the requesting user (id, role), remote, branch, head SHA, Argo CD state, platform.yaml summary', responses: { '200': { description: 'Platform' } } } },
       '/healthz': { get: { security: [], summary: 'Liveness', responses: { '200': { description: 'Alive' } } } },
       '/readyz': { get: { security: [], summary: 'Readiness (Git remote reachable)', responses: { '200': { description: 'Ready' }, '503': errors['503'] } } },
       '/metrics': { get: { security: [], summary: 'Prometheus metrics', responses: { '200': { description: 'Metrics' } } } },

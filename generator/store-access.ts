@@ -1,9 +1,22 @@
-// Where a deployed store lives and where its admin login is kept, in the words the CLI and the
+// Where a deployed store lives (namespace, addresses) and where its admin login is kept, in the words the CLI and the
 // dashboard both print. No imports: the dashboard bundles this file as it is.
 
 /** The Kubernetes namespace of a store. */
 export function storeNamespace(name: string): string {
   return `store-${name}`;
+}
+
+/** Where stores are served: platform.yaml's `site`. */
+export interface Site {
+  scheme: string;
+  domain: string;
+}
+
+/** A store's storefront and admin addresses (the API lists them; the create form previews them). */
+export function storeUrls(name: string, engine: string, site: Site): { storefront: string; admin: string } {
+  const storefront = `${site.scheme}://${name}.${site.domain}`;
+  const admin = engine === 'woocommerce' ? `${storefront}/wp-admin/` : `${site.scheme}://${name}-admin.${site.domain}/app`;
+  return { storefront, admin };
 }
 
 /** The Secret (in the store's namespace) that holds the store admin's login. */

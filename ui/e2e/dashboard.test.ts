@@ -23,6 +23,7 @@ async function createStore(name: string, engine: 'WooCommerce' | 'Medusa') {
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Name', { exact: true }).fill(name);
   await dialog.getByLabel(engine).check();
+  expect(await dialog.getByTestId('address-preview').textContent()).toBe(`http://${name}.localtest.me`); // the embedded default's site
   await dialog.getByRole('button', { name: 'Create store' }).click();
   await dialog.getByText(/shown only this once/).waitFor();
   await dialog.getByTestId('admin-password').waitFor();
@@ -187,6 +188,7 @@ describe('dashboard in Chromium against the real API', () => {
 
     const taken = page.waitForResponse((r) => r.url().endsWith('/api/stores') && r.request().method() === 'POST');
     await dialog.getByLabel('Name', { exact: true }).fill('woo-shop');
+    await dialog.getByText('a store named "woo-shop" already exists').waitFor(); // from the list, while typing
     await dialog.getByRole('button', { name: 'Create store' }).click();
     const conflict = await taken;
     expect(conflict.status()).toBe(409);

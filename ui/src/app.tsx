@@ -9,7 +9,7 @@ import { ConnectionBanner } from './components/connection-banner.tsx';
 import { CreateDialog } from './components/create-dialog.tsx';
 import { ErrorBox, OfflineBanner } from './components/error-box.tsx';
 import { FirstRunBanner } from './components/first-run-banner.tsx';
-import { platformFacts } from './lib/platform-facts.ts';
+import { atStoreLimit, platformFacts } from './lib/platform-facts.ts';
 import { DeletedPage } from './pages/deleted-page.tsx';
 import { PlatformPage } from './pages/platform-page.tsx';
 import { SignIn } from './pages/sign-in.tsx';
@@ -136,6 +136,9 @@ function Dashboard({ token, fetch, signOut }: { token: string; fetch?: Fetch; si
           api={api}
           plans={plans}
           defaultPlan={defaultPlan}
+          site={facts.site}
+          taken={new Set(live.stores?.filter((s) => s.status !== 'deleted').map((s) => s.name))}
+          atLimit={atStoreLimit(facts, live.stores ?? [])}
           onClose={() => setCreating(false)}
           onCreated={() => void live.refresh()}
         />

@@ -146,4 +146,29 @@ describe('CreateDialog', () => {
     fireEvent.click(screen.getByRole('button', { name: 'I have saved it' }));
     expect(onClose).toHaveBeenCalledTimes(1);
   });
+
+  it('previews the addresses, says a listed name is taken and a member is at the limit, before submitting', () => {
+    render(
+      <CreateDialog
+        api={createApi({ token: 't', fetch: fakeFetch(() => undefined).fetch })}
+        plans={[]}
+        site={{ scheme: 'https', domain: 'shops.example.com' }}
+        taken={new Set(['shoes'])}
+        atLimit={{ owned: 3, limit: 3 }}
+        onClose={() => {}}
+        onCreated={() => {}}
+      />,
+    );
+    const name = screen.getByLabelText('Name');
+    fireEvent.input(name, { target: { value: 'hats' } });
+    expect(screen.getByTestId('address-preview').textContent).toBe('https://hats.shops.example.com');
+    expect(screen.getByText('https://hats.shops.example.com/wp-admin/')).toBeTruthy();
+    fireEvent.click(screen.getByLabelText('Medusa'));
+    expect(screen.getByText('https://hats-admin.shops.example.com/app')).toBeTruthy();
+    fireEvent.input(name, { target: { value: 'shoes' } });
+    expect(screen.getByText('a store named "shoes" already exists')).toBeTruthy();
+    expect(name.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.queryByTestId('address-preview')).toBeNull();
+    expect(screen.getByTestId('store-limit').textContent).toContain('You own 3 stores, the most a member may own');
+  });
 });

@@ -3,6 +3,7 @@ import { useRef, useState } from 'preact/hooks';
 import { ApiError, type Api } from '../lib/api.ts';
 import { storeNameProblem } from '../lib/store-name.ts';
 import { ENGINES, engineLabel, type CreateResult, type Engine } from '../lib/types.ts';
+import { storeUrls, type Site } from '../../../generator/store-access.ts';
 import { Dialog } from './dialog.tsx';
 import { ErrorBox } from './error-box.tsx';
 import { AdminLoginPanel } from './admin-login.tsx';
@@ -11,6 +12,12 @@ interface Props {
   api: Api;
   plans: string[];
   defaultPlan?: string;
+  /** platform.yaml's site: the name's addresses are previewed as it is typed. */
+  site?: Site;
+  /** Names already in the list: said while typing (the server still has the last word). */
+  taken?: ReadonlySet<string>;
+  /** A member at the store limit: said before the form is sent. */
+  atLimit?: { owned: number; limit: number };
   onClose: () => void;
   onCreated: (result: CreateResult) => void;
 }
@@ -25,7 +32,7 @@ function serverNameError(error: unknown): string | undefined {
   return undefined;
 }
 
-export function CreateDialog({ api, plans, defaultPlan, onClose, onCreated }: Props) {
+export function CreateDialog({ api, plans, defaultPlan, site, taken, atLimit, onClose, onCreated }: Props) {
   const [name, setName] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [engine, setEngine] = useState<Engine>('woocommerce');
@@ -37,7 +44,8 @@ export function CreateDialog({ api, plans, defaultPlan, onClose, onCreated }: Pr
   const [nudged, setNudged] = useState(false);
   const nameInput = useRef<HTMLInputElement>(null);
 
-  const clientProblem = name === '' ? undefined : storeNameProblem(name);
+  const clientProblem = name === '' ? undefined : (storeNameProblem(name) ?? (taken?.has(name) ? `a store named "${name}" already exists` : undefined));
+  const preview = name && !clientProblem && site ? storeUrls(name, engine, site) : undefined;
   // A server verdict applies only to the name it was given; typing clears it.
   const serverProblem = submittedName === name ? serverNameError(error) : undefined;
   const nameMessage = serverProblem ?? clientProblem;
@@ -91,7 +99,14 @@ export function CreateDialog({ api, plans, defaultPlan, onClose, onCreated }: Pr
             autofocus
           />
           <p id="store-name-help" class="help">
-            Lowercase letters, digits and hyphens; starts with a letter; at most 40. It becomes the store's address.
+            Lowercase letters, digits and hyphens; starts with a letter; at most 40. It becomes the store's address
+            {preview ? (
+              <>
+                : <code data-testid="address-preview">{preview.storefront}</code> (admin <code>{preview.admin}</code>)
+              </>
+            ) : (
+              '.'
+            )}
           </p>
           <p id="store-name-error" class="field-error" aria-live="polite">
             {serverProblem ? <span class="server-error">Server: {serverProblem}</span> : clientProblem}
@@ -121,6 +136,12 @@ export function CreateDialog({ api, plans, defaultPlan, onClose, onCreated }: Pr
               ))}
             </select>
           </div>
+        )}
+        {atLimit && (
+          <p class="notice" data-testid="store-limit">
+            You own {atLimit.owned} stores, the most a member may own (limits.storesPerOwner in platform.yaml): the server will refuse
+            another one. Delete a store you no longer need first, or ask an admin.
+          </p>
         )}
         {error !== undefined && !serverProblem && <ErrorBox error={error} />}
         <div class="actions">

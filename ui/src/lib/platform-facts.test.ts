@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commitLabel } from '../components/activity-log.tsx';
-import { platformFacts, possibleStatuses } from './platform-facts.ts';
+import { atStoreLimit, platformFacts, possibleStatuses } from './platform-facts.ts';
 
 describe('platformFacts and possibleStatuses', () => {
   it('reads what /api/platform says about Argo CD and the write mode', () => {
@@ -14,6 +14,22 @@ describe('platformFacts and possibleStatuses', () => {
     expect(possibleStatuses({ mode: 'pull-request', argocd: false })).toEqual(['pending-review', 'committed']);
     expect(possibleStatuses({ mode: 'direct', argocd: true })).toEqual(['committed', 'provisioning', 'ready', 'failed', 'deleting', 'unknown']);
     expect(possibleStatuses({})).not.toContain('deleted'); // unknown yet: everything a live store can be
+  });
+});
+
+describe('atStoreLimit', () => {
+  const stores = [
+    { owner: 'alice', status: 'committed' },
+    { owner: 'alice', status: 'ready' },
+    { owner: 'alice', status: 'deleted' },
+    { owner: 'bob', status: 'ready' },
+  ];
+  it('counts a member’s live stores against the limit; admins have none', () => {
+    const facts = platformFacts({ user: { id: 'alice', role: 'member' }, platform: { domain: 'x', scheme: 'http', limits: { storesPerOwner: 2 } } });
+    expect(facts.storesPerOwner).toBe(2);
+    expect(atStoreLimit(facts, stores)).toEqual({ owned: 2, limit: 2 });
+    expect(atStoreLimit({ ...facts, storesPerOwner: 3 }, stores)).toBeUndefined();
+    expect(atStoreLimit({ ...facts, user: { id: 'alice', role: 'admin' } }, stores)).toBeUndefined();
   });
 });
 
