@@ -1,9 +1,13 @@
 // docs/operations.md and the README's first screen against the code they describe: the
 // `storefleet:` example is a valid platform.yaml section, every sealed credential the renderer
-// requires has a sealing command, the sealing key has one Secret name everywhere.
-import { readFileSync } from 'node:fs';
+// requires has a sealing command, the sealing key has one Secret name everywhere, and the
+// walkthrough's `storefleet` commands run as written.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hashToken } from '../../api/auth.ts';
 import { parsePlatform } from '../platform.ts';
 import { renderPlatformDeployment } from '../platform-deployment.ts';
 import { SEALING_KEY_SECRET } from '../sealing.ts';
@@ -55,4 +59,32 @@ describe('README first screen', () => {
     expect(first).toMatch(/No running shop/);
     expect(first).toMatch(/What has been run where/);
   });
+});
+
+describe('docs/operations.md storefleet commands, run as written', () => {
+  it('init, bootstrap and token create work from an empty folder and a fresh HOME', async () => {
+    // Every `npx storefleet …` line of the walkthrough's shell blocks, up to the sealing step that
+    // needs kubeseal (not run here); `npx` runs this checkout's bin, as `npx storefleet` does in it.
+    const lines = blocks('sh')
+      .flatMap((b) => b.split('\n'))
+      .filter((l) => /^(\(umask 077; )?npx storefleet (init|bootstrap|token) /.test(l));
+    expect(lines.map((l) => /storefleet (\w+)/.exec(l)![1])).toEqual(['init', 'bootstrap', 'token']);
+    const dir = mkdtempSync(join(tmpdir(), 'sf-ops-doc-'));
+    try {
+      const script = ['set -euo pipefail', `npx() { shift; node ${JSON.stringify(join(ROOT, 'bin/storefleet.js'))} "$@"; }`, 'mkdir -p ~/.storefleet', ...lines].join('\n');
+      await new Promise<void>((resolve, reject) =>
+        execFile('bash', ['-c', script], { cwd: dir, env: { ...process.env, HOME: dir, STOREFLEET_CLUSTER_ENV: 'off' } }, (err, _out, stderr) =>
+          err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(),
+        ),
+      );
+      expect(existsSync(join(dir, 'shops-gitops', 'sealing', 'cert.pem'))).toBe(true);
+      expect(statSync(join(dir, '.storefleet', 'sealing-key', 'tls.key')).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, 'bootstrap', 'secrets', 'webhook-secret')).mode & 0o777).toBe(0o600);
+      const token = readFileSync(join(dir, '.storefleet', 'admin-token'), 'utf8').trim();
+      expect(statSync(join(dir, '.storefleet', 'admin-token')).mode & 0o777).toBe(0o600);
+      expect(readFileSync(join(dir, 'tokens.yaml'), 'utf8')).toContain(hashToken(token));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
