@@ -244,6 +244,7 @@ describe('dashboard in Chromium against the real API', () => {
     expect(await page.locator('.timeline').count()).toBe(0);
     expect(await page.getByRole('link', { name: /^(Storefront|Admin)$/ }).count()).toBe(0);
     expect(await page.locator('dt', { hasText: 'Addresses' }).count()).toBe(0);
+    expect(await page.locator('dd.admin-login-fact').count()).toBe(0); // its Secret went with the namespace
 
     await page.getByRole('link', { name: /^Deleted/ }).click();
     await row('woo-shop').waitFor();

@@ -172,11 +172,15 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
         <dd>
           <code>{storeNamespace(shown.name)}</code>
         </dd>
-        <dt>Admin login</dt>
-        <dd class="admin-login-fact">
-          Shown once when the store was created; kept in the Secret <code>{ADMIN_SECRET}</code> of that namespace. With access to the cluster:{' '}
-          <code class="command">{adminPasswordCommand(shown.name)}</code> <CopyButton text={adminPasswordCommand(shown.name)} label="Copy command" />
-        </dd>
+        {!deleted && (
+          <>
+            <dt>Admin login</dt>
+            <dd class="admin-login-fact">
+              Shown once when the store was created; kept in the Secret <code>{ADMIN_SECRET}</code> of that namespace. With access to the cluster:{' '}
+              <code class="command">{adminPasswordCommand(shown.name)}</code> <CopyButton text={adminPasswordCommand(shown.name)} label="Copy command" />
+            </dd>
+          </>
+        )}
       </dl>
 
       <section aria-labelledby="links-title">
@@ -213,43 +217,34 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
   );
 }
 
-/** The parts only a live store's detail has: timeline, resources, activity, manifests. */
+/** The parts a store's detail has: timeline, resources, activity, manifests (a deleted store: activity only). */
 function StoreDetails({ api, store, timeline }: { api: Api; store: StoreDetail; timeline: TimelineData }) {
   // A deleted store has no rollout: "✓ Committed" would say the opposite of what happened.
-  if (store.status === 'deleted') {
-    return (
-      <>
-        <section aria-labelledby="activity-title">
-          <h2 id="activity-title">Activity</h2>
-          <ActivityLog history={store.history} events={store.events} />
-        </section>
-        <section aria-labelledby="manifests-title">
-          <h2 id="manifests-title">Rendered manifests</h2>
-          <p class="muted">A deleted store's manifests live on in Git history only; restore the store to browse them here.</p>
-        </section>
-      </>
-    );
-  }
+  const deleted = store.status === 'deleted';
   return (
     <>
-      <section aria-labelledby="timeline-title">
-        <h2 id="timeline-title">Status timeline</h2>
-        <Timeline timeline={timeline} />
-      </section>
+      {!deleted && (
+        <>
+          <section aria-labelledby="timeline-title">
+            <h2 id="timeline-title">Status timeline</h2>
+            <Timeline timeline={timeline} />
+          </section>
 
-      {store.argocd?.lastOperation && <LastOperation op={store.argocd.lastOperation} />}
-      {store.argocd?.errors?.length ? (
-        <p class="notice">Argo CD did not answer every question, so parts of this page may be missing: {store.argocd.errors.join('; ')}</p>
-      ) : null}
+          {store.argocd?.lastOperation && <LastOperation op={store.argocd.lastOperation} />}
+          {store.argocd?.errors?.length ? (
+            <p class="notice">Argo CD did not answer every question, so parts of this page may be missing: {store.argocd.errors.join('; ')}</p>
+          ) : null}
 
-      <section aria-labelledby="resources-title">
-        <h2 id="resources-title">Resources</h2>
-        {store.resources?.length ? (
-          <ResourceTree resources={store.resources} />
-        ) : (
-          <p class="muted">No resource data: Argo CD is not connected or has not deployed this store yet.</p>
-        )}
-      </section>
+          <section aria-labelledby="resources-title">
+            <h2 id="resources-title">Resources</h2>
+            {store.resources?.length ? (
+              <ResourceTree resources={store.resources} />
+            ) : (
+              <p class="muted">No resource data: Argo CD is not connected or has not deployed this store yet.</p>
+            )}
+          </section>
+        </>
+      )}
 
       <section aria-labelledby="activity-title">
         <h2 id="activity-title">Activity</h2>
@@ -258,7 +253,11 @@ function StoreDetails({ api, store, timeline }: { api: Api; store: StoreDetail; 
 
       <section aria-labelledby="manifests-title">
         <h2 id="manifests-title">Rendered manifests</h2>
-        <ManifestViewer api={api} store={store.name} files={store.files ?? []} />
+        {deleted ? (
+          <p class="muted">A deleted store's manifests live on in Git history only; restore the store to browse them here.</p>
+        ) : (
+          <ManifestViewer api={api} store={store.name} files={store.files ?? []} />
+        )}
       </section>
     </>
   );
