@@ -6,8 +6,8 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { STORE_KINDS, renderStoreObjects } from '../constructs/index.ts';
 import { PLATFORM_KINDS } from '../constructs/platform/index.ts';
-import { STORE_SECRET_KEYS } from '../constructs/secret-keys.ts';
-import type { Engine, StoreProps } from '../constructs/props.ts';
+import { engineOf } from '../constructs/engines/index.ts';
+import type { StoreProps } from '../constructs/props.ts';
 import { validateAgainstSchema } from '../constructs/platform/testing/kube-schemas.ts';
 import { ARGOCD_VERSION, TEMPLATE_DIR, renderBootstrap, templateFiles, type BootstrapValues } from '../generator/bootstrap.ts';
 import { storeDir } from '../generator/layout.ts';
@@ -29,11 +29,11 @@ const groupKind = (apiVersion: string, kind: string) => `${apiVersion.includes('
 const whitelist = (list: { group: string; kind: string }[]) => list.map((gk) => `${gk.group}/${gk.kind}`).sort();
 const CLUSTER_SCOPED = new Set(['/Namespace']);
 
-function storeProps(engine: Engine): StoreProps {
+function storeProps(engine: string): StoreProps {
   const config = parsePlatform(readFileSync(join(TEMPLATE_DIR, '../gitops-repo-template/platform.yaml'), 'utf8'));
   // Ciphertext-shaped placeholders: the constructs only pass encryptedData through.
   const sealed = Object.fromEntries(
-    Object.entries(STORE_SECRET_KEYS[engine]).map(([secret, keys]) => [secret, Object.fromEntries((keys as readonly string[]).map((k: string) => [k, 'Y2lwaGVydGV4dA==']))]),
+    Object.entries(engineOf(engine).secrets).map(([secret, keys]) => [secret, Object.fromEntries((keys as readonly string[]).map((k: string) => [k, 'Y2lwaGVydGV4dA==']))]),
   );
   return {
     store: { name: 'kinds-probe', engine, plan: config.defaultPlan, displayName: 'Kinds probe', owner: 'test', createdAt: '2026-11-23T16:00:00Z' },

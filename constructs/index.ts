@@ -4,16 +4,12 @@ import type { StoreProps } from './props.ts';
 import { StoreNamespace } from './store-namespace.ts';
 import { StoreSecrets } from './store-secrets.ts';
 import { StoreScripts } from './scripts.ts';
-import { MariaDb } from './mariadb.ts';
-import { Postgres } from './postgres.ts';
-import { Redis } from './redis.ts';
-import { WooCommerceApp } from './woocommerce-app.ts';
-import { MedusaApp } from './medusa-app.ts';
 import { StoreIngress } from './store-ingress.ts';
 import { SmokeTest } from './smoke-test.ts';
+import { engineOf } from './engines/index.ts';
 
 export type { StoreProps } from './props.ts';
-export { STORE_SECRET_KEYS } from './secret-keys.ts';
+export { engineIds, engineOf, engines, findEngine, registerEngine, type Engine } from './engines/index.ts';
 export { storeNamespace, storeHosts } from './meta.ts';
 
 /** Every apiVersion/kind renderStoreObjects can emit (the Argo CD AppProject whitelist is tested against it). */
@@ -36,20 +32,13 @@ export const STORE_KINDS = [
 class StoreChart extends Chart {
   constructor(scope: App, props: StoreProps) {
     super(scope, 'store', { disableResourceNameHashes: true });
+    const engine = engineOf(props.store.engine);
     new StoreNamespace(this, 'namespace', props);
     new StoreSecrets(this, 'secrets', props);
-    if (props.store.engine === 'woocommerce') {
-      new StoreScripts(this, 'scripts', props, { scripts: ['woocommerce-setup.sh', 'woocommerce-smoke-test.sh'] });
-      new MariaDb(this, 'mariadb', props);
-      new WooCommerceApp(this, 'woocommerce', props);
-    } else {
-      new StoreScripts(this, 'scripts', props, { scripts: ['medusa-bootstrap.sh', 'medusa-smoke-test.sh'] });
-      new Postgres(this, 'postgres', props);
-      new Redis(this, 'redis', props);
-      new MedusaApp(this, 'medusa', props);
-    }
-    new StoreIngress(this, 'ingress', props);
-    new SmokeTest(this, 'smoke-test', props);
+    new StoreScripts(this, 'scripts', props, { folder: engine.folder, scripts: engine.scripts });
+    engine.build(this, props);
+    new StoreIngress(this, 'ingress', props, engine.routes(props));
+    new SmokeTest(this, 'smoke-test', props, engine.smokeTest(props));
   }
 }
 

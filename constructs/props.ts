@@ -3,7 +3,8 @@
 // The generator's schema types must stay assignable to these interfaces (checked at compile time
 // in generator/platform.ts).
 
-export type Engine = 'woocommerce' | 'medusa';
+/** An engine id of the registry (constructs/engines/index.ts). */
+export type EngineId = string;
 
 /** Kubernetes quantity strings, e.g. "500m", "2Gi". Validated by the generator. */
 export interface ResourceAmounts {
@@ -37,61 +38,24 @@ export interface LimitRangeProps {
   max: ResourceAmounts;
 }
 
-export interface WooCommerceResources {
-  wordpress: ContainerResources;
-  /** init containers: docker-ensure-installed.sh and the WP-CLI setup script. */
-  setup: ContainerResources;
-  mariadb: ContainerResources;
-  smokeTest: ContainerResources;
-}
-
-export interface MedusaResources {
-  backend: ContainerResources;
-  storefront: ContainerResources;
-  /** the db:migrate init container and the bootstrap Job. */
-  bootstrap: ContainerResources;
-  postgres: ContainerResources;
-  redis: ContainerResources;
-  smokeTest: ContainerResources;
-}
-
 export interface PlanProps {
   quota: QuotaProps;
   limitRange: LimitRangeProps;
   storage: {
-    /** MariaDB / Postgres data volume. */
+    /** The database's data volume. */
     database: string;
-    /** WordPress document root (WooCommerce only). */
-    wordpress: string;
+    /** Volumes an engine declares (Engine.storage), e.g. WooCommerce's "wordpress" document root. */
+    [volume: string]: string;
   };
-  resources: {
-    woocommerce: WooCommerceResources;
-    medusa: MedusaResources;
-  };
-}
-
-export interface WooCommerceImages {
-  /** e.g. docker.io/library/wordpress:6.9.1-php8.3-apache */
-  wordpress: string;
-  /** e.g. docker.io/library/wordpress:cli-2.12.0-php8.3 */
-  wpCli: string;
-  mariadb: string;
-  /** WooCommerce plugin version installed by the setup script, e.g. "10.3.5". */
-  woocommerceVersion: string;
-}
-
-export interface MedusaImages {
-  backend: string;
-  storefront: string;
-  postgres: string;
-  redis: string;
+  /** Engine id → that engine's container sizes (its Engine.resources schema). */
+  resources: Record<string, unknown>;
 }
 
 export interface ImagesProps {
-  woocommerce: WooCommerceImages;
-  medusa: MedusaImages;
   /** Small image with sh, curl and jq used by the PostSync smoke-test Jobs. */
   smokeTest: string;
+  /** Engine id → that engine's image pins (its Engine.images schema). */
+  [engine: string]: unknown;
 }
 
 export type TlsProps = { mode: 'none' } | { mode: 'cert-manager'; clusterIssuer: string; secretName?: string };
@@ -114,7 +78,7 @@ export interface SiteProps {
 /** Store identity as written in stores/<name>/store.yaml. */
 export interface StoreIdentity {
   name: string;
-  engine: Engine;
+  engine: EngineId;
   plan: string;
   displayName: string;
   owner: string;

@@ -9,7 +9,7 @@ import { SealedSecret } from '@kubernetes-models/sealed-secrets/bitnami.com/v1al
 import { renderStoreObjects, STORE_KINDS } from './index.ts';
 import { ENGINES, LONGEST_NAME, PLANS, storeProps, TEMPLATE_PLATFORM } from './test-props.ts';
 import { MAX_NAME_LENGTH, storeName } from '../generator/spec.ts';
-import { STORE_SECRET_KEYS } from './secret-keys.ts';
+import { engineOf } from './engines/index.ts';
 
 type Obj = Record<string, any>;
 
@@ -189,7 +189,7 @@ describe.each(cases)('$engine store on plan $plan', ({ engine, plan }) => {
   it('renders no Secret with data: only SealedSecrets with strict scope, exactly the contract keys', () => {
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
     const sealed = objects.filter((o) => o.kind === 'SealedSecret');
-    const contract = STORE_SECRET_KEYS[engine] as Record<string, readonly string[]>;
+    const contract = engineOf(engine).secrets;
     expect(sealed.map((s) => s.metadata.name).sort()).toEqual(Object.keys(contract).sort());
     for (const s of sealed) {
       expect(s.spec.template.metadata).toMatchObject({ name: s.metadata.name, namespace });
@@ -200,7 +200,7 @@ describe.each(cases)('$engine store on plan $plan', ({ engine, plan }) => {
   });
 
   it('references only secrets and keys of the contract', () => {
-    const contract = STORE_SECRET_KEYS[engine] as Record<string, readonly string[]>;
+    const contract = engineOf(engine).secrets;
     for (const o of objects) {
       for (const { c } of containers(o)) {
         for (const e of c.env ?? []) {

@@ -5,11 +5,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderStoreObjects } from './index.ts';
-import { SCRIPTS } from './scripts.ts';
+import { engines } from './engines/index.ts';
 import { storeProps } from './test-props.ts';
 
-const dir = fileURLToPath(new URL('./scripts/', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.sh')).sort();
+/** Every script of every engine: file name → path (names are unique across engines: they share a ConfigMap mount path). */
+const paths = new Map(engines().flatMap((e) => e.scripts.map((name) => [name, fileURLToPath(new URL(name, e.folder))] as const)));
+const files = [...paths.keys()].sort();
+const pathOf = (file: string) => paths.get(file) as string;
+const SCRIPTS = Object.fromEntries(files.map((f) => [f, readFileSync(pathOf(f), 'utf8')]));
 
 describe('shell scripts', () => {
   it('has shellcheck installed (apt-get install -y shellcheck)', () => {
@@ -18,12 +21,14 @@ describe('shell scripts', () => {
     expect(r.status).toBe(0);
   });
 
-  it('ships every script and loads each one', () => {
-    expect(files).toEqual(Object.keys(SCRIPTS).sort());
+  it('ships every .sh file of an engine folder and nothing else', () => {
+    const onDisk = engines().flatMap((e) => readdirSync(fileURLToPath(e.folder)).filter((f) => f.endsWith('.sh')));
+    expect(onDisk.sort()).toEqual(files);
+    expect(new Set(engines().flatMap((e) => e.scripts)).size).toBe(files.length);
   });
 
   it.each(files)('%s is clean under shellcheck (POSIX sh)', (file) => {
-    const r = spawnSync('shellcheck', ['--shell=sh', '--severity=style', '--format=gcc', `${dir}${file}`], { encoding: 'utf8' });
+    const r = spawnSync('shellcheck', ['--shell=sh', '--severity=style', '--format=gcc', pathOf(file)], { encoding: 'utf8' });
     expect(r.error).toBeUndefined();
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -42,18 +47,18 @@ describe('shell scripts', () => {
   });
 
   it.each(files)('%s parses as POSIX sh and stops on errors', (file) => {
-    const text = readFileSync(`${dir}${file}`, 'utf8');
+    const text = readFileSync(pathOf(file), 'utf8');
     expect(text.startsWith('#!/bin/sh\n')).toBe(true);
     expect(text).toMatch(/^set -eu$/m);
-    execFileSync('sh', ['-n', `${dir}${file}`]);
+    execFileSync('sh', ['-n', pathOf(file)]);
   });
 
   it('puts the scripts into the ConfigMap unchanged', () => {
-    for (const engine of ['woocommerce', 'medusa'] as const) {
-      const cm = (renderStoreObjects(storeProps(engine, 'small')) as Array<Record<string, any>>).find((o) => o.kind === 'ConfigMap')!;
+    for (const engine of engines()) {
+      const cm = (renderStoreObjects(storeProps(engine.id, 'small')) as Array<Record<string, any>>).find((o) => o.kind === 'ConfigMap')!;
+      expect(Object.keys(cm.data).sort()).toEqual([...engine.scripts].sort());
       for (const [name, text] of Object.entries(cm.data as Record<string, string>)) {
-        expect(name.startsWith(engine)).toBe(true);
-        expect(text).toBe(readFileSync(`${dir}${name}`, 'utf8'));
+        expect(text).toBe(readFileSync(fileURLToPath(new URL(name, engine.folder)), 'utf8'));
       }
     }
   });

@@ -1,11 +1,10 @@
-// The store's Ingress: <name>.<domain> → storefront; for Medusa also <name>-admin.<domain> →
-// backend (admin at /app, Store and Admin APIs). TLS through cert-manager when configured.
+// The store's Ingress: the engine's routes (host → Service port), TLS through cert-manager when
+// configured.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { StoreProps } from './props.ts';
-import { NAMES, storeHosts, storeLabels, storeNamespace, syncWave, WAVE } from './meta.ts';
-import { WORDPRESS_PORT } from './woocommerce-app.ts';
-import { BACKEND_PORT, STOREFRONT_PORT } from './medusa-app.ts';
+import { NAMES, storeLabels, storeNamespace, syncWave, WAVE } from './meta.ts';
+import type { IngressRoute } from './engines/engine.ts';
 
 /** Name of the TLS secret cert-manager fills when platform.yaml does not name one. */
 export const DEFAULT_TLS_SECRET = 'store-tls';
@@ -19,15 +18,11 @@ function rule(host: string, service: string, servicePort: number): k8s.IngressRu
   };
 }
 
-/** Props: StoreProps (store name, engine; site.domain, ingressClassName, tls). */
+/** Props: StoreProps (store name and labels; site.ingressClassName, tls) and the engine's routes. */
 export class StoreIngress extends Construct {
-  constructor(scope: Construct, id: string, props: StoreProps) {
+  constructor(scope: Construct, id: string, props: StoreProps, routes: readonly IngressRoute[]) {
     super(scope, id);
-    const hosts = storeHosts(props);
-    const rules =
-      props.store.engine === 'woocommerce'
-        ? [rule(hosts.storefront, NAMES.wordpress, WORDPRESS_PORT)]
-        : [rule(hosts.storefront, NAMES.storefront, STOREFRONT_PORT), rule(hosts.admin, NAMES.backend, BACKEND_PORT)];
+    const rules = routes.map((r) => rule(r.host, r.service, r.port));
     const tls = props.site.tls;
     const annotations: Record<string, string> = { ...syncWave(WAVE.ingress) };
     if (tls.mode === 'cert-manager') annotations['cert-manager.io/cluster-issuer'] = tls.clusterIssuer;

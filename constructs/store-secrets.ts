@@ -3,12 +3,12 @@
 import { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
 import type { SealedData, StoreProps } from './props.ts';
-import { STORE_SECRET_KEYS } from './secret-keys.ts';
+import { engineOf } from './engines/index.ts';
 import { storeLabels, storeNamespace, syncWave, WAVE } from './meta.ts';
 
 /** The secret names and keys this store's engine needs, in a fixed order. */
 export function secretsFor(props: StoreProps): Array<[string, readonly string[]]> {
-  return Object.entries(STORE_SECRET_KEYS[props.store.engine]);
+  return Object.entries(engineOf(props.store.engine).secrets);
 }
 
 /** Checks that the generator sealed exactly the keys of the contract; names what is missing. */

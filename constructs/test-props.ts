@@ -3,23 +3,24 @@
 import { readFileSync } from 'node:fs';
 import { parsePlatform } from '../generator/platform.ts';
 import { MAX_NAME_LENGTH } from '../generator/spec.ts';
-import type { Engine, SealedData, StoreProps } from './props.ts';
-import { STORE_SECRET_KEYS } from './secret-keys.ts';
+import type { SealedData, StoreProps } from './props.ts';
+import { engineIds, engineOf } from './engines/index.ts';
 
 export const TEMPLATE_PLATFORM = parsePlatform(
   readFileSync(new URL('../gitops-repo-template/platform.yaml', import.meta.url), 'utf8'),
   'gitops-repo-template/platform.yaml',
 );
 
-export const ENGINES: readonly Engine[] = ['woocommerce', 'medusa'];
+/** The registered engines (a test that registers a fixture engine first sees it here too). */
+export const ENGINES: readonly string[] = engineIds();
 export const PLANS: readonly string[] = Object.keys(TEMPLATE_PLATFORM.plans);
 
 /** The longest allowed store name (generator/spec.ts MAX_NAME_LENGTH). */
 export const LONGEST_NAME = ('s' + 'a1-'.repeat(20)).slice(0, MAX_NAME_LENGTH - 1) + 'z';
 
-export function fakeSealed(engine: Engine): SealedData {
+export function fakeSealed(engine: string): SealedData {
   const sealed: SealedData = {};
-  for (const [name, keys] of Object.entries(STORE_SECRET_KEYS[engine])) {
+  for (const [name, keys] of Object.entries(engineOf(engine).secrets)) {
     sealed[name] = {};
     for (const key of keys) sealed[name][key] = Buffer.from(`sealed:${name}/${key}`).toString('base64');
   }
@@ -27,7 +28,7 @@ export function fakeSealed(engine: Engine): SealedData {
 }
 
 export function storeProps(
-  engine: Engine,
+  engine: string,
   plan: string,
   o: { name?: string; displayName?: string; platform?: typeof TEMPLATE_PLATFORM } = {},
 ): StoreProps {

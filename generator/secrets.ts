@@ -1,7 +1,6 @@
 // Values for a store's secrets: generated once with a CSPRNG, sealed, never regenerated.
 import { randomBytes } from 'node:crypto';
-import { STORE_SECRET_KEYS } from '../constructs/secret-keys.ts';
-import type { Engine } from '../constructs/props.ts';
+import { engineOf } from '../constructs/engines/index.ts';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 // WordPress keys/salts use printable ASCII; quotes and backslashes are left out so the values
@@ -39,7 +38,7 @@ export function secretValue(key: string, ctx: SecretContext, random: RandomSourc
   throw new Error(`no generation rule for secret key ${key}`);
 }
 
-/** secret name → keys for an engine. */
-export function secretKeysFor(engine: Engine): Record<string, readonly string[]> {
-  return STORE_SECRET_KEYS[engine];
+/** secret name → keys for an engine (its Engine.secrets). */
+export function secretKeysFor(engine: string): Readonly<Record<string, readonly string[]>> {
+  return engineOf(engine).secrets;
 }

@@ -2,13 +2,13 @@
 // (seed once, admin user, publishable key pinned to the sealed value).
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { StoreProps } from './props.ts';
-import { componentLabels, hookAnnotations, NAMES, selectorLabels, storeHosts, storeNamespace, storeUrl, syncWave, WAVE } from './meta.ts';
-import { env, httpProbe, POD_DEFAULTS, podSecurityContext, port, resources, secretEnv, securityContext, tcpProbe } from './container.ts';
+import type { MedusaProps as StoreProps } from './config.ts';
+import { componentLabels, hookAnnotations, NAMES, selectorLabels, storeHosts, storeNamespace, storeUrl, syncWave, WAVE } from '../../meta.ts';
+import { env, httpProbe, POD_DEFAULTS, podSecurityContext, port, resources, secretEnv, securityContext, tcpProbe } from '../../container.ts';
 import { MEDUSA_DB, POSTGRES_PORT } from './postgres.ts';
 import { REDIS_PORT } from './redis.ts';
-import { SCRIPTS_DIR, scriptsVolume } from './scripts.ts';
-import { allowConnection, publicInternetEgress, StorePolicy } from './network.ts';
+import { SCRIPTS_DIR, scriptsVolume } from '../../scripts.ts';
+import { allowConnection, publicInternetEgress, StorePolicy } from '../../network.ts';
 
 export const BACKEND_PORT = 9000;
 export const STOREFRONT_PORT = 8000;

@@ -1,10 +1,10 @@
 // Postgres for Medusa: one-replica StatefulSet, headless Service, PGDATA in a subfolder of a
 // subPath mount (postgres 18 moved its data path; a fresh volume's lost+found breaks initdb).
 import { Construct } from 'constructs';
-import type { StoreProps } from './props.ts';
-import { NAMES } from './meta.ts';
-import { env, secretEnv } from './container.ts';
-import { addDatabase } from './database.ts';
+import type { MedusaProps as StoreProps } from './config.ts';
+import { NAMES } from '../../meta.ts';
+import { env, secretEnv } from '../../container.ts';
+import { addDatabase } from '../../database.ts';
 
 export const POSTGRES_PORT = 5432;
 export const MEDUSA_DB = { name: 'medusa', user: 'medusa' } as const;

@@ -1,9 +1,9 @@
 // Redis for Medusa (sessions, cache): a cache only, so no volume; Deployment with Recreate.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { StoreProps } from './props.ts';
-import { componentLabels, NAMES, selectorLabels, storeNamespace, syncWave, WAVE } from './meta.ts';
-import { execProbe, POD_DEFAULTS, podSecurityContext, port, resources, scratch, securityContext, tcpProbe } from './container.ts';
+import type { MedusaProps as StoreProps } from './config.ts';
+import { componentLabels, NAMES, selectorLabels, storeNamespace, syncWave, WAVE } from '../../meta.ts';
+import { execProbe, POD_DEFAULTS, podSecurityContext, port, resources, scratch, securityContext, tcpProbe } from '../../container.ts';
 
 export const REDIS_PORT = 6379;
 /** The official image's redis user (alpine and Debian variants). */

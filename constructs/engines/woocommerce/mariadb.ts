@@ -1,9 +1,9 @@
 // MariaDB for WooCommerce: one-replica StatefulSet, headless Service, data PVC mounted by subPath.
 import { Construct } from 'constructs';
-import type { StoreProps } from './props.ts';
-import { NAMES } from './meta.ts';
-import { env, secretEnv } from './container.ts';
-import { addDatabase } from './database.ts';
+import type { WooCommerceProps as StoreProps } from './config.ts';
+import { NAMES } from '../../meta.ts';
+import { env, secretEnv } from '../../container.ts';
+import { addDatabase } from '../../database.ts';
 
 export const MARIADB_PORT = 3306;
 export const WORDPRESS_DB = { name: 'wordpress', user: 'wordpress' } as const;

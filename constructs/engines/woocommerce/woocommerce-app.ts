@@ -3,13 +3,13 @@
 // docker-ensure-installed.sh (copies WordPress, writes wp-config.php) and the WP-CLI setup script.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { StoreProps } from './props.ts';
-import { componentLabels, NAMES, selectorLabels, storeHosts, storeNamespace, storeUrl, syncWave, WAVE } from './meta.ts';
-import { env, httpProbe, POD_DEFAULTS, podSecurityContext, port, resources, secretEnv, securityContext, tcpProbe } from './container.ts';
-import { DataVolume } from './volumes.ts';
+import type { WooCommerceProps as StoreProps } from './config.ts';
+import { componentLabels, NAMES, selectorLabels, storeHosts, storeNamespace, storeUrl, syncWave, WAVE } from '../../meta.ts';
+import { env, httpProbe, POD_DEFAULTS, podSecurityContext, port, resources, secretEnv, securityContext, tcpProbe } from '../../container.ts';
+import { DataVolume } from '../../volumes.ts';
 import { MARIADB_PORT, WORDPRESS_DB } from './mariadb.ts';
-import { SCRIPTS_DIR, scriptsVolume } from './scripts.ts';
-import { allowConnection, publicInternetEgress, StorePolicy } from './network.ts';
+import { SCRIPTS_DIR, scriptsVolume } from '../../scripts.ts';
+import { allowConnection, publicInternetEgress, StorePolicy } from '../../network.ts';
 
 export const WORDPRESS_PORT = 80;
 /** www-data in the Debian wordpress image; the alpine CLI image calls it 82, so pin 33 there too. */
