@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { ValidationError, issuesFromZod } from '../generator/errors.ts';
 import { manifestsDir, storeDir } from '../generator/layout.ts';
-import type { ResolvedPlatform } from '../generator/platform.ts';
+import { offeredEngines, planSizes, type ResolvedPlatform } from '../generator/platform.ts';
+import { engineOf } from '../constructs/engines/index.ts';
 import type { StoreSpec } from '../generator/spec.ts';
 import { authenticate, requester, type TokenStore } from './auth.ts';
 import { CachedJson, sendCachedJson } from './cached-json.ts';
@@ -21,7 +22,6 @@ import { openApiDocument } from './openapi.ts';
 import { ApiProblem, unavailableProblem, validationProblem } from './problem.ts';
 import { createStoreRequest, idempotencyKey, manifestFile } from './schemas.ts';
 import { parseStoreSpec, storeName } from '../generator/spec.ts';
-import { storeUrls } from '../generator/store-access.ts';
 import type { GitStoreFacts, StatusProvider } from './status-provider.ts';
 
 export interface PendingPullRequest {
@@ -54,7 +54,8 @@ export interface ApiContext {
 type Summary = Omit<StoreSpec, never> & { urls: { storefront: string; admin: string }; commit?: string };
 
 function urlsOf(spec: StoreSpec, platform?: ResolvedPlatform): { storefront: string; admin: string } {
-  return storeUrls(spec.name, spec.engine, platform?.config.site ?? { scheme: 'http', domain: 'localtest.me' });
+  const site = platform?.config.site ?? { scheme: 'http' as const, domain: 'localtest.me' };
+  return engineOf(spec.engine).urls(spec.name, site);
 }
 
 function digestOf(parts: unknown[]): string {
@@ -349,8 +350,9 @@ export function createApp(ctx: ApiContext): Express {
             domain: cfg.site.domain,
             scheme: cfg.site.scheme,
             tls: cfg.site.tls.mode,
-            engines: ['woocommerce', 'medusa'],
+            engines: offeredEngines(cfg).map((e) => ({ id: e.id, label: e.label, description: e.description })),
             plans: Object.keys(cfg.plans),
+            planSizes: planSizes(cfg),
             defaultPlan: cfg.defaultPlan,
             limits: cfg.limits,
             provisioningTimeoutMinutes: cfg.provisioningTimeoutMinutes,

@@ -3,7 +3,17 @@ import { z } from 'zod';
 import { storeSpecSchema } from '../generator/spec.ts';
 import { createStoreRequest } from './schemas.ts';
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+import { engineIds } from '../constructs/engines/index.ts';
+
+// The engine field is checked against the registry when parsing; the document lists its ids.
+const json = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    override: (ctx) => {
+      if ((ctx.jsonSchema as { id?: unknown }).id === 'Engine') Object.assign(ctx.jsonSchema, { enum: engineIds() });
+    },
+  }) as Record<string, unknown>;
 
 export function openApiDocument(version: string): Record<string, unknown> {
   const problem = { $ref: '#/components/schemas/Problem' };

@@ -1,26 +1,16 @@
 // platform.yaml: the site-wide configuration at the root of a GitOps repo. Local and production
 // differ only in this file. Parsing is strict: unknown keys and bad values are errors that name
-// the file, the field and the reason.
+// the file, the field and the reason. Each engine of the registry adds an optional section
+// (images.<engine>, plans.<plan>.resources.<engine>, its storage keys): a repository offers the
+// engines it configures.
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { PlanProps, ImagesProps, SiteProps } from '../constructs/props.ts';
+import { engines, type Engine } from '../constructs/engines/index.ts';
+import { amounts, image, quantity } from '../constructs/engines/schema.ts';
 import { ValidationError, issuesFromZod, type Issue } from './errors.ts';
 
-// Kubernetes quantities as people write them: plain or decimal numbers with an optional suffix.
-const QUANTITY = /^(?:[0-9]+(?:\.[0-9]+)?)(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-export const quantity = z
-  .string({ error: 'expected a Kubernetes quantity such as "500m" or "2Gi"' })
-  .regex(QUANTITY, { error: 'expected a Kubernetes quantity such as "500m" or "2Gi"' });
-
-// registry/path/name:tag or @sha256 digest; a tag is required and "latest" is refused.
-const IMAGE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:(?::[0-9]+)?\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-export const image = z
-  .string({ error: 'expected an image reference' })
-  .regex(IMAGE, { error: 'expected an image reference such as "docker.io/library/mariadb:11.4.8"' })
-  .refine((s) => /:[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(s.split('/').pop() ?? '') || s.includes('@sha256:'), {
-    error: 'image must be pinned to a tag or digest',
-  })
-  .refine((s) => !/:latest(@|$)/.test(s), { error: 'image tag "latest" is not allowed: pin an exact version' });
+export { image, quantity };
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const dnsLabel = z.string().regex(DNS_LABEL, { error: 'expected a DNS label (lowercase letters, digits, hyphens; at most 63)' });
@@ -30,12 +20,12 @@ const domain = z
   .refine((d) => d.split('.').length >= 2 && d.split('.').every((l) => DNS_LABEL.test(l)), {
     error: 'expected a DNS domain such as "localtest.me" or "shops.example.com"',
   });
-const version = z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'expected an exact version such as "10.3.5"' });
+/** One optional field per engine: `key(engine)` → `schema(engine)`. */
+function perEngine(list: Engine[], schema: (e: Engine) => z.ZodType): Record<string, z.ZodOptional<z.ZodType>> {
+  return Object.fromEntries(list.map((e) => [e.id, schema(e).optional()]));
+}
 
-const amounts = z.strictObject({ cpu: quantity, memory: quantity });
-const container = z.strictObject({ requests: amounts, limits: amounts });
-
-const plan = z.strictObject({
+const planSchema = (list: Engine[]) => z.strictObject({
   quota: z.strictObject({
     requestsCpu: quantity,
     requestsMemory: quantity,
@@ -46,18 +36,11 @@ const plan = z.strictObject({
     requestsStorage: quantity,
   }),
   limitRange: z.strictObject({ defaultRequest: amounts, default: amounts, max: amounts }),
-  storage: z.strictObject({ database: quantity, wordpress: quantity }),
-  resources: z.strictObject({
-    woocommerce: z.strictObject({ wordpress: container, setup: container, mariadb: container, smokeTest: container }),
-    medusa: z.strictObject({
-      backend: container,
-      storefront: container,
-      bootstrap: container,
-      postgres: container,
-      redis: container,
-      smokeTest: container,
-    }),
+  storage: z.strictObject({
+    database: quantity,
+    ...Object.fromEntries(list.flatMap((e) => e.storage.map((key) => [key, quantity.optional()]))),
   }),
+  resources: z.strictObject(perEngine(list, (e) => e.resources)),
 });
 
 const tls = z.discriminatedUnion(
@@ -91,7 +74,9 @@ const storefleetDeployment = z.strictObject({
   env: z.record(z.string().regex(/^STOREFLEET_[A-Z0-9_]+$/, { error: 'only STOREFLEET_* variables' }), z.string()).default({}),
 });
 
-export const platformSchema = z
+/** platform.yaml's schema for a list of engines (the registry's, unless a caller passes its own). */
+export function platformSchemaFor(list: Engine[]) {
+  return z
   .strictObject({
     apiVersion: z.literal('storefleet.dev/v1alpha1', { error: 'expected "storefleet.dev/v1alpha1"' }),
     kind: z.literal('Platform', { error: 'expected "Platform"' }),
@@ -119,14 +104,10 @@ export const platformSchema = z
     }),
     provisioningTimeoutMinutes: z.int().min(1).max(24 * 60),
     defaultPlan: z.string(),
-    images: z.strictObject({
-      woocommerce: z.strictObject({ wordpress: image, wpCli: image, mariadb: image, woocommerceVersion: version }),
-      medusa: z.strictObject({ backend: image, storefront: image, postgres: image, redis: image }),
-      smokeTest: image,
-    }),
+    images: z.strictObject({ ...perEngine(list, (e) => e.images), smokeTest: image }),
     storefleet: storefleetDeployment.optional(),
     plans: z
-      .record(z.string().regex(PLAN_NAME, { error: 'plan names are lowercase words (a-z, 0-9, -), at most 20' }), plan)
+      .record(z.string().regex(PLAN_NAME, { error: 'plan names are lowercase words (a-z, 0-9, -), at most 20' }), planSchema(list))
       .refine((p) => Object.keys(p).length > 0, { error: 'define at least one plan' }),
   })
   .superRefine((p, ctx) => {
@@ -143,9 +124,38 @@ export const platformSchema = z
     if (p.site.scheme === 'http' && p.site.tls.mode !== 'none') {
       ctx.addIssue({ code: 'custom', path: ['site', 'scheme'], message: 'tls is configured: use scheme "https"' });
     }
+    // An engine is offered when images.<engine> is set; then every plan sizes it.
+    for (const e of list) {
+      const offered = (p.images as Record<string, unknown>)[e.id] !== undefined;
+      for (const [name, plan] of Object.entries(p.plans)) {
+        const sized = (plan.resources as Record<string, unknown>)[e.id] !== undefined;
+        if (offered && !sized) {
+          ctx.addIssue({ code: 'custom', path: ['plans', name, 'resources', e.id], message: `images.${e.id} is set, so every plan sizes ${e.label}: add resources.${e.id}` });
+        }
+        if (!offered && sized) {
+          ctx.addIssue({ code: 'custom', path: ['images', e.id], message: `plan "${name}" sizes ${e.label} but images.${e.id} is missing` });
+        }
+        for (const key of e.storage) {
+          if (offered && (plan.storage as Record<string, unknown>)[key] === undefined) {
+            ctx.addIssue({ code: 'custom', path: ['plans', name, 'storage', key], message: `${e.label} needs storage.${key}` });
+          }
+        }
+      }
+    }
   });
+}
 
-export type PlatformConfig = z.infer<typeof platformSchema>;
+/** The schema for the registered engines (built per call: tests may register engines first). */
+export function platformSchema() {
+  return platformSchemaFor(engines());
+}
+
+export type PlatformConfig = z.infer<ReturnType<typeof platformSchemaFor>>;
+
+/** The engines this platform.yaml offers (its images.<engine> is set), in registry order. */
+export function offeredEngines(config: PlatformConfig): Engine[] {
+  return engines().filter((e) => (config.images as Record<string, unknown>)[e.id] !== undefined);
+}
 
 /** platform.yaml with the sealing certificate read in: what render() needs. */
 export interface ResolvedPlatform {
@@ -184,7 +194,20 @@ export function parsePlatform(text: string, file = 'platform.yaml'): PlatformCon
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ValidationError([{ file, field: '', reason: 'expected a YAML mapping' }]);
   }
-  const result = platformSchema.safeParse(data, { reportInput: true });
+  const result = platformSchema().safeParse(data, { reportInput: true });
   if (!result.success) throw new ValidationError(issuesFromZod(file, result.error));
   return result.data;
+}
+
+/** What a plan gives a store, as people compare plans: CPU and memory limits and total storage of its namespace. */
+export interface PlanSize {
+  cpu: string;
+  memory: string;
+  storage: string;
+}
+
+export function planSizes(config: PlatformConfig): Record<string, PlanSize> {
+  return Object.fromEntries(
+    Object.entries(config.plans).map(([name, p]) => [name, { cpu: p.quota.limitsCpu, memory: p.quota.limitsMemory, storage: p.quota.requestsStorage }]),
+  );
 }

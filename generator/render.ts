@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { dump } from 'js-yaml';
-import { renderStoreObjects } from '../constructs/index.ts';
+import { engineOf, renderStoreObjects } from '../constructs/index.ts';
 import type { SealedData, StoreProps } from '../constructs/props.ts';
 import { ValidationError } from './errors.ts';
 import { manifestsDir, sealedSecretPath, storeNamespace, storeSpecPath } from './layout.ts';
@@ -128,8 +128,9 @@ export function renderStore(input: RenderInput): RenderResult {
     files.set(path, HEADER + toYaml(obj));
   }
 
-  const password = generatedValues.get('store-admin/ADMIN_PASSWORD');
-  const user = sealed['store-admin'] && (generatedValues.get('store-admin/ADMIN_USER') ?? generatedValues.get('store-admin/ADMIN_EMAIL'));
+  const login = engineOf(spec.engine).adminLogin;
+  const password = generatedValues.get(`${login.secret}/${login.passwordKey}`);
+  const user = generatedValues.get(`${login.secret}/${login.userKey}`);
   const adminLogin = password !== undefined && user !== undefined ? { user, password } : undefined;
   return { files, adminLogin, generatedSecrets };
 }

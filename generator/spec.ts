@@ -4,7 +4,8 @@ import { Document } from 'yaml';
 import { z } from 'zod';
 import { ValidationError, issuesFromZod, type Issue } from './errors.ts';
 import type { PlatformConfig } from './platform.ts';
-import { parseYaml } from './platform.ts';
+import { offeredEngines, parseYaml } from './platform.ts';
+import { engineIds, findEngine } from '../constructs/engines/index.ts';
 
 /**
  * The longest store name. Derived names must stay valid DNS labels (63): the namespace
@@ -50,7 +51,20 @@ export const storeName = z
     if (/-(admin|api)$/.test(name)) return fail('names ending in "-admin" or "-api" are reserved for store hosts');
   });
 
-export const engine = z.enum(['woocommerce', 'medusa'], { error: 'expected "woocommerce" or "medusa"' });
+/** "a", "b" or "c" */
+function oneOf(ids: string[]): string {
+  const quoted = ids.map((id) => `"${id}"`);
+  return quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}` : (quoted[0] ?? 'a registered engine');
+}
+
+/**
+ * An engine id of the registry. Checked when parsing (not fixed at module load) so an engine
+ * registered later (tests) is accepted; the OpenAPI document lists engineIds() as its enum.
+ */
+export const engine = z
+  .string({ error: () => `expected ${oneOf(engineIds())}` })
+  .refine((id) => findEngine(id) !== undefined, { error: () => `expected ${oneOf(engineIds())}` })
+  .meta({ id: 'Engine', description: 'an engine id of the registry (GET /api/platform lists those this platform offers)' });
 
 // Free Unicode text; control characters would break logs and titles.
 // eslint-disable-next-line no-control-regex
@@ -113,12 +127,22 @@ export function newStoreSpec(input: NewStoreInput, ctx: { owner: string; default
   );
 }
 
-/** Checks what the schema alone cannot: the plan exists in platform.yaml. */
+/** Checks what the schema alone cannot: platform.yaml offers the engine and has the plan. */
 export function checkAgainstPlatform(spec: StoreSpec, platform: PlatformConfig, file: string): Issue[] {
-  if (!(spec.plan in platform.plans)) {
-    return [{ file, field: 'plan', reason: `unknown plan "${spec.plan}" (platform.yaml has ${Object.keys(platform.plans).join(', ')})` }];
+  const issues: Issue[] = [];
+  const offered = offeredEngines(platform);
+  if (!offered.some((e) => e.id === spec.engine)) {
+    const list = offered.length > 0 ? offered.map((e) => e.id).join(', ') : 'none';
+    issues.push({
+      file,
+      field: 'engine',
+      reason: `engine "${spec.engine}" is not offered by this platform.yaml (offered: ${list}); an operator adds images.${spec.engine} and plans.*.resources.${spec.engine} (docs/platform-yaml.md)`,
+    });
   }
-  return [];
+  if (!(spec.plan in platform.plans)) {
+    issues.push({ file, field: 'plan', reason: `unknown plan "${spec.plan}" (platform.yaml has ${Object.keys(platform.plans).join(', ')})` });
+  }
+  return issues;
 }
 
 /** Parses and validates store.yaml text. `expectedName` is the folder name, which must match. */

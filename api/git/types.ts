@@ -15,7 +15,8 @@ export interface Requester {
 
 export interface CreateInput {
   name: string;
-  engine: 'woocommerce' | 'medusa';
+  /** An engine id of the registry (constructs/engines/index.ts); validated by the request schema. */
+  engine: string;
   plan?: string;
   displayName?: string;
 }
