@@ -350,7 +350,7 @@ export function createApp(ctx: ApiContext): Express {
             domain: cfg.site.domain,
             scheme: cfg.site.scheme,
             tls: cfg.site.tls.mode,
-            engines: offeredEngines(cfg).map((e) => ({ id: e.id, label: e.label, description: e.description })),
+            engines: offeredEngines(cfg).map((e) => ({ id: e.id, label: e.label, description: e.description, urls: e.urls('{name}', cfg.site) })),
             plans: Object.keys(cfg.plans),
             planSizes: planSizes(cfg),
             defaultPlan: cfg.defaultPlan,

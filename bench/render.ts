@@ -1,5 +1,6 @@
 // Render and check throughput: stores rendered per second per engine (one core: rendering is
 // single-threaded), and `storefleet check` over generated repos of 1,000 and 10,000 stores.
+import { engineIds } from '../constructs/engines/index.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ export async function runRenderBench(opts: { checkSizes?: number[] } = {}): Prom
   const repo = await makeRepo();
   const platform = loadPlatform(repo);
   const rows: (string | number)[][] = [];
-  for (const engine of ['woocommerce', 'medusa'] as const) {
+  for (const engine of engineIds()) {
     // First render of a store: generates and seals its secrets (RSA-4096 OAEP per value).
     const firstRates: number[] = [];
     const rerenderRates: number[] = [];
@@ -62,7 +63,7 @@ export async function runRenderBench(opts: { checkSizes?: number[] } = {}): Prom
     const dir = await makeRepo();
     const p = loadPlatform(dir);
     for (let i = 0; i < size; i++) {
-      const s = spec(i, i % 2 ? 'medusa' : 'woocommerce');
+      const s = spec(i, engineIds()[i % engineIds().length]);
       writeStoreFiles(dir, s.name, renderStore({ spec: s, platform: p }).files);
     }
     const t = performance.now();
@@ -74,7 +75,7 @@ export async function runRenderBench(opts: { checkSizes?: number[] } = {}): Prom
   }
   const checkTable: BenchTable = {
     id: 'check',
-    title: '`storefleet check` over a generated repo (half WooCommerce, half Medusa)',
+    title: '`storefleet check` over a generated repo (the registered engines in turn)',
     columns: ['stores', 'seconds', 'stores/s'],
     rows: checkRows,
     notes: ['Target: 1,000 stores under 20 s; time should grow linearly with the number of stores.'],

@@ -1,5 +1,6 @@
 // Quick measurement of renderStoreObjects (and YAML serialisation of its output) per engine.
 // Run: npx tsx constructs/bench-render.ts — prints renders per second; not a test.
+import { engineIds } from './engines/index.ts';
 import { stringify } from 'yaml';
 import { renderStoreObjects } from './index.ts';
 import { storeProps } from './test-props.ts';
@@ -15,7 +16,7 @@ function rate(fn: () => void, ms = 2000): number {
   return n / ((performance.now() - start) / 1000);
 }
 
-for (const engine of ['woocommerce', 'medusa'] as const) {
+for (const engine of engineIds()) {
   const props = storeProps(engine, 'small');
   const objects = renderStoreObjects(props);
   const render = rate(() => renderStoreObjects(props));

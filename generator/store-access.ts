@@ -12,13 +12,6 @@ export interface Site {
   domain: string;
 }
 
-/** A store's storefront and admin addresses (the API lists them; the create form previews them). */
-export function storeUrls(name: string, engine: string, site: Site): { storefront: string; admin: string } {
-  const storefront = `${site.scheme}://${name}.${site.domain}`;
-  const admin = engine === 'woocommerce' ? `${storefront}/wp-admin/` : `${site.scheme}://${name}-admin.${site.domain}/app`;
-  return { storefront, admin };
-}
-
 /** The Secret (in the store's namespace) that holds the store admin's login. */
 export const ADMIN_SECRET = 'store-admin';
 

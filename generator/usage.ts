@@ -1,6 +1,7 @@
 // What each storefleet subcommand takes, printed by `storefleet help`, `storefleet <command> --help`
 // and after a usage error. One place, so the overview and each command's help cannot disagree.
 import { readFileSync } from 'node:fs';
+import { engineIds } from '../constructs/engines/index.ts';
 
 export const EXIT_CODES = 'Exit codes: 0 success, 1 invalid input or differences found, 2 usage error.';
 
@@ -9,7 +10,7 @@ export const COMMAND_USAGE = {
     Create a GitOps repo folder from the template. --dev-keys writes a development Sealed
     Secrets key pair to <key-dir> (tls.crt, tls.key; keep it outside the repo) and its
     certificate to <repo-dir>/sealing/cert.pem.`,
-  new: `storefleet new <repo-dir> --name <name> --engine woocommerce|medusa [--plan <plan>]
+  new: `storefleet new <repo-dir> --name <name> --engine ${engineIds().join('|')} [--plan <plan>]
                [--owner <id>] [--display-name <text>] [--show-admin-login]
     Write stores/<shard>/<name>/store.yaml and render its manifests (<shard>: the first two
     hex digits of the SHA-256 of <name>).`,

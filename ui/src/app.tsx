@@ -2,9 +2,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi, type Fetch } from './lib/api.ts';
 import { useLive } from './lib/live.ts';
-import { plansOf } from './lib/plans.ts';
+import { enginesOf, planSizesOf, plansOf } from './lib/plans.ts';
 import { href, useRoute } from './lib/router.ts';
-import type { Platform } from './lib/types.ts';
+import { rememberEngines, type Platform } from './lib/types.ts';
 import { ConnectionBanner } from './components/connection-banner.tsx';
 import { CreateDialog } from './components/create-dialog.tsx';
 import { ErrorBox, OfflineBanner } from './components/error-box.tsx';
@@ -56,6 +56,8 @@ function Dashboard({ token, fetch, signOut }: { token: string; fetch?: Fetch; si
     },
     [live.changed],
   );
+  const engines = enginesOf(platform);
+  rememberEngines(engines);
   // After navigation, move focus to the new content so keyboard and screen-reader users start there.
   const routeKey = JSON.stringify(route);
   const firstRoute = useRef(routeKey);
@@ -94,7 +96,7 @@ function Dashboard({ token, fetch, signOut }: { token: string; fetch?: Fetch; si
   } else if (route.page === 'deleted') {
     main = <DeletedPage api={api} stores={live.stores} onChanged={changed} />;
   } else {
-    main = <StoreList stores={live.stores} facts={facts} onCreate={() => setCreating(true)} />;
+    main = <StoreList stores={live.stores} facts={facts} engines={engines} onCreate={() => setCreating(true)} />;
   }
 
   return (
@@ -134,9 +136,10 @@ function Dashboard({ token, fetch, signOut }: { token: string; fetch?: Fetch; si
       {creating && (
         <CreateDialog
           api={api}
+          engines={engines}
           plans={plans}
+          planSizes={planSizesOf(platform)}
           defaultPlan={defaultPlan}
-          site={facts.site}
           taken={new Set(live.stores?.filter((s) => s.status !== 'deleted').map((s) => s.name))}
           atLimit={atStoreLimit(facts, live.stores ?? [])}
           onClose={() => setCreating(false)}

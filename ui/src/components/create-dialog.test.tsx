@@ -13,15 +13,41 @@ const created = {
   adminLogin: { user: 'admin@shop', password: 's3cret-once' },
 };
 
+const ENGINES = [
+  { id: 'woocommerce', label: 'WooCommerce', description: 'WordPress with WooCommerce.' },
+  { id: 'medusa', label: 'Medusa', description: 'Medusa with a Next.js storefront.' },
+];
+
 function setup(answer: Parameters<typeof fakeFetch>[0]) {
   const fake = fakeFetch(answer);
   const onCreated = vi.fn();
   const onClose = vi.fn();
-  render(<CreateDialog api={createApi({ token: 't0k', fetch: fake.fetch })} plans={['small', 'large']} defaultPlan="small" onClose={onClose} onCreated={onCreated} />);
+  render(
+    <CreateDialog
+      api={createApi({ token: 't0k', fetch: fake.fetch })}
+      engines={ENGINES}
+      plans={['small', 'large']}
+      planSizes={{ small: { cpu: '2', memory: '4Gi', storage: '20Gi' } }}
+      defaultPlan="small"
+      onClose={onClose}
+      onCreated={onCreated}
+    />,
+  );
   return { fake, onCreated, onClose };
 }
 
 describe('CreateDialog', () => {
+  it('offers the engines the platform sends, each with its description, and what each plan gives', () => {
+    setup(() => undefined);
+    const radios = screen.getAllByRole('radio') as HTMLInputElement[];
+    expect(radios.map((r) => r.value)).toEqual(['woocommerce', 'medusa']);
+    expect(radios[0].checked).toBe(true);
+    expect(screen.getByLabelText('Medusa').getAttribute('aria-describedby')).toBe('engine-medusa-help');
+    expect(document.getElementById('engine-medusa-help')?.textContent).toBe('Medusa with a Next.js storefront.');
+    const options = [...(screen.getByLabelText('Plan') as HTMLSelectElement).options].map((o) => o.textContent);
+    expect(options).toEqual(['small — up to 2 CPU, 4Gi memory, 20Gi storage', 'large']);
+  });
+
   it('validates the name as you type, with the server rules', () => {
     setup(() => undefined);
     const name = screen.getByLabelText('Name');
@@ -72,7 +98,7 @@ describe('CreateDialog', () => {
       await gate;
       return fake.fetch(input, init);
     };
-    render(<CreateDialog api={createApi({ token: 't', fetch: gated })} plans={[]} onClose={() => {}} onCreated={() => {}} />);
+    render(<CreateDialog api={createApi({ token: 't', fetch: gated })} engines={ENGINES} plans={[]} onClose={() => {}} onCreated={() => {}} />);
     fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'shop' } });
     const button = screen.getByRole('button', { name: 'Create store' });
     button.focus();
@@ -151,8 +177,11 @@ describe('CreateDialog', () => {
     render(
       <CreateDialog
         api={createApi({ token: 't', fetch: fakeFetch(() => undefined).fetch })}
+        engines={[
+          { ...ENGINES[0], urls: { storefront: 'https://{name}.shops.example.com', admin: 'https://{name}.shops.example.com/wp-admin/' } },
+          { ...ENGINES[1], urls: { storefront: 'https://{name}.shops.example.com', admin: 'https://{name}-admin.shops.example.com/app' } },
+        ]}
         plans={[]}
-        site={{ scheme: 'https', domain: 'shops.example.com' }}
         taken={new Set(['shoes'])}
         atLimit={{ owned: 3, limit: 3 }}
         onClose={() => {}}

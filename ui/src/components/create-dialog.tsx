@@ -2,18 +2,19 @@
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, type Api } from '../lib/api.ts';
 import { storeNameProblem } from '../lib/store-name.ts';
-import { ENGINES, engineLabel, type CreateResult, type Engine } from '../lib/types.ts';
-import { storeUrls, type Site } from '../../../generator/store-access.ts';
+import { storeUrlsOf, type CreateResult, type EngineInfo, type PlanSize } from '../lib/types.ts';
 import { Dialog } from './dialog.tsx';
 import { ErrorBox } from './error-box.tsx';
 import { AdminLoginPanel } from './admin-login.tsx';
 
 interface Props {
   api: Api;
+  /** The engines the platform offers (GET /api/platform). */
+  engines: EngineInfo[];
   plans: string[];
+  /** What each plan gives, when the API says. */
+  planSizes?: Record<string, PlanSize>;
   defaultPlan?: string;
-  /** platform.yaml's site: the name's addresses are previewed as it is typed. */
-  site?: Site;
   /** Names already in the list: said while typing (the server still has the last word). */
   taken?: ReadonlySet<string>;
   /** A member at the store limit: said before the form is sent. */
@@ -32,10 +33,12 @@ function serverNameError(error: unknown): string | undefined {
   return undefined;
 }
 
-export function CreateDialog({ api, plans, defaultPlan, site, taken, atLimit, onClose, onCreated }: Props) {
+export function CreateDialog({ api, engines, plans, planSizes = {}, defaultPlan, taken, atLimit, onClose, onCreated }: Props) {
   const [name, setName] = useState('');
   const [displayName, setDisplayName] = useState('');
-  const [engine, setEngine] = useState<Engine>('woocommerce');
+  const [chosenEngine, setEngine] = useState<string>();
+  // Until the person picks one: the first engine offered (the list may arrive after the dialog opens).
+  const engine = chosenEngine ?? engines[0]?.id ?? '';
   const [plan, setPlan] = useState(defaultPlan ?? plans[0] ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -45,7 +48,8 @@ export function CreateDialog({ api, plans, defaultPlan, site, taken, atLimit, on
   const nameInput = useRef<HTMLInputElement>(null);
 
   const clientProblem = name === '' ? undefined : (storeNameProblem(name) ?? (taken?.has(name) ? `a store named "${name}" already exists` : undefined));
-  const preview = name && !clientProblem && site ? storeUrls(name, engine, site) : undefined;
+  // The engine's own URL pattern from GET /api/platform (the registry says where each engine's admin is).
+  const preview = name && !clientProblem ? storeUrlsOf(engines.find((e) => e.id === engine), name) : undefined;
   // A server verdict applies only to the name it was given; typing clears it.
   const serverProblem = submittedName === name ? serverNameError(error) : undefined;
   const nameMessage = serverProblem ?? clientProblem;
@@ -118,11 +122,17 @@ export function CreateDialog({ api, plans, defaultPlan, site, taken, atLimit, on
         </div>
         <fieldset class="field">
           <legend>Engine</legend>
-          {ENGINES.map((id) => (
-            <label key={id} class="choice">
-              <input type="radio" name="engine" value={id} checked={engine === id} onChange={() => setEngine(id)} />
-              {engineLabel(id)}
-            </label>
+          {engines.length === 0 && <p class="help">Loading the engines this platform offers…</p>}
+          {engines.map((e) => (
+            <div key={e.id}>
+              <label class="choice">
+                <input type="radio" name="engine" value={e.id} checked={engine === e.id} onChange={() => setEngine(e.id)} aria-describedby={`engine-${e.id}-help`} />
+                {e.label}
+              </label>
+              <p id={`engine-${e.id}-help`} class="help">
+                {e.description}
+              </p>
+            </div>
           ))}
         </fieldset>
         {plans.length > 0 && (
@@ -131,7 +141,7 @@ export function CreateDialog({ api, plans, defaultPlan, site, taken, atLimit, on
             <select id="store-plan" value={plan} onChange={(e) => setPlan(e.currentTarget.value)}>
               {plans.map((p) => (
                 <option key={p} value={p}>
-                  {p}
+                  {planSizes[p] ? `${p} — up to ${planSizes[p].cpu} CPU, ${planSizes[p].memory} memory, ${planSizes[p].storage} storage` : p}
                 </option>
               ))}
             </select>

@@ -13,8 +13,30 @@ export const STATUSES = [
 ] as const;
 export type StoreStatus = (typeof STATUSES)[number];
 
-export const ENGINES = ['woocommerce', 'medusa'] as const;
-export type Engine = (typeof ENGINES)[number];
+/** An engine id; the engines a platform offers come from GET /api/platform (never a list here). */
+export type Engine = string;
+
+/** One engine as GET /api/platform describes it. */
+export interface EngineInfo {
+  id: string;
+  label: string;
+  description: string;
+  /** The engine's addresses with `{name}` where the store name goes (the registry's `urls`). */
+  urls?: { storefront: string; admin: string };
+}
+
+/** A store's addresses from its engine's URL pattern; undefined when the API did not send one. */
+export function storeUrlsOf(engine: EngineInfo | undefined, name: string): { storefront: string; admin: string } | undefined {
+  if (!engine?.urls) return undefined;
+  return { storefront: engine.urls.storefront.replaceAll('{name}', name), admin: engine.urls.admin.replaceAll('{name}', name) };
+}
+
+/** What a plan gives a store (GET /api/platform planSizes). */
+export interface PlanSize {
+  cpu: string;
+  memory: string;
+  storage: string;
+}
 
 export interface StoreUrls {
   storefront?: string;
@@ -120,6 +142,14 @@ export interface CreateRequest {
 
 export type Platform = Record<string, unknown>;
 
+const labels = new Map<string, string>();
+
+/** Remembers the labels of the engines the platform describes (called when GET /api/platform arrives). */
+export function rememberEngines(engines: readonly EngineInfo[]): void {
+  for (const e of engines) labels.set(e.id, e.label);
+}
+
+/** The engine's label from the platform, or its id until the platform has been read. */
 export function engineLabel(engine: string): string {
-  return engine === 'woocommerce' ? 'WooCommerce' : engine === 'medusa' ? 'Medusa' : engine;
+  return labels.get(engine) ?? engine;
 }

@@ -7,11 +7,13 @@ import { RelativeTime } from '../components/relative-time.tsx';
 import { StatusBadge, statusLabel } from '../components/status-badge.tsx';
 import { possibleStatuses, type PlatformFacts } from '../lib/platform-facts.ts';
 import { href } from '../lib/router.ts';
-import { ENGINES, engineLabel, type StoreSummary } from '../lib/types.ts';
+import { engineLabel, type EngineInfo, type StoreSummary } from '../lib/types.ts';
 
 interface Props {
   stores: StoreSummary[];
   facts?: PlatformFacts;
+  /** The engines the platform offers; the filter also lists engines only existing stores use. */
+  engines?: EngineInfo[];
   onCreate: () => void;
 }
 
@@ -22,13 +24,14 @@ export function matches(store: StoreSummary, query: string, status: string, engi
   return !q || [store.name, store.displayName, store.owner].some((s) => s?.toLowerCase().includes(q));
 }
 
-export function StoreList({ stores, facts = {}, onCreate }: Props) {
+export function StoreList({ stores, facts = {}, engines = [], onCreate }: Props) {
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState('');
   const [engine, setEngine] = useState('');
   const live = useMemo(() => stores.filter((s) => s.status !== 'deleted'), [stores]);
   const shown = useMemo(() => live.filter((s) => matches(s, query, status, engine)), [live, query, status, engine]);
   const filtered = Boolean(query || status || engine);
+  const engineIds = useMemo(() => [...new Set([...engines.map((e) => e.id), ...stores.map((s) => s.engine)])], [engines, stores]);
   const page = usePage(shown, JSON.stringify([query, status, engine]));
 
   return (
@@ -73,7 +76,7 @@ export function StoreList({ stores, facts = {}, onCreate }: Props) {
               <span>Engine</span>
               <select value={engine} onChange={(e) => setEngine(e.currentTarget.value)}>
                 <option value="">All engines</option>
-                {ENGINES.map((e) => (
+                {engineIds.map((e) => (
                   <option key={e} value={e}>
                     {engineLabel(e)}
                   </option>
