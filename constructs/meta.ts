@@ -2,6 +2,14 @@
 // pure data derived from StoreProps, so two renders of the same props are identical.
 import type { StoreProps } from './props.ts';
 
+/**
+ * The longest store name. Derived names must stay valid DNS labels (63): the namespace
+ * "store-<name>", the Argo CD Application "store-<name>" (also a label value) and the host
+ * "<name>-admin.<domain>" add at most 6 characters; 40 leaves room for future suffixes and keeps
+ * hosts readable. (The generator's name schema enforces it.)
+ */
+export const MAX_NAME_LENGTH = 40;
+
 /** The namespace of a store. */
 export function storeNamespace(name: string): string {
   return `store-${name}`;

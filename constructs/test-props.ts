@@ -1,21 +1,27 @@
 // Test helpers: StoreProps built from the template platform.yaml, with fake sealed data (opaque
-// placeholders: the constructs never look inside ciphertext).
+// placeholders: the constructs never look inside ciphertext). The template is read as plain data:
+// constructs (and their tests) never import the generator; generator/test validates the template
+// and the golden test renders it through the generator.
 import { readFileSync } from 'node:fs';
-import { parsePlatform } from '../generator/platform.ts';
-import { MAX_NAME_LENGTH } from '../generator/spec.ts';
-import type { SealedData, StoreProps } from './props.ts';
+import { parse } from 'yaml';
+import { MAX_NAME_LENGTH } from './meta.ts';
+import type { ImagesProps, PlanProps, SealedData, SiteProps, StoreProps } from './props.ts';
 import { engineIds, engineOf } from './engines/index.ts';
 
-export const TEMPLATE_PLATFORM = parsePlatform(
-  readFileSync(new URL('../gitops-repo-template/platform.yaml', import.meta.url), 'utf8'),
-  'gitops-repo-template/platform.yaml',
-);
+/** The parts of platform.yaml the constructs see. */
+export interface TestPlatform {
+  site: SiteProps;
+  plans: Record<string, PlanProps>;
+  images: ImagesProps;
+}
+
+export const TEMPLATE_PLATFORM: TestPlatform = parse(readFileSync(new URL('../gitops-repo-template/platform.yaml', import.meta.url), 'utf8'));
 
 /** The registered engines (a test that registers a fixture engine first sees it here too). */
 export const ENGINES: readonly string[] = engineIds();
 export const PLANS: readonly string[] = Object.keys(TEMPLATE_PLATFORM.plans);
 
-/** The longest allowed store name (generator/spec.ts MAX_NAME_LENGTH). */
+/** The longest allowed store name (MAX_NAME_LENGTH). */
 export const LONGEST_NAME = ('s' + 'a1-'.repeat(20)).slice(0, MAX_NAME_LENGTH - 1) + 'z';
 
 export function fakeSealed(engine: string): SealedData {

@@ -6,14 +6,10 @@ import { ValidationError, issuesFromZod, type Issue } from './errors.ts';
 import type { PlatformConfig } from './platform.ts';
 import { offeredEngines, parseYaml } from './platform.ts';
 import { engineIds, findEngine } from '../constructs/engines/index.ts';
+import { MAX_NAME_LENGTH } from '../constructs/meta.ts';
 
-/**
- * The longest store name. Derived names must stay valid DNS labels (63): the namespace
- * "store-<name>", the Argo CD Application "store-<name>" (also a label value) and the host
- * "<name>-admin.<domain>" add at most 6 characters; 40 leaves room for future suffixes and keeps
- * hosts readable.
- */
-export const MAX_NAME_LENGTH = 40;
+/** The longest store name (constructs/meta.ts says why 40). */
+export { MAX_NAME_LENGTH };
 
 /** Names that would collide with platform hosts or Kubernetes system namespaces. */
 export const RESERVED_NAMES = [

@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { ValidationError } from '../errors.ts';
 import { parsePlatform } from '../platform.ts';
 import { MAX_NAME_LENGTH, parseStoreSpec, storeSpecYaml } from '../spec.ts';
+import { LONGEST_NAME } from '../../constructs/test-props.ts';
 import { TEMPLATE_PLATFORM_TEXT, spec } from './helpers.ts';
 
 const platform = parsePlatform(TEMPLATE_PLATFORM_TEXT);
@@ -36,6 +37,8 @@ describe('StoreSpec validation', () => {
     const name = 'a' + 'b'.repeat(MAX_NAME_LENGTH - 2) + '9';
     expect(name).toHaveLength(MAX_NAME_LENGTH);
     expect(errorsOf(yamlOf({ ...good, name }))).toEqual([]);
+    // The name the constructs' tests render as the longest is one the schema accepts.
+    expect(errorsOf(yamlOf({ ...good, name: LONGEST_NAME }))).toEqual([]);
   });
 
   const bad: Array<[string, Record<string, unknown> | string, string[]]> = [

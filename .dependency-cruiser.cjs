@@ -1,0 +1,37 @@
+// The one-way import rule (docs/architecture.md, "Layers"), checked in `npm test`
+// (tools/dependency-rules.test.ts). Tests and benchmarks are included: a test of a layer imports
+// only what that layer may import.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'constructs-stay-pure',
+      comment: 'constructs/ never imports generator/ or api/: the generator validates, constructs only build objects.',
+      severity: 'error',
+      from: { path: '^constructs/' },
+      to: { path: '^(generator|api|bench|ui|e2e)/' },
+    },
+    {
+      name: 'generator-without-api',
+      comment: 'generator/ (the CLI, render, check) never imports api/ or Express.',
+      severity: 'error',
+      from: { path: '^generator/' },
+      to: { path: ['^(api|bench|ui|e2e)/', '(^|/)node_modules/(express|pino-http|helmet|express-rate-limit)/'] },
+    },
+    {
+      name: 'ui-without-server-code',
+      comment:
+        'The dashboard (ui/src, its unit tests included) imports no server code; a shared contract/ module at the repo root is allowed, type-only (checked by text in tools/dependency-rules.test.ts: the swc parser used here does not tell type-only imports apart).',
+      severity: 'error',
+      // The one exception: the test that checks the dashboard's name rule against the server's
+      // schema (it moves to contract/ with the name rule).
+      from: { path: '^ui/src/', pathNot: '^ui/src/lib/store-name\\.test\\.ts$' },
+      to: { path: '^(api|generator|constructs|bench|e2e|bin|argocd)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)dist/' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'] },
+  },
+};
