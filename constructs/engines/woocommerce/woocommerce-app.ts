@@ -4,8 +4,9 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { WooCommerceProps as StoreProps } from './config.ts';
-import { componentLabels, NAMES, selectorLabels, storeHosts, storeNamespace, storeUrl, syncWave, WAVE } from '../../meta.ts';
-import { env, httpProbe, POD_DEFAULTS, podSecurityContext, port, resources, secretEnv, securityContext, tcpProbe } from '../../container.ts';
+import { NAMES, storeHosts, storeUrl, WAVE } from '../../meta.ts';
+import { env, httpProbe, port, resources, secretEnv, tcpProbe } from '../../container.ts';
+import { StoreWorkload } from '../../kit/store-workload.ts';
 import { DataVolume } from '../../volumes.ts';
 import { MARIADB_PORT, WORDPRESS_DB } from './mariadb.ts';
 import { SCRIPTS_DIR, scriptsVolume } from '../../scripts.ts';
@@ -44,10 +45,7 @@ function wordpressEnv(): { env: k8s.EnvVar[]; envFrom: k8s.EnvFromSource[] } {
 export class WooCommerceApp extends Construct {
   constructor(scope: Construct, id: string, props: StoreProps) {
     super(scope, id);
-    const namespace = storeNamespace(props.store.name);
     const component = NAMES.wordpress;
-    const labels = componentLabels(props, component, 'web');
-    const annotations = syncWave(WAVE.app);
     const res = props.plan.resources.woocommerce;
     const scripts = scriptsVolume();
     const docroot: k8s.VolumeMount = { name: 'docroot', mountPath: '/var/www/html', subPath: 'html' };
@@ -56,72 +54,59 @@ export class WooCommerceApp extends Construct {
 
     new DataVolume(this, 'Data', props, { name: NAMES.wordpressData, component, size: props.plan.storage.wordpress, wave: WAVE.app });
 
-    new k8s.KubeService(this, 'Service', {
-      metadata: { name: NAMES.wordpress, namespace, labels, annotations },
-      spec: {
-        selector: selectorLabels(props, component),
-        ports: [{ name: 'http', port: WORDPRESS_PORT, targetPort: port(WORDPRESS_PORT) }],
-      },
-    });
-
-    new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: NAMES.wordpress, namespace, labels, annotations },
-      spec: {
-        replicas: 1,
-        strategy: { type: 'Recreate' },
-        selector: { matchLabels: selectorLabels(props, component) },
-        template: {
-          metadata: { labels },
-          spec: {
-            ...POD_DEFAULTS,
-            securityContext: podSecurityContext({ fsGroup: WWW_DATA, bindLowPorts: true }),
-            initContainers: [
-              {
-                name: 'install-wordpress',
-                image: props.images.woocommerce.wordpress,
-                command: ['docker-ensure-installed.sh'],
-                ...wpEnv,
-                resources: resources(res.setup),
-                securityContext: securityContext({ uid: WWW_DATA, readOnlyRootFilesystem: false }),
-                volumeMounts: [docroot],
-              },
-              {
-                name: 'setup-woocommerce',
-                image: props.images.woocommerce.wpCli,
-                command: ['sh', `${SCRIPTS_DIR}/woocommerce-setup.sh`],
-                env: [
-                  ...wpEnv.env,
-                  env('HOME', '/tmp'),
-                  env('STORE_URL', url),
-                  env('STORE_TITLE', props.store.displayName),
-                  env('WOOCOMMERCE_VERSION', props.images.woocommerce.woocommerceVersion),
-                  env('SAMPLE_PRODUCT_SKU', SAMPLE_PRODUCT_SKU),
-                ],
-                envFrom: [...wpEnv.envFrom, { secretRef: { name: 'store-admin' } }],
-                resources: resources(res.setup),
-                securityContext: securityContext({ uid: WWW_DATA, readOnlyRootFilesystem: false }),
-                volumeMounts: [docroot, scripts.mount],
-              },
-            ],
-            containers: [
-              {
-                name: 'wordpress',
-                image: props.images.woocommerce.wordpress,
-                ports: [{ name: 'http', containerPort: WORDPRESS_PORT }],
-                ...wpEnv,
-                resources: resources(res.wordpress),
-                securityContext: securityContext({ uid: WWW_DATA, readOnlyRootFilesystem: false }),
-                // 200 before and after install, 500 while the database is down.
-                readinessProbe: httpProbe('/wp-admin/install.php', WORDPRESS_PORT, { period: 10, failures: 3, headers: forwardedHeaders(props) }),
-                // TCP only: a database blip must not restart WordPress.
-                livenessProbe: tcpProbe(WORDPRESS_PORT, { period: 20, failures: 6, initialDelay: 30 }),
-                volumeMounts: [docroot],
-              },
-            ],
-            volumes: [{ name: 'docroot', persistentVolumeClaim: { claimName: NAMES.wordpressData } }, scripts.volume],
-          },
+    new StoreWorkload(this, 'Workload', props, {
+      name: NAMES.wordpress,
+      role: 'web',
+      wave: WAVE.app,
+      port: { name: 'http', number: WORDPRESS_PORT },
+      uid: WWW_DATA,
+      // The document root is a ReadWriteOnce volume: the old pod goes first.
+      rollout: 'recreate',
+      bindLowPorts: true,
+      initContainers: [
+        {
+          name: 'install-wordpress',
+          image: props.images.woocommerce.wordpress,
+          command: ['docker-ensure-installed.sh'],
+          ...wpEnv,
+          resources: resources(res.setup),
+          readOnlyRootFilesystem: false,
+          volumeMounts: [docroot],
         },
-      },
+        {
+          name: 'setup-woocommerce',
+          image: props.images.woocommerce.wpCli,
+          command: ['sh', `${SCRIPTS_DIR}/woocommerce-setup.sh`],
+          env: [
+            ...wpEnv.env,
+            env('HOME', '/tmp'),
+            env('STORE_URL', url),
+            env('STORE_TITLE', props.store.displayName),
+            env('WOOCOMMERCE_VERSION', props.images.woocommerce.woocommerceVersion),
+            env('SAMPLE_PRODUCT_SKU', SAMPLE_PRODUCT_SKU),
+          ],
+          envFrom: [...wpEnv.envFrom, { secretRef: { name: 'store-admin' } }],
+          resources: resources(res.setup),
+          readOnlyRootFilesystem: false,
+          volumeMounts: [docroot, scripts.mount],
+        },
+      ],
+      containers: [
+        {
+          name: 'wordpress',
+          image: props.images.woocommerce.wordpress,
+          ports: [{ name: 'http', containerPort: WORDPRESS_PORT }],
+          ...wpEnv,
+          resources: resources(res.wordpress),
+          readOnlyRootFilesystem: false,
+          // 200 before and after install, 500 while the database is down.
+          readinessProbe: httpProbe('/wp-admin/install.php', WORDPRESS_PORT, { period: 10, failures: 3, headers: forwardedHeaders(props) }),
+          // TCP only: a database blip must not restart WordPress.
+          livenessProbe: tcpProbe(WORDPRESS_PORT, { period: 20, failures: 6, initialDelay: 30 }),
+          volumeMounts: [docroot],
+        },
+      ],
+      volumes: [{ name: 'docroot', persistentVolumeClaim: { claimName: NAMES.wordpressData } }, scripts.volume],
     });
 
     // Network: the database only from WordPress (the setup script runs in the same pod); web
