@@ -3,12 +3,13 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { MedusaProps as StoreProps } from './config.ts';
-import { componentLabels, hookAnnotations, NAMES, selectorLabels, storeHosts, storeNamespace, storeUrl, syncWave, WAVE } from '../../meta.ts';
+import { componentLabels, hookAnnotations, NAMES, storeHosts, storeNamespace, storeUrl, WAVE } from '../../meta.ts';
 import { env, httpProbe, POD_DEFAULTS, podSecurityContext, port, resources, secretEnv, securityContext, tcpProbe } from '../../container.ts';
 import { MEDUSA_DB, POSTGRES_PORT } from './postgres.ts';
 import { REDIS_PORT } from './redis.ts';
 import { SCRIPTS_DIR, scriptsVolume } from '../../scripts.ts';
 import { allowConnection, publicInternetEgress, StorePolicy } from '../../network.ts';
+import { StoreWorkload } from '../../kit/store-workload.ts';
 
 export const BACKEND_PORT = 9000;
 export const STOREFRONT_PORT = 8000;
@@ -53,105 +54,70 @@ export class MedusaApp extends Construct {
     super(scope, id);
     const namespace = storeNamespace(props.store.name);
     const res = props.plan.resources.medusa;
-    const backendLabels = componentLabels(props, NAMES.backend, 'api');
-    const storefrontLabels = componentLabels(props, NAMES.storefront, 'web');
-    const annotations = syncWave(WAVE.app);
     const nodeSecurity = securityContext({ uid: NODE_UID, readOnlyRootFilesystem: false });
     const hosts = storeHosts(props);
 
-    new k8s.KubeService(this, 'BackendService', {
-      metadata: { name: NAMES.backend, namespace, labels: backendLabels, annotations },
-      spec: {
-        selector: selectorLabels(props, NAMES.backend),
-        ports: [{ name: 'http', port: BACKEND_PORT, targetPort: port(BACKEND_PORT) }],
-      },
-    });
-
-    new k8s.KubeDeployment(this, 'Backend', {
-      metadata: { name: NAMES.backend, namespace, labels: backendLabels, annotations },
-      spec: {
-        replicas: 1,
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: port(1), maxUnavailable: port(0) } },
-        selector: { matchLabels: selectorLabels(props, NAMES.backend) },
-        template: {
-          metadata: { labels: backendLabels },
-          spec: {
-            ...POD_DEFAULTS,
-            securityContext: podSecurityContext({ fsGroup: NODE_UID }),
-            initContainers: [
-              {
-                name: 'migrate',
-                image: props.images.medusa.backend,
-                command: ['medusa', 'db:migrate'],
-                env: backendEnv(props),
-                resources: resources(res.bootstrap),
-                securityContext: nodeSecurity,
-              },
-            ],
-            containers: [
-              {
-                name: 'backend',
-                image: props.images.medusa.backend,
-                ports: [{ name: 'http', containerPort: BACKEND_PORT }],
-                env: backendEnv(props),
-                resources: resources(res.backend),
-                securityContext: nodeSecurity,
-                startupProbe: httpProbe('/health', BACKEND_PORT, { period: 5, failures: 60 }),
-                readinessProbe: httpProbe('/health', BACKEND_PORT, { period: 10, failures: 3 }),
-                livenessProbe: httpProbe('/health', BACKEND_PORT, { period: 20, failures: 6 }),
-              },
-            ],
-          },
+    new StoreWorkload(this, 'Backend', props, {
+      name: NAMES.backend,
+      role: 'api',
+      wave: WAVE.app,
+      port: { name: 'http', number: BACKEND_PORT },
+      uid: NODE_UID,
+      initContainers: [
+        {
+          name: 'migrate',
+          image: props.images.medusa.backend,
+          command: ['medusa', 'db:migrate'],
+          env: backendEnv(props),
+          resources: resources(res.bootstrap),
+          readOnlyRootFilesystem: false,
         },
-      },
-    });
-
-    new k8s.KubeService(this, 'StorefrontService', {
-      metadata: { name: NAMES.storefront, namespace, labels: storefrontLabels, annotations },
-      spec: {
-        selector: selectorLabels(props, NAMES.storefront),
-        ports: [{ name: 'http', port: STOREFRONT_PORT, targetPort: port(STOREFRONT_PORT) }],
-      },
-    });
-
-    new k8s.KubeDeployment(this, 'Storefront', {
-      metadata: { name: NAMES.storefront, namespace, labels: storefrontLabels, annotations },
-      spec: {
-        replicas: 1,
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: port(1), maxUnavailable: port(0) } },
-        selector: { matchLabels: selectorLabels(props, NAMES.storefront) },
-        template: {
-          metadata: { labels: storefrontLabels },
-          spec: {
-            ...POD_DEFAULTS,
-            securityContext: podSecurityContext({ fsGroup: NODE_UID }),
-            containers: [
-              {
-                name: 'storefront',
-                image: props.images.medusa.storefront,
-                ports: [{ name: 'http', containerPort: STOREFRONT_PORT }],
-                env: [
-                  env('NODE_ENV', 'production'),
-                  // Read at runtime by the image (see images/medusa-storefront): one image, many stores.
-                  env('MEDUSA_BACKEND_URL', BACKEND_SERVICE_URL),
-                  secretEnv('MEDUSA_PUBLISHABLE_KEY', 'medusa-secrets', 'PUBLISHABLE_KEY'),
-                  env('DEFAULT_REGION', DEFAULT_REGION),
-                  env('BASE_URL', storeUrl(props, hosts.storefront)),
-                  env('COOKIE_SECURE', String(props.site.scheme === 'https')),
-                  env('HOSTNAME', '0.0.0.0'),
-                  env('PORT', String(STOREFRONT_PORT)),
-                ],
-                resources: resources(res.storefront),
-                securityContext: nodeSecurity,
-                // A static file: the middleware (which calls the backend) skips it, so the pod is
-                // ready before the bootstrap hook has pinned the publishable key.
-                readinessProbe: httpProbe('/favicon.ico', STOREFRONT_PORT, { period: 10, failures: 3 }),
-                livenessProbe: tcpProbe(STOREFRONT_PORT, { period: 20, failures: 6, initialDelay: 20 }),
-              },
-            ],
-          },
+      ],
+      containers: [
+        {
+          name: 'backend',
+          image: props.images.medusa.backend,
+          ports: [{ name: 'http', containerPort: BACKEND_PORT }],
+          env: backendEnv(props),
+          resources: resources(res.backend),
+          readOnlyRootFilesystem: false,
+          startupProbe: httpProbe('/health', BACKEND_PORT, { period: 5, failures: 60 }),
+          readinessProbe: httpProbe('/health', BACKEND_PORT, { period: 10, failures: 3 }),
+          livenessProbe: httpProbe('/health', BACKEND_PORT, { period: 20, failures: 6 }),
         },
-      },
+      ],
+    });
+
+    new StoreWorkload(this, 'Storefront', props, {
+      name: NAMES.storefront,
+      role: 'web',
+      wave: WAVE.app,
+      port: { name: 'http', number: STOREFRONT_PORT },
+      uid: NODE_UID,
+      containers: [
+        {
+          name: 'storefront',
+          image: props.images.medusa.storefront,
+          ports: [{ name: 'http', containerPort: STOREFRONT_PORT }],
+          env: [
+            env('NODE_ENV', 'production'),
+            // Read at runtime by the image (see images/medusa-storefront): one image, many stores.
+            env('MEDUSA_BACKEND_URL', BACKEND_SERVICE_URL),
+            secretEnv('MEDUSA_PUBLISHABLE_KEY', 'medusa-secrets', 'PUBLISHABLE_KEY'),
+            env('DEFAULT_REGION', DEFAULT_REGION),
+            env('BASE_URL', storeUrl(props, hosts.storefront)),
+            env('COOKIE_SECURE', String(props.site.scheme === 'https')),
+            env('HOSTNAME', '0.0.0.0'),
+            env('PORT', String(STOREFRONT_PORT)),
+          ],
+          resources: resources(res.storefront),
+          readOnlyRootFilesystem: false,
+          // A static file: the middleware (which calls the backend) skips it, so the pod is
+          // ready before the bootstrap hook has pinned the publishable key.
+          readinessProbe: httpProbe('/favicon.ico', STOREFRONT_PORT, { period: 10, failures: 3 }),
+          livenessProbe: tcpProbe(STOREFRONT_PORT, { period: 20, failures: 6, initialDelay: 20 }),
+        },
+      ],
     });
 
     const scripts = scriptsVolume();
