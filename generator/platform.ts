@@ -12,8 +12,7 @@ import { ValidationError, issuesFromZod, type Issue } from './errors.ts';
 
 export { image, quantity };
 
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const dnsLabel = z.string().regex(DNS_LABEL, { error: 'expected a DNS label (lowercase letters, digits, hyphens; at most 63)' });
+import { cidr, DNS_LABEL, dnsLabel, networkPort, platformNamespace, replicas, storefleetEnvName } from '../constructs/platform/schema.ts';
 const domain = z
   .string()
   .max(200, { error: 'domain is too long (at most 200 characters, so store hosts fit 253)' })
@@ -54,24 +53,23 @@ const tls = z.discriminatedUnion(
 
 const PLAN_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 
-const CIDR = /^(?:\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-f:]+\/\d{1,3}$/;
 
 /** Optional: the Storefleet API+UI deployment itself, rendered into platform/ of the repo. */
 const storefleetDeployment = z.strictObject({
-  namespace: dnsLabel,
+  namespace: platformNamespace,
   image,
   /** DNS label under site.domain: the dashboard is at <host>.<domain>. */
   host: dnsLabel,
-  replicas: z.int().min(1).max(20).default(2),
+  replicas: replicas.default(2),
   /** NetworkPolicy cannot match host names: where the Git remote lives, as CIDRs and ports. */
   gitRemoteEgress: z.strictObject({
-    cidrs: z.array(z.string().regex(CIDR, { error: 'expected a CIDR such as "140.82.112.0/20"' })).min(1),
-    ports: z.array(z.int().min(1).max(65535)).min(1),
+    cidrs: z.array(cidr).min(1),
+    ports: z.array(networkPort).min(1),
   }),
   argocdNamespace: dnsLabel.default('argocd'),
   monitoringNamespace: dnsLabel.optional(),
   /** Non-secret STOREFLEET_* settings (docs/configuration.md); secrets go into sealed files. */
-  env: z.record(z.string().regex(/^STOREFLEET_[A-Z0-9_]+$/, { error: 'only STOREFLEET_* variables' }), z.string()).default({}),
+  env: z.record(storefleetEnvName, z.string()).default({}),
 });
 
 /** platform.yaml's schema for a list of engines (the registry's, unless a caller passes its own). */

@@ -10,7 +10,9 @@ import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { IIngress, INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import type { ILimitRange, IResourceQuota, IService } from 'kubernetes-models/v1';
+import type { z } from 'zod';
 import type { ContainerResources } from '../props.ts';
+import { cidr, dnsLabel, image, networkPort, platformNamespace, replicas as replicaCount, storefleetEnvName } from './schema.ts';
 import { GITHUB_APP_KEY_FILE, GITHUB_APP_KEY_PATH, GITHUB_APP_SECRET_NAME, PLATFORM_SECRET_NAMES, TOKENS_FILE_PATH, type PlatformDeploymentProps } from './props.ts';
 
 /** Every apiVersion/kind this chart renders; the `platform` AppProject whitelists exactly these. */
@@ -34,9 +36,7 @@ const DEFAULT_RESOURCES: ContainerResources = {
 /** The UID of the `node` user in the official Node images (see the Dockerfile). */
 const RUN_AS = 1000;
 
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^STOREFLEET_[A-Z0-9_]+$/;
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$|^[0-9a-fA-F:]+\/\d{1,3}$/;
 
 export class PlatformPropsError extends Error {
   override name = 'PlatformPropsError';
@@ -46,17 +46,20 @@ function assertProps(p: PlatformDeploymentProps): void {
   const fail = (field: string, reason: string): never => {
     throw new PlatformPropsError(`platform.${field}: ${reason}`);
   };
-  if (!DNS_LABEL.test(p.namespace)) fail('namespace', `"${p.namespace}" is not a DNS label`);
-  if (p.namespace.startsWith('store-')) fail('namespace', 'must not start with "store-" (reserved for stores)');
-  const last = p.image.split('/').pop() ?? '';
-  if (!(last.includes(':') || p.image.includes('@sha256:'))) fail('image', 'must be pinned to a tag or digest');
-  if (/:latest(@|$)/.test(p.image)) fail('image', 'tag "latest" is not allowed: pin an exact version');
-  if (!p.host.split('.').every((l) => DNS_LABEL.test(l)) || p.host.split('.').length < 2) fail('host', `"${p.host}" is not a DNS name`);
-  const replicas = p.replicas ?? 2;
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 50) fail('replicas', 'expected an integer from 1 to 50');
+  // Field rules come from ./schema.ts, the objects the generator's platform.yaml schema is built
+  // from; what is left here are rules across fields and sealed files.
+  const check = (field: string, schema: z.ZodType, value: unknown) => {
+    const r = schema.safeParse(value);
+    if (!r.success) fail(field, r.error.issues[0].message);
+  };
+  check('namespace', platformNamespace, p.namespace);
+  check('image', image, p.image);
+  if (p.host.split('.').length < 2) fail('host', `"${p.host}" is not a DNS name`);
+  p.host.split('.').forEach((label) => check('host', dnsLabel, label));
+  check('replicas', replicaCount, p.replicas ?? 2);
   const port = p.port ?? 3000;
   if (!Number.isInteger(port) || port < 1024 || port > 65535) fail('port', 'expected an unprivileged port (1024-65535)');
-  for (const name of Object.keys(p.env ?? {})) if (!ENV_NAME.test(name)) fail(`env.${name}`, 'expected a STOREFLEET_* variable name');
+  for (const name of Object.keys(p.env ?? {})) check(`env.${name}`, storefleetEnvName, name);
   const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
   for (const which of ['git', 'argocd'] as const) {
     for (const [name, value] of Object.entries(p.sealed[which])) {
@@ -86,11 +89,11 @@ function assertProps(p: PlatformDeploymentProps): void {
     for (const name of appIds) if (given(name)) fail('sealed.githubAppPrivateKey', `${name} is set but the App's private key is not sealed`);
   }
   if (p.egress.gitRemote.cidrs.length === 0) fail('egress.gitRemote.cidrs', 'at least one CIDR');
-  for (const c of p.egress.gitRemote.cidrs) if (!CIDR.test(c)) fail('egress.gitRemote.cidrs', `"${c}" is not a CIDR`);
+  for (const c of p.egress.gitRemote.cidrs) check('egress.gitRemote.cidrs', cidr, c);
   if (p.egress.gitRemote.ports.length === 0) fail('egress.gitRemote.ports', 'at least one port');
-  for (const n of p.egress.gitRemote.ports) if (!Number.isInteger(n) || n < 1 || n > 65535) fail('egress.gitRemote.ports', `${n} is not a port`);
-  if (p.egress.argocdNamespace !== undefined && !DNS_LABEL.test(p.egress.argocdNamespace)) fail('egress.argocdNamespace', 'not a DNS label');
-  if (p.monitoringNamespace !== undefined && !DNS_LABEL.test(p.monitoringNamespace)) fail('monitoringNamespace', 'not a DNS label');
+  for (const n of p.egress.gitRemote.ports) check('egress.gitRemote.ports', networkPort, n);
+  if (p.egress.argocdNamespace !== undefined) check('egress.argocdNamespace', dnsLabel, p.egress.argocdNamespace);
+  if (p.monitoringNamespace !== undefined) check('monitoringNamespace', dnsLabel, p.monitoringNamespace);
 }
 
 /** "100m" × 3 → "300m": quota = what all pods of a rolling update may request at once. */

@@ -180,8 +180,8 @@ describe('renderPlatformObjects', () => {
   });
 
   it.each([
-    [{ image: 'ghcr.io/storefleet/storefleet' }, 'platform.image: must be pinned'],
-    [{ image: 'ghcr.io/storefleet/storefleet:latest' }, 'platform.image: tag "latest"'],
+    [{ image: 'ghcr.io/storefleet/storefleet' }, 'platform.image: image must be pinned'],
+    [{ image: 'ghcr.io/storefleet/storefleet:latest' }, 'platform.image: image tag "latest"'],
     [{ namespace: 'store-evil' }, 'platform.namespace: must not start with "store-"'],
     [{ host: 'not a host' }, 'platform.host'],
     [{ env: { PATH: '/evil' } }, 'platform.env.PATH'],
@@ -194,8 +194,11 @@ describe('renderPlatformObjects', () => {
     [{ sealed: { git: { STOREFLEET_GIT_REMOTE: CIPHER }, argocd: {}, tokens: CIPHER, githubAppPrivateKey: '-----BEGIN RSA PRIVATE KEY-----' } }, 'platform.sealed.githubAppPrivateKey: expected the base64 ciphertext'],
     [{ env: { STOREFLEET_GITHUB_APP_ID: '1' }, sealed: { git: { STOREFLEET_GIT_REMOTE: CIPHER }, argocd: {}, tokens: CIPHER, githubAppPrivateKey: CIPHER } }, 'platform.env.STOREFLEET_GITHUB_APP_INSTALLATION_ID: required with a GitHub App private key'],
     [{ env: { STOREFLEET_GITHUB_APP_ID: '1' } }, "STOREFLEET_GITHUB_APP_ID is set but the App's private key is not sealed"],
-    [{ egress: { gitRemote: { cidrs: ['github.com'], ports: [443] } } }, 'is not a CIDR'],
+    [{ egress: { gitRemote: { cidrs: ['github.com'], ports: [443] } } }, 'expected a CIDR'],
     [{ replicas: 0 }, 'platform.replicas'],
+    // The generator's platform.yaml schema caps replicas at 20: the chart uses the same rule.
+    [{ replicas: 21 }, 'platform.replicas: expected an integer from 1 to 20'],
+    [{ egress: { gitRemote: { cidrs: ['140.82.112.0/20'], ports: [70000] } } }, 'platform.egress.gitRemote.ports'],
   ])('rejects invalid props %j', (override, message) => {
     expect(() => renderPlatformObjects(props(override as Partial<PlatformDeploymentProps>))).toThrow(PlatformPropsError);
     expect(() => renderPlatformObjects(props(override as Partial<PlatformDeploymentProps>))).toThrow(message);
