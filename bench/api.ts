@@ -14,6 +14,7 @@ import pino from 'pino';
 import { renderStore, type RenderInput, type RenderResult } from '../generator/render.ts';
 import { storeDir } from '../generator/layout.ts';
 import { storeSpecYaml } from '../generator/spec.ts';
+import { engineIds } from '../constructs/engines/index.ts';
 import { writeCommits } from '../api/git/fast-import.ts';
 import { runGit } from '../api/git/exec.ts';
 import type { RunningServer } from '../api/server.ts';
@@ -92,7 +93,7 @@ async function burst(urls: string[], clients: number, total: number, prefix: str
         const i = next++;
         if (i >= total) return;
         const s = performance.now();
-        const status = await post(url, '/api/stores', JSON.stringify({ name: `${prefix}-${i}`, engine: i % 2 ? 'medusa' : 'woocommerce' }));
+        const status = await post(url, '/api/stores', JSON.stringify({ name: `${prefix}-${i}`, engine: engineIds()[i % engineIds().length] }));
         latencies.push(performance.now() - s);
         if (status !== 201) errors++;
       }

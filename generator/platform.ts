@@ -75,72 +75,72 @@ const storefleetDeployment = z.strictObject({
 /** platform.yaml's schema for a list of engines (the registry's, unless a caller passes its own). */
 export function platformSchemaFor(list: Engine[]) {
   return z
-  .strictObject({
-    apiVersion: z.literal('storefleet.dev/v1alpha1', { error: 'expected "storefleet.dev/v1alpha1"' }),
-    kind: z.literal('Platform', { error: 'expected "Platform"' }),
-    site: z.strictObject({
-      domain,
-      scheme: z.enum(['http', 'https'], { error: 'expected "http" or "https"' }),
-      ingressClassName: dnsLabel,
-      tls,
-      storageClassName: dnsLabel.optional(),
-      ingressControllerNamespace: dnsLabel,
-      dnsNamespace: dnsLabel.default('kube-system'),
-    }),
-    sealing: z
-      .strictObject({
-        /** Path of the Sealed Secrets controller's certificate, relative to the repo root. */
-        certificateFile: z.string().min(1).optional(),
-        /** The certificate itself (PEM). */
-        certificate: z.string().includes('-----BEGIN CERTIFICATE-----', { error: 'expected a PEM certificate' }).optional(),
-      })
-      .refine((s) => (s.certificateFile === undefined) !== (s.certificate === undefined), {
-        error: 'set exactly one of certificateFile or certificate',
+    .strictObject({
+      apiVersion: z.literal('storefleet.dev/v1alpha1', { error: 'expected "storefleet.dev/v1alpha1"' }),
+      kind: z.literal('Platform', { error: 'expected "Platform"' }),
+      site: z.strictObject({
+        domain,
+        scheme: z.enum(['http', 'https'], { error: 'expected "http" or "https"' }),
+        ingressClassName: dnsLabel,
+        tls,
+        storageClassName: dnsLabel.optional(),
+        ingressControllerNamespace: dnsLabel,
+        dnsNamespace: dnsLabel.default('kube-system'),
       }),
-    limits: z.strictObject({
-      storesPerOwner: z.int().min(1).max(10_000),
-    }),
-    provisioningTimeoutMinutes: z.int().min(1).max(24 * 60),
-    defaultPlan: z.string(),
-    images: z.strictObject({ ...perEngine(list, (e) => e.images), smokeTest: image }),
-    storefleet: storefleetDeployment.optional(),
-    plans: z
-      .record(z.string().regex(PLAN_NAME, { error: 'plan names are lowercase words (a-z, 0-9, -), at most 20' }), planSchema(list))
-      .refine((p) => Object.keys(p).length > 0, { error: 'define at least one plan' }),
-  })
-  .superRefine((p, ctx) => {
-    if (!(p.defaultPlan in p.plans)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['defaultPlan'],
-        message: `"${p.defaultPlan}" is not one of the plans (${Object.keys(p.plans).join(', ')})`,
-      });
-    }
-    if (p.site.scheme === 'https' && p.site.tls.mode === 'none') {
-      ctx.addIssue({ code: 'custom', path: ['site', 'tls'], message: 'scheme "https" needs tls mode "cert-manager"' });
-    }
-    if (p.site.scheme === 'http' && p.site.tls.mode !== 'none') {
-      ctx.addIssue({ code: 'custom', path: ['site', 'scheme'], message: 'tls is configured: use scheme "https"' });
-    }
-    // An engine is offered when images.<engine> is set; then every plan sizes it.
-    for (const e of list) {
-      const offered = (p.images as Record<string, unknown>)[e.id] !== undefined;
-      for (const [name, plan] of Object.entries(p.plans)) {
-        const sized = (plan.resources as Record<string, unknown>)[e.id] !== undefined;
-        if (offered && !sized) {
-          ctx.addIssue({ code: 'custom', path: ['plans', name, 'resources', e.id], message: `images.${e.id} is set, so every plan sizes ${e.label}: add resources.${e.id}` });
-        }
-        if (!offered && sized) {
-          ctx.addIssue({ code: 'custom', path: ['images', e.id], message: `plan "${name}" sizes ${e.label} but images.${e.id} is missing` });
-        }
-        for (const key of e.storage) {
-          if (offered && (plan.storage as Record<string, unknown>)[key] === undefined) {
-            ctx.addIssue({ code: 'custom', path: ['plans', name, 'storage', key], message: `${e.label} needs storage.${key}` });
+      sealing: z
+        .strictObject({
+          /** Path of the Sealed Secrets controller's certificate, relative to the repo root. */
+          certificateFile: z.string().min(1).optional(),
+          /** The certificate itself (PEM). */
+          certificate: z.string().includes('-----BEGIN CERTIFICATE-----', { error: 'expected a PEM certificate' }).optional(),
+        })
+        .refine((s) => (s.certificateFile === undefined) !== (s.certificate === undefined), {
+          error: 'set exactly one of certificateFile or certificate',
+        }),
+      limits: z.strictObject({
+        storesPerOwner: z.int().min(1).max(10_000),
+      }),
+      provisioningTimeoutMinutes: z.int().min(1).max(24 * 60),
+      defaultPlan: z.string(),
+      images: z.strictObject({ ...perEngine(list, (e) => e.images), smokeTest: image }),
+      storefleet: storefleetDeployment.optional(),
+      plans: z
+        .record(z.string().regex(PLAN_NAME, { error: 'plan names are lowercase words (a-z, 0-9, -), at most 20' }), planSchema(list))
+        .refine((p) => Object.keys(p).length > 0, { error: 'define at least one plan' }),
+    })
+    .superRefine((p, ctx) => {
+      if (!(p.defaultPlan in p.plans)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['defaultPlan'],
+          message: `"${p.defaultPlan}" is not one of the plans (${Object.keys(p.plans).join(', ')})`,
+        });
+      }
+      if (p.site.scheme === 'https' && p.site.tls.mode === 'none') {
+        ctx.addIssue({ code: 'custom', path: ['site', 'tls'], message: 'scheme "https" needs tls mode "cert-manager"' });
+      }
+      if (p.site.scheme === 'http' && p.site.tls.mode !== 'none') {
+        ctx.addIssue({ code: 'custom', path: ['site', 'scheme'], message: 'tls is configured: use scheme "https"' });
+      }
+      // An engine is offered when images.<engine> is set; then every plan sizes it.
+      for (const e of list) {
+        const offered = (p.images as Record<string, unknown>)[e.id] !== undefined;
+        for (const [name, plan] of Object.entries(p.plans)) {
+          const sized = (plan.resources as Record<string, unknown>)[e.id] !== undefined;
+          if (offered && !sized) {
+            ctx.addIssue({ code: 'custom', path: ['plans', name, 'resources', e.id], message: `images.${e.id} is set, so every plan sizes ${e.label}: add resources.${e.id}` });
+          }
+          if (!offered && sized) {
+            ctx.addIssue({ code: 'custom', path: ['images', e.id], message: `plan "${name}" sizes ${e.label} but images.${e.id} is missing` });
+          }
+          for (const key of e.storage) {
+            if (offered && (plan.storage as Record<string, unknown>)[key] === undefined) {
+              ctx.addIssue({ code: 'custom', path: ['plans', name, 'storage', key], message: `${e.label} needs storage.${key}` });
+            }
           }
         }
       }
-    }
-  });
+    });
 }
 
 /** The schema for the registered engines (built per call: tests may register engines first). */
