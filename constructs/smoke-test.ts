@@ -2,10 +2,10 @@
 // (in-cluster Service, public Host header) and finds it through the admin API. A store is only
 // ready when this passes; the scripts have no fallback that creates an order directly.
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
 import type { StoreProps } from './props.ts';
-import { componentLabels, hookAnnotations, NAMES, storeNamespace } from './meta.ts';
-import { env, POD_DEFAULTS, podSecurityContext, resources, scratch, securityContext } from './container.ts';
+import { NAMES } from './meta.ts';
+import { env, resources, scratch } from './container.ts';
+import { StoreJob } from './kit/store-job.ts';
 import { SCRIPTS_DIR, scriptsVolume } from './scripts.ts';
 import type { SmokeTestSpec } from './engines/engine.ts';
 
@@ -19,41 +19,25 @@ const SMOKE_UID = 10001;
 export class SmokeTest extends Construct {
   constructor(scope: Construct, id: string, props: StoreProps, test: SmokeTestSpec) {
     super(scope, id);
-    const labels = componentLabels(props, NAMES.smokeTest, 'smoke-test');
     const scripts = scriptsVolume();
     const tmp = scratch('tmp', '/tmp');
 
-    new k8s.KubeJob(this, 'Resource', {
-      metadata: {
-        name: NAMES.smokeTest,
-        namespace: storeNamespace(props.store.name),
-        labels,
-        annotations: hookAnnotations('PostSync'),
+    new StoreJob(this, 'Job', props, {
+      name: NAMES.smokeTest,
+      role: 'smoke-test',
+      hook: 'PostSync',
+      backoffLimit: 3,
+      activeDeadlineSeconds: 900,
+      uid: SMOKE_UID,
+      container: {
+        name: 'smoke-test',
+        image: props.images.smokeTest,
+        command: ['sh', `${SCRIPTS_DIR}/${test.script}`],
+        env: [...test.env, env('HOME', '/tmp')],
+        resources: resources(test.resources),
+        volumeMounts: [scripts.mount, tmp.mount],
       },
-      spec: {
-        backoffLimit: 3,
-        activeDeadlineSeconds: 900,
-        template: {
-          metadata: { labels },
-          spec: {
-            ...POD_DEFAULTS,
-            restartPolicy: 'Never',
-            securityContext: podSecurityContext({ fsGroup: SMOKE_UID }),
-            containers: [
-              {
-                name: 'smoke-test',
-                image: props.images.smokeTest,
-                command: ['sh', `${SCRIPTS_DIR}/${test.script}`],
-                env: [...test.env, env('HOME', '/tmp')],
-                resources: resources(test.resources),
-                securityContext: securityContext({ uid: SMOKE_UID, readOnlyRootFilesystem: true }),
-                volumeMounts: [scripts.mount, tmp.mount],
-              },
-            ],
-            volumes: [scripts.volume, tmp.volume],
-          },
-        },
-      },
+      volumes: [scripts.volume, tmp.volume],
     });
   }
 }

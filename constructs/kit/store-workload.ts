@@ -38,7 +38,8 @@ export interface StoreWorkloadProps {
   volumes?: k8s.Volume[];
 }
 
-function secured(c: WorkloadContainer, uid: number): k8s.Container {
+/** The container with the workload's security context (non-root uid, nothing escalated or added). */
+export function secured(c: WorkloadContainer, uid: number): k8s.Container {
   const { readOnlyRootFilesystem = true, ...rest } = c;
   return { ...rest, securityContext: securityContext({ uid, readOnlyRootFilesystem }) };
 }

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parsePlatform, type ResolvedPlatform } from '../platform.ts';
-import { renderStore, toYaml } from '../render.ts';
+import { renderStore } from '../render.ts';
 import { sealedSecretPath } from '../layout.ts';
 import { secretKeysFor } from '../secrets.ts';
 import { platformSecretPath, renderPlatformDeployment } from '../platform-deployment.ts';

@@ -3,13 +3,14 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { MedusaProps as StoreProps } from './config.ts';
-import { componentLabels, hookAnnotations, NAMES, storeHosts, storeNamespace, storeUrl, WAVE } from '../../meta.ts';
-import { env, httpProbe, POD_DEFAULTS, podSecurityContext, port, resources, secretEnv, securityContext, tcpProbe } from '../../container.ts';
+import { NAMES, storeHosts, storeUrl, WAVE } from '../../meta.ts';
+import { env, httpProbe, port, resources, secretEnv, tcpProbe } from '../../container.ts';
 import { MEDUSA_DB, POSTGRES_PORT } from './postgres.ts';
 import { REDIS_PORT } from './redis.ts';
 import { SCRIPTS_DIR, scriptsVolume } from '../../scripts.ts';
 import { allowConnection, publicInternetEgress, StorePolicy } from '../../network.ts';
 import { StoreWorkload } from '../../kit/store-workload.ts';
+import { StoreJob } from '../../kit/store-job.ts';
 
 export const BACKEND_PORT = 9000;
 export const STOREFRONT_PORT = 8000;
@@ -52,9 +53,7 @@ export function backendEnv(props: StoreProps): k8s.EnvVar[] {
 export class MedusaApp extends Construct {
   constructor(scope: Construct, id: string, props: StoreProps) {
     super(scope, id);
-    const namespace = storeNamespace(props.store.name);
     const res = props.plan.resources.medusa;
-    const nodeSecurity = securityContext({ uid: NODE_UID, readOnlyRootFilesystem: false });
     const hosts = storeHosts(props);
 
     new StoreWorkload(this, 'Backend', props, {
@@ -121,39 +120,25 @@ export class MedusaApp extends Construct {
     });
 
     const scripts = scriptsVolume();
-    const bootstrapLabels = componentLabels(props, NAMES.bootstrap, 'bootstrap');
-    new k8s.KubeJob(this, 'Bootstrap', {
-      metadata: {
-        name: NAMES.bootstrap,
-        namespace,
-        labels: bootstrapLabels,
-        annotations: hookAnnotations('Sync', WAVE.bootstrap),
+    new StoreJob(this, 'Bootstrap', props, {
+      name: NAMES.bootstrap,
+      role: 'bootstrap',
+      hook: 'Sync',
+      wave: WAVE.bootstrap,
+      backoffLimit: 4,
+      activeDeadlineSeconds: 1200,
+      uid: NODE_UID,
+      container: {
+        name: 'bootstrap',
+        image: props.images.medusa.backend,
+        command: ['sh', `${SCRIPTS_DIR}/medusa-bootstrap.sh`],
+        env: [...backendEnv(props), secretEnv('PUBLISHABLE_KEY', 'medusa-secrets')],
+        envFrom: [{ secretRef: { name: 'store-admin' } }],
+        resources: resources(res.bootstrap),
+        readOnlyRootFilesystem: false,
+        volumeMounts: [scripts.mount],
       },
-      spec: {
-        backoffLimit: 4,
-        activeDeadlineSeconds: 1200,
-        template: {
-          metadata: { labels: bootstrapLabels },
-          spec: {
-            ...POD_DEFAULTS,
-            restartPolicy: 'Never',
-            securityContext: podSecurityContext({ fsGroup: NODE_UID }),
-            containers: [
-              {
-                name: 'bootstrap',
-                image: props.images.medusa.backend,
-                command: ['sh', `${SCRIPTS_DIR}/medusa-bootstrap.sh`],
-                env: [...backendEnv(props), secretEnv('PUBLISHABLE_KEY', 'medusa-secrets')],
-                envFrom: [{ secretRef: { name: 'store-admin' } }],
-                resources: resources(res.bootstrap),
-                securityContext: nodeSecurity,
-                volumeMounts: [scripts.mount],
-              },
-            ],
-            volumes: [scripts.volume],
-          },
-        },
-      },
+      volumes: [scripts.volume],
     });
 
     // Network: databases only from the backend and the bootstrap Job; the backend from the
