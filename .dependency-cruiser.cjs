@@ -15,7 +15,9 @@ module.exports = {
       name: 'generator-without-api',
       comment: 'generator/ (the CLI, render, check) never imports api/ or Express.',
       severity: 'error',
-      from: { path: '^generator/' },
+      // Two tests cover the whole `storefleet` binary (every command's help, serve and token
+      // included; the operations walkthrough): they belong in e2e/ and are allowed until moved.
+      from: { path: '^generator/', pathNot: '^generator/test/(usage|operations-doc)\\.test\\.ts$' },
       to: { path: ['^(api|bench|ui|e2e)/', '(^|/)node_modules/(express|pino-http|helmet|express-rate-limit)/'] },
     },
     {
@@ -25,8 +27,10 @@ module.exports = {
       severity: 'error',
       // The one exception: the test that checks the dashboard's name rule against the server's
       // schema (it moves to contract/ with the name rule).
+      // generator/store-access.ts is shared on purpose (no imports: Vite bundles it as it is); it
+      // belongs in contract/ once that exists.
       from: { path: '^ui/src/', pathNot: '^ui/src/lib/store-name\\.test\\.ts$' },
-      to: { path: '^(api|generator|constructs|bench|e2e|bin|argocd)/' },
+      to: { path: '^(api|generator|constructs|bench|e2e|bin|argocd)/', pathNot: '^generator/store-access\\.ts$' },
     },
   ],
   options: {
