@@ -118,7 +118,12 @@ describe('the extra engine through the API and the dashboard', () => {
 
     server = await startApi(remote.fileUrl, { STOREFLEET_UI: 'true' });
     const platform = await call(server.url, 'GET', '/api/platform', { token: TOKENS.admin });
-    expect((platform.body.platform as { engines: unknown[] }).engines).toContainEqual({ id: 'static-site', label: 'Static site', description: staticSite.description });
+    expect((platform.body.platform as { engines: unknown[] }).engines).toContainEqual({
+      id: 'static-site',
+      label: 'Static site',
+      description: staticSite.description,
+      urls: { storefront: 'http://{name}.localtest.me', admin: 'http://{name}.localtest.me' },
+    });
     const r = await call(server.url, 'POST', '/api/stores', { token: TOKENS.admin, body: { name: 'static-one', engine: 'static-site' } });
     expect(r.status).toBe(201);
     expect(r.body.store).toMatchObject({ name: 'static-one', engine: 'static-site', urls: { storefront: 'http://static-one.localtest.me' } });
@@ -143,6 +148,8 @@ describe('the extra engine through the API and the dashboard', () => {
     expect(await dialog.getByRole('radio').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['woocommerce', 'medusa', 'static-site']);
     await dialog.getByLabel('Name', { exact: true }).fill('static-two');
     await dialog.getByLabel('Static site').check();
+    // The address preview follows the engine's own URL pattern from the registry.
+    expect(await dialog.getByTestId('address-preview').textContent()).toBe('http://static-two.localtest.me');
     await dialog.getByRole('button', { name: 'Create store' }).click();
     await dialog.getByText(/shown only this once/).waitFor();
     await dialog.getByRole('button', { name: 'I have saved it' }).click();
