@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{generator,constructs,api,ui,argocd,e2e,tools}/**/*.test.{ts,tsx}'],
+    include: ['{contract,generator,constructs,api,ui,argocd,e2e,tools}/**/*.test.{ts,tsx}'],
     // e2e/cluster/ holds scripts that need a running dev cluster (npm run cluster:smoke); only its
     // own unit tests (e2e/cluster/test/) run here.
     exclude: ['**/node_modules/**', 'e2e/cluster/modules/**'],

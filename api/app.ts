@@ -1,69 +1,63 @@
 // The Express app: routes, auth, limits, problem documents. Everything stateful (mirror, writer,
 // tokens, status) comes in through ApiContext, built by server.ts.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { ValidationError, issuesFromZod } from '../generator/errors.ts';
-import { manifestsDir, storeDir } from '../generator/layout.ts';
+import { issuesFromZod } from '../generator/errors.ts';
+import { manifestsDir } from '../generator/layout.ts';
 import { offeredEngines, planSizes, type ResolvedPlatform } from '../generator/platform.ts';
 import { engineOf } from '../constructs/engines/index.ts';
 import type { StoreSpec } from '../generator/spec.ts';
+import { storeName } from '../generator/spec.ts';
+import { createStoreRequest, idempotencyKey, manifestFile, type PlatformInfo, type StoreDetail, type StoreSummary, type StoreUrls, type WriteAnswer } from '../contract/index.ts';
 import { authenticate, requester, type TokenStore } from './auth.ts';
 import { CachedJson, sendCachedJson } from './cached-json.ts';
 import type { ServeConfig } from './config.ts';
-import { RemoteUnavailableError, redactUrl, type Mirror } from './git/mirror.ts';
+import type { StoreLifetimes } from './git/lifetimes.ts';
+import { redactUrl, type Mirror } from './git/mirror.ts';
 import type { RepoState, Snapshot } from './git/repo-state.ts';
-import type { Requester, StoreWriter, WriteRequest, WriteResult } from './git/types.ts';
+import { problemOf } from './http/problems.ts';
 import type { ApiMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { ApiProblem, unavailableProblem, validationProblem } from './problem.ts';
-import { createStoreRequest, idempotencyKey, manifestFile } from './schemas.ts';
-import { parseStoreSpec, storeName } from '../generator/spec.ts';
+import type { PendingChange } from './stores/port.ts';
+import { canSee } from './stores/rules.ts';
+import type { StoreService } from './stores/service.ts';
+import type { Requester, WriteResult } from './stores/types.ts';
 import type { GitStoreFacts, StatusProvider } from './status-provider.ts';
-
-export interface PendingPullRequest {
-  number?: number;
-  url: string;
-  openedAt?: string;
-  action: 'create' | 'delete' | 'restore';
-  /** The store.yaml the pull request adds (create/restore). */
-  spec?: StoreSpec;
-}
 
 export interface ApiContext {
   config: ServeConfig;
   mirror: Mirror;
   state: RepoState;
-  writer: StoreWriter;
+  /** The rules of create, delete and restore over the configured Git transport. */
+  stores: StoreService;
+  /** A store's lifetimes in history (its commits; deleted lifetimes). */
+  lifetimes: StoreLifetimes;
   tokens: TokenStore;
   metrics: ApiMetrics;
   status: StatusProvider;
   log: Logger;
   version: string;
-  /** PR mode: open Storefleet pull requests by store name. */
-  pendingPullRequests?: () => Promise<Map<string, PendingPullRequest>>;
   /** Mount more routes (e.g. the status helper's /api/events) behind authentication. */
   extend?: (app: Express, deps: { authenticate: express.RequestHandler }) => void;
   uiDir?: string;
   mountUi?: (app: Express, dir: string) => void;
 }
 
-type Summary = Omit<StoreSpec, never> & { urls: { storefront: string; admin: string }; commit?: string };
+type Row = StoreSpec & { urls?: StoreUrls; commit?: string };
 
-function urlsOf(spec: StoreSpec, platform?: ResolvedPlatform): { storefront: string; admin: string } {
-  const site = platform?.config.site ?? { scheme: 'http' as const, domain: 'localtest.me' };
-  return engineOf(spec.engine).urls(spec.name, site);
-}
-
-function digestOf(parts: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+/** The store's URLs as platform.yaml's site says; none when platform.yaml cannot be read (logged by platformAt). */
+function urlsOf(spec: StoreSpec, platform?: ResolvedPlatform): { urls?: StoreUrls } {
+  return platform ? { urls: engineOf(spec.engine).urls(spec.name, platform.config.site) } : {};
 }
 
 export function createApp(ctx: ApiContext): Express {
-  const { config, mirror, state, writer, metrics, log } = ctx;
+  const { config, mirror, state, stores, lifetimes, metrics, log } = ctx;
+  const pendingChanges = stores.transport.pendingChanges;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -174,14 +168,27 @@ export function createApp(ctx: ApiContext): Express {
     if (!mirror.tip) throw unavailableProblem(`The Git remote has not been reached yet${mirror.lastFetchError ? `: ${mirror.lastFetchError}` : ''}.`, config.retryAfterSeconds);
     return mirror.tip;
   };
+  // An unreadable platform.yaml leaves answers without store URLs and platform facts: said once per tip.
+  let warnedPlatformAt: string | undefined;
   const platformAt = async (tip: string): Promise<ResolvedPlatform | undefined> => {
     try {
       return await state.platform(tip);
-    } catch {
+    } catch (err) {
+      if (warnedPlatformAt !== tip) log.warn({ err: { message: (err as Error).message }, tip }, 'platform.yaml cannot be read: answers leave out store URLs and the platform summary');
+      warnedPlatformAt = tip;
       return undefined;
     }
   };
-  const canSee = (user: Requester, spec?: StoreSpec) => user.role === 'admin' || spec?.owner === user.id;
+  // Open pull requests are part of an answer (pending-review stores): when GitHub cannot list them, say so.
+  const pendingOrEmpty = async (): Promise<Map<string, PendingChange> | undefined> => {
+    if (!pendingChanges) return undefined;
+    try {
+      return await pendingChanges();
+    } catch (err) {
+      log.warn({ err: { message: (err as Error).message } }, 'listing open pull requests failed: answers leave out stores waiting for review');
+      return new Map();
+    }
+  };
   const nameParam = (req: Request): string => {
     const r = storeName.safeParse(req.params.name);
     if (!r.success) throw new ApiProblem(404, 'store-not-found', 'Store not found', 'No store has that name.');
@@ -189,27 +196,27 @@ export function createApp(ctx: ApiContext): Express {
   };
 
   // Per head SHA: the summaries without status (status is live and added per request).
-  let listCache: { tip: string; platform?: ResolvedPlatform; rows: (Summary & { name: string })[] } | undefined;
+  let listCache: { tip: string; platform?: ResolvedPlatform; rows: Row[] } | undefined;
   const summaries = async (snap: Snapshot) => {
     if (listCache?.tip === snap.tip) return listCache;
     const platform = await platformAt(snap.tip);
-    const rows: (Summary & { name: string })[] = [];
+    const rows: Row[] = [];
     for (const e of snap.stores.values()) {
       if (!e.spec) continue;
       const last = state.lastWrite.get(e.name);
-      rows.push({ ...e.spec, urls: urlsOf(e.spec, platform), ...(last ? { commit: last.sha } : {}) });
+      rows.push({ ...e.spec, ...urlsOf(e.spec, platform), ...(last ? { commit: last.sha } : {}) });
     }
     rows.sort((a, b) => (a.name < b.name ? -1 : 1));
     listCache = { tip: snap.tip, platform, rows };
     return listCache;
   };
-  const factsOf = (name: string, present: boolean, pr?: PendingPullRequest): GitStoreFacts => {
+  const factsOf = (name: string, present: boolean, pr?: PendingChange): GitStoreFacts => {
     const last = state.lastWrite.get(name);
     return {
       name,
       presentOnMain: present,
       ...(last?.time ? { latestCommit: { sha: last.sha, committedAt: last.time } } : {}),
-      ...(pr ? { pullRequest: { number: pr.number, url: pr.url, openedAt: pr.openedAt } } : {}),
+      ...(pr?.url ? { pullRequest: { number: pr.number, url: pr.url, openedAt: pr.openedAt } } : {}),
     };
   };
 
@@ -219,7 +226,7 @@ export function createApp(ctx: ApiContext): Express {
   app.get('/api/stores', async (req, res) => {
     const user = requester(res);
     const tip = tipOrUnavailable();
-    const version = ctx.pendingPullRequests ? undefined : ctx.status.version?.();
+    const version = pendingChanges ? undefined : ctx.status.version?.();
     const cacheKey = version === undefined ? undefined : `${tip}|${user.role === 'admin' ? '*' : user.id}|${req.query.include === 'deleted'}|${version}`;
     const hit = cacheKey ? listJson.get(cacheKey) : undefined;
     if (hit) {
@@ -229,13 +236,13 @@ export function createApp(ctx: ApiContext): Express {
     const snap = await state.snapshot(tip);
     await state.catchUp(tip);
     const { rows, platform } = await summaries(snap);
-    const prs = ctx.pendingPullRequests ? await ctx.pendingPullRequests().catch(() => new Map<string, PendingPullRequest>()) : undefined;
-    const out: Record<string, unknown>[] = [];
+    const prs = await pendingOrEmpty();
+    const out: StoreSummary[] = [];
     for (const r of rows) {
       if (!canSee(user, r)) continue;
       const pr = prs?.get(r.name);
       const st = ctx.status.statusOf(r.name, factsOf(r.name, true, pr?.action === 'delete' ? pr : undefined));
-      out.push(pr ? { ...r, ...st, pullRequest: pr.url } : { ...r, ...st });
+      out.push(pr?.url ? { ...r, ...st, pullRequest: pr.url } : { ...r, ...st });
     }
     // Stores a pending pull request would add (PR mode) and, on request, deleted ones.
     if (prs) {
@@ -243,17 +250,16 @@ export function createApp(ctx: ApiContext): Express {
         if (pr.action === 'delete' || snap.stores.has(name)) continue;
         const spec = pr.spec;
         if (!spec || !canSee(user, spec)) continue;
-        out.push({ ...spec, urls: urlsOf(spec, platform), pullRequest: pr.url, ...ctx.status.statusOf(name, factsOf(name, false, pr)) });
+        out.push({ ...spec, ...urlsOf(spec, platform), pullRequest: pr.url, ...ctx.status.statusOf(name, factsOf(name, false, pr)) });
       }
     }
     if (req.query.include === 'deleted') {
       for (const [name, w] of state.lastWrite) {
         if (w.action !== 'delete' || snap.stores.has(name)) continue;
-        const text = await mirror.cat.readText(`${w.sha}^:${storeDir(name)}/store.yaml`);
-        const spec = text ? specOrUndefined(text, name) : undefined;
+        const spec = await lifetimes.spec(`${w.sha}^`, name);
         if (!spec || !canSee(user, spec)) continue;
         // Deleted when and by whom: the delete commit's time and its Requested-by trailer.
-        out.push({ ...spec, urls: urlsOf(spec, platform), commit: w.sha, ...(w.time ? { deletedAt: w.time } : {}), deletedBy: w.requestedBy, ...ctx.status.statusOf(name, factsOf(name, false)) });
+        out.push({ ...spec, ...urlsOf(spec, platform), commit: w.sha, ...(w.time ? { deletedAt: w.time } : {}), deletedBy: w.requestedBy, ...ctx.status.statusOf(name, factsOf(name, false)) });
       }
     }
     const answer = new CachedJson(JSON.stringify({ stores: out, head: tip }));
@@ -272,43 +278,40 @@ export function createApp(ctx: ApiContext): Express {
     await state.catchUp(tip);
     const entry = snap.stores.get(name);
     let spec = entry?.spec;
-    let present = Boolean(entry);
+    const present = Boolean(entry);
+    // The folder as this lifetime left it: at the tip, or (deleted) just before the requester's latest deletion.
     let ref = tip;
     if (!entry) {
-      const w = state.lastWrite.get(name);
-      if (w?.action === 'delete') {
-        const text = await mirror.cat.readText(`${w.sha}^:${storeDir(name)}/store.yaml`);
-        spec = text ? specOrUndefined(text, name) : undefined;
-        ref = `${w.sha}^`;
+      const gone = await lifetimes.deletion(tip, name, user.role === 'admin' ? undefined : user.id);
+      if (gone) {
+        spec = gone.spec;
+        ref = `${gone.commit}^`;
       }
-      present = false;
     }
-    const prs = ctx.pendingPullRequests ? await ctx.pendingPullRequests().catch(() => undefined) : undefined;
-    const pr = prs?.get(name);
+    const pr = (await pendingOrEmpty())?.get(name);
     if (!spec && pr?.spec) spec = pr.spec;
     if (!spec || !canSee(user, spec)) throw new ApiProblem(404, 'store-not-found', 'Store not found', `There is no store named "${name}".`);
     const platform = await platformAt(tip);
-    const [history, files] = await Promise.all([
-      mirror.run(['log', '-n', '50', '--format=%H%x1f%an%x1f%aI%x1f%s%x1f%(trailers:key=Requested-by,valueonly,separator=%x2C)%x1e', tip, '--', storeDir(name)]),
-      mirror.run(['ls-tree', '-r', '--name-only', ref, '--', `${storeDir(name)}/`], [0, 128]),
+    const [history, files, live] = await Promise.all([
+      lifetimes.history(tip, ref, name),
+      lifetimes.files(ref, name),
+      ctx.status.detail(name, factsOf(name, present, pr)).catch((err: unknown) => {
+        log.warn({ err: { message: (err as Error).message }, store: name }, 'live status detail failed: the answer has no resources, events or timeline');
+        return undefined;
+      }),
     ]);
-    const entries = history.stdout
-      .split('\x1e')
-      .map((r) => r.replace(/^\n/, '').split('\x1f'))
-      .filter((f) => f.length >= 5 && f[0])
-      .map(([sha, author, date, message, by]) => ({ sha, author, date, message, ...(by.trim() ? { requestedBy: by.trim() } : {}) }));
-    const live = await ctx.status.detail(name, factsOf(name, present, pr)).catch(() => undefined);
-    res.json({
+    const answer: StoreDetail = {
       ...spec,
-      urls: urlsOf(spec, platform),
-      ...(entries[0] ? { commit: entries[0].sha } : {}),
-      ...(pr ? { pullRequest: pr.url } : {}),
+      ...urlsOf(spec, platform),
+      ...(history[0] ? { commit: history[0].sha } : {}),
+      ...(pr?.url ? { pullRequest: pr.url } : {}),
       ...ctx.status.statusOf(name, factsOf(name, present, pr)),
       spec,
-      history: entries,
-      files: files.stdout.split('\n').filter(Boolean),
+      history,
+      files,
       ...(live ?? {}),
-    });
+    };
+    res.json(answer);
   });
 
   app.get('/api/stores/:name/manifests/:file', async (req, res) => {
@@ -336,11 +339,12 @@ export function createApp(ctx: ApiContext): Express {
     const tip = mirror.tip;
     const platform = tip ? await platformAt(tip) : undefined;
     const cfg = platform?.config;
-    res.json({
-      mode: writer.mode,
+    // Where the repository lives is an operator's fact: members do not see it.
+    const answer: PlatformInfo = {
+      mode: stores.mode,
       // Who is asking: the dashboard hints at a member's store limit before a create is refused.
       user: { id: user.id, role: user.role },
-      remote: config.github ? `https://github.com/${config.github.owner}/${config.github.repo}` : redactUrl(mirror.url),
+      ...(user.role === 'admin' ? { remote: config.github ? `https://github.com/${config.github.owner}/${config.github.repo}` : redactUrl(mirror.url) } : {}),
       branch: mirror.branch,
       head: tip ?? null,
       reachable: Boolean(tip) && !mirror.lastFetchError,
@@ -358,7 +362,8 @@ export function createApp(ctx: ApiContext): Express {
             provisioningTimeoutMinutes: cfg.provisioningTimeoutMinutes,
           }
         : null,
-    });
+    };
+    res.json(answer);
   });
 
   // ---- writes ----
@@ -369,30 +374,32 @@ export function createApp(ctx: ApiContext): Express {
     if (!r.success) throw new ApiProblem(400, 'validation', 'Invalid request', 'Idempotency-Key is 1–128 visible ASCII characters.', { errors: [{ field: 'Idempotency-Key', reason: 'invalid' }] });
     return r.data;
   };
-  const run = async (req: Request, res: Response, wr: WriteRequest, okStatus: number) => {
+  const run = async (res: Response, action: WriteResult['action'], write: () => Promise<WriteResult>, okStatus: number) => {
     const started = performance.now();
     let result: WriteResult;
     try {
-      result = await writer.write(wr);
+      result = await write();
     } catch (err) {
-      metrics.writeSeconds.observe({ action: wr.action, outcome: err instanceof ApiProblem ? String(err.status) : 'error' }, (performance.now() - started) / 1000);
+      const problem = problemOf(err, config.retryAfterSeconds);
+      metrics.writeSeconds.observe({ action, outcome: problem ? String(problem.status) : 'error' }, (performance.now() - started) / 1000);
       throw err;
     }
-    metrics.writeSeconds.observe({ action: wr.action, outcome: 'ok' }, (performance.now() - started) / 1000);
+    metrics.writeSeconds.observe({ action, outcome: 'ok' }, (performance.now() - started) / 1000);
     const tip = mirror.tip;
     const platform = tip ? await platformAt(tip) : undefined;
-    const status = result.spec
-      ? ctx.status.statusOf(result.name, factsOf(result.name, wr.action !== 'delete' && !result.pullRequest, result.pullRequest ? { url: result.pullRequest, action: wr.action } : undefined))
-      : undefined;
+    const pending: PendingChange | undefined = result.pullRequest ? { url: result.pullRequest, action } : undefined;
+    const status = result.spec ? ctx.status.statusOf(result.name, factsOf(result.name, action !== 'delete' && !result.pullRequest, pending)) : undefined;
+    const urls = result.spec ? urlsOf(result.spec, platform) : {};
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    if (wr.action !== 'delete') res.setHeader('Location', `/api/stores/${result.name}`);
-    res.status(okStatus).json({
-      store: result.spec ? { ...result.spec, urls: urlsOf(result.spec, platform), commit: result.commit, ...(result.pullRequest ? { pullRequest: result.pullRequest } : {}), ...status } : { name: result.name },
+    if (action !== 'delete') res.setHeader('Location', `/api/stores/${result.name}`);
+    const answer: WriteAnswer = {
+      store: result.spec && status ? { ...result.spec, ...urls, commit: result.commit, ...(result.pullRequest ? { pullRequest: result.pullRequest } : {}), ...status } : { name: result.name },
       commit: result.commit,
       ...(result.pullRequest ? { pullRequest: result.pullRequest } : {}),
-      ...(result.adminLogin ? { adminLogin: { ...result.adminLogin, url: result.spec ? urlsOf(result.spec, platform).admin : undefined } } : {}),
-      ...(result.replayed ? { replayed: true } : {}),
-    });
+      ...(result.adminLogin ? { adminLogin: { ...result.adminLogin, url: urls.urls?.admin } } : {}),
+      ...(result.replayed ? { replayed: true as const } : {}),
+    };
+    res.status(okStatus).json(answer);
   };
   const jsonBody = express.json({ limit: config.bodyLimitBytes, strict: true, type: () => true });
 
@@ -404,20 +411,19 @@ export function createApp(ctx: ApiContext): Express {
     const key = idemHeader(req);
     const parsed = createStoreRequest.safeParse(req.body);
     if (!parsed.success) throw validationProblem(issuesFromZod('request', parsed.error));
-    const b = parsed.data;
-    await run(req, res, { action: 'create', input: b, requester: who, idempotencyKey: key, digest: digestOf(['create', b.name, b.engine, b.plan ?? null, b.displayName ?? null]) }, 201);
+    await run(res, 'create', () => stores.create(parsed.data, { requester: who, idempotencyKey: key }), 201);
   });
   app.delete('/api/stores/:name', async (req, res) => {
     const who = requester(res);
     const name = nameParam(req);
     const key = idemHeader(req);
-    await run(req, res, { action: 'delete', name, requester: who, idempotencyKey: key, digest: digestOf(['delete', name]) }, 200);
+    await run(res, 'delete', () => stores.delete(name, { requester: who, idempotencyKey: key }), 200);
   });
   app.post('/api/stores/:name/restore', async (req, res) => {
     const who = requester(res);
     const name = nameParam(req);
     const key = idemHeader(req);
-    await run(req, res, { action: 'restore', name, requester: who, idempotencyKey: key, digest: digestOf(['restore', name]) }, 201);
+    await run(res, 'restore', () => stores.restore(name, { requester: who, idempotencyKey: key }), 201);
   });
 
   app.use('/api', (req, _res, next) => next(new ApiProblem(404, 'not-found', 'Not found', `No route for ${req.method} ${req.path.length > 100 ? '…' : req.path}.`)));
@@ -426,11 +432,8 @@ export function createApp(ctx: ApiContext): Express {
 
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    let problem: ApiProblem;
-    if (err instanceof ApiProblem) problem = err;
-    else if (err instanceof ValidationError) problem = validationProblem(err.issues);
-    else if (err instanceof RemoteUnavailableError) problem = unavailableProblem(`The Git remote cannot be reached: ${err.message}`, config.retryAfterSeconds);
-    else {
+    let problem = problemOf(err, config.retryAfterSeconds);
+    if (!problem) {
       const e = err as { status?: number; statusCode?: number; type?: string; expose?: boolean };
       const status = e.status ?? e.statusCode;
       if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -451,16 +454,4 @@ export function createApp(ctx: ApiContext): Express {
 function sendProblem(req: Request, res: Response, p: ApiProblem): void {
   if (res.headersSent) return;
   res.status(p.status).set(p.headers).type('application/problem+json').send(JSON.stringify(p.body(req.originalUrl.split('?')[0].slice(0, 200))));
-}
-
-function specOrUndefined(text: string, name: string): StoreSpec | undefined {
-  try {
-    return parseStoreSpecLoose(text, name);
-  } catch {
-    return undefined;
-  }
-}
-
-function parseStoreSpecLoose(text: string, name: string): StoreSpec {
-  return parseStoreSpec(text, `${storeDir(name)}/store.yaml`, undefined, name);
 }

@@ -7,7 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { parse as parseYaml, stringify } from 'yaml';
 import { z } from 'zod';
 import { owner as ownerSchema } from '../generator/spec.ts';
-import type { Requester } from './git/types.ts';
+import type { Requester } from './stores/types.ts';
 import { ApiProblem } from './problem.ts';
 
 export const tokensFileSchema = z.strictObject({

@@ -214,7 +214,7 @@ describe('pull-request mode with GitHub App credentials', () => {
     // One token, reused (auth-app caches it), on every call after the exchange.
     expect(gh.issuedTokens).toHaveLength(1);
     const after = gh.requests.slice(n);
-    expect(after.length).toBe(6);
+    expect(after.length).toBe(PULL_REQUEST_WRITE_OPS.length + 1); // the write, then the list
     expect(after.map((q) => q.authorization)).toEqual(after.map(() => `token ${gh.issuedTokens[0]}`));
   });
 

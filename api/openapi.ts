@@ -1,7 +1,8 @@
-// GET /api/openapi.json: the request schemas are the very zod objects that validate requests.
+// GET /api/openapi.json, from the API contract (contract/): the request schemas are the very zod
+// objects that validate requests, the status list is the one list.
 import { z } from 'zod';
 import { storeSpecSchema } from '../generator/spec.ts';
-import { createStoreRequest } from './schemas.ts';
+import { createStoreRequest, STATUSES } from '../contract/index.ts';
 
 import { engineIds } from '../constructs/engines/index.ts';
 
@@ -38,7 +39,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
     required: ['name', 'engine', 'plan', 'displayName', 'owner', 'createdAt', 'status'],
     properties: {
       ...(json(storeSpecSchema).properties as object),
-      status: { type: 'string', enum: ['pending-review', 'committed', 'provisioning', 'ready', 'failed', 'deleting', 'deleted', 'unknown'] },
+      status: { type: 'string', enum: [...STATUSES] },
       reason: { type: 'string' },
       urls: { type: 'object', properties: { storefront: { type: 'string' }, admin: { type: 'string' } } },
       commit: { type: 'string' },

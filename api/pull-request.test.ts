@@ -43,7 +43,7 @@ describe('pull-request mode', () => {
     const r = await call(api.url, 'POST', '/api/stores', { token: TOKENS.alice, body: { name: 'pr-shop', engine: 'medusa', displayName: 'PR Shop' } });
     expect(r.status).toBe(201);
     expect(ops(n)).toEqual(PULL_REQUEST_WRITE_OPS);
-    const [, tree, commit, ref, pr] = gh.requests.slice(n);
+    const [, , tree, commit, ref, pr] = gh.requests.slice(n);
     const entries = (tree.requestBody as { tree: { path: string; content: string }[] }).tree;
     expect(entries.every((e) => e.path.startsWith(`${storeDir('pr-shop')}/`))).toBe(true);
     expect(entries.map((e) => e.path)).toContain(`${storeDir('pr-shop')}/store.yaml`);
@@ -66,19 +66,12 @@ describe('pull-request mode', () => {
     expect(gh.requests.at(-1)?.operationId).toBe('pulls/list');
   });
 
-  it('a second create of the same name while its pull request is open → 409', async () => {
+  it('a second create of the same name while its pull request is open → 409, nothing written', async () => {
     const n = gh.requests.length;
     const r = await call(api.url, 'POST', '/api/stores', { token: TOKENS.alice, body: { name: 'pr-shop', engine: 'medusa' } });
     expect(r.status).toBe(409);
-    expect(ops(n)).toEqual([
-      'GET /repos/{owner}/{repo}/git/ref/{ref} 200',
-      'POST /repos/{owner}/{repo}/git/trees 201',
-      'POST /repos/{owner}/{repo}/git/commits 201',
-      'POST /repos/{owner}/{repo}/git/refs 422',
-      'GET /repos/{owner}/{repo}/pulls 200',
-      'GET /repos/{owner}/{repo}/git/ref/{ref} 200',
-      'GET /repos/{owner}/{repo}/git/commits/{commit_sha} 200',
-    ]);
+    expect(r.body.detail).toContain('https://github.com/acme/gitops/pull/1');
+    expect(ops(n)).toEqual(['GET /repos/{owner}/{repo}/git/ref/{ref} 200', 'GET /repos/{owner}/{repo}/pulls 200']);
     expect(r.contentType).toContain('application/problem+json');
   });
 
@@ -87,11 +80,11 @@ describe('pull-request mode', () => {
     const r = await call(api.url, 'DELETE', '/api/stores/old-shop', { token: TOKENS.admin });
     expect(r.status).toBe(200);
     expect(ops(n)).toEqual(PULL_REQUEST_WRITE_OPS);
-    const tree = (gh.requests[n + 1].requestBody as { tree: { path: string; sha: null }[] }).tree;
+    const tree = (gh.requests[n + 2].requestBody as { tree: { path: string; sha: null }[] }).tree;
     const files = (await runGit(remote.dir, ['ls-tree', '-r', '--name-only', 'main', storeDir('old-shop')])).stdout.split('\n').filter(Boolean);
     expect(tree.map((e) => e.path).sort()).toEqual(files.sort());
     expect(tree.every((e) => e.sha === null)).toBe(true);
-    expect((gh.requests[n + 3].requestBody as { ref: string }).ref).toBe('refs/heads/storefleet/delete-old-shop');
+    expect((gh.requests[n + 4].requestBody as { ref: string }).ref).toBe('refs/heads/storefleet/delete-old-shop');
   });
 
   it('restore: the folder tree from before the delete, on branch storefleet/restore-<name>', async () => {
@@ -101,8 +94,8 @@ describe('pull-request mode', () => {
     expect(ops(n)).toEqual(PULL_REQUEST_WRITE_OPS);
     const del = (await runGit(remote.dir, ['log', '-1', '--diff-filter=D', '--format=%H', 'main', '--', `${storeDir('gone-shop')}/store.yaml`])).stdout.trim();
     const folder = (await runGit(remote.dir, ['rev-parse', `${del}^:${storeDir('gone-shop')}`])).stdout.trim();
-    expect((gh.requests[n + 1].requestBody as { tree: unknown[] }).tree).toEqual([{ path: storeDir('gone-shop'), mode: '040000', type: 'tree', sha: folder }]);
-    expect((gh.requests[n + 3].requestBody as { ref: string }).ref).toBe('refs/heads/storefleet/restore-gone-shop');
+    expect((gh.requests[n + 2].requestBody as { tree: unknown[] }).tree).toEqual([{ path: storeDir('gone-shop'), mode: '040000', type: 'tree', sha: folder }]);
+    expect((gh.requests[n + 4].requestBody as { ref: string }).ref).toBe('refs/heads/storefleet/restore-gone-shop');
     expect(r.body.pullRequest).toMatch(/\/pull\/\d+$/);
   });
 

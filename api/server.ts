@@ -11,16 +11,19 @@ import { createApp, type ApiContext } from './app.ts';
 import { TokenStore } from './auth.ts';
 import type { ServeConfig } from './config.ts';
 import { ensureAdminToken, ensureEmbedded, type EmbeddedPaths } from './embedded.ts';
-import { DirectWriter, type DirectWriterOptions } from './git/direct-writer.ts';
+import { DirectWriter } from './git/direct-writer.ts';
+import { StoreLifetimes } from './git/lifetimes.ts';
 import { installationTokenSource, readAppPrivateKey } from './github/app-auth.ts';
 import { InstallationTokenMirror } from './github/installation-mirror.ts';
 import { createGitHubClient, githubGitUrl, type GitHubClient } from './github/octokit.ts';
 import { PullRequestWriter } from './github/pr-writer.ts';
 import { Mirror } from './git/mirror.ts';
 import { RepoState } from './git/repo-state.ts';
-import type { PushHook, StoreWriter } from './git/types.ts';
-import { createMetrics, type ApiMetrics } from './metrics.ts';
-import { gitOnlyStatus, type GitStoreFacts, type StatusProvider } from './status-provider.ts';
+import type { PushHook } from './git/types.ts';
+import { createMetrics } from './metrics.ts';
+import { gitOnlyStatus, type StatusProvider } from './status-provider.ts';
+import type { GitTransport } from './stores/port.ts';
+import { StoreService, type StoreServiceOptions } from './stores/service.ts';
 import { createArgoStatus } from './status/argo-status.ts';
 import { DEFAULT_UI_DIR, ensureUiBuilt, mountUi } from './ui-static.ts';
 
@@ -33,9 +36,7 @@ export interface ServerOptions {
   extend?: ApiContext['extend'];
   logger?: Logger;
   /** Render function override (benchmarks of the Git layer alone). */
-  render?: DirectWriterOptions['render'];
-  /** Writer override for pull-request mode tests (an Octokit-backed writer). */
-  writer?: (deps: { mirror: Mirror; state: RepoState; metrics: ApiMetrics; log: Logger }) => StoreWriter & Partial<Pick<ApiContext, 'pendingPullRequests'>>;
+  render?: StoreServiceOptions['render'];
 }
 
 export interface RunningServer {
@@ -44,8 +45,6 @@ export interface RunningServer {
   app: Express;
   context: ApiContext;
   embedded?: EmbeddedPaths;
-  /** Git facts of one store from the latest snapshot (for the status reader's recomputations). */
-  gitFacts(name: string): GitStoreFacts | undefined;
   close(): Promise<void>;
 }
 
@@ -92,33 +91,24 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
   await mirror.open();
   const state = new RepoState(mirror);
   const metrics = createMetrics();
-  const writer =
-    opts.writer?.({ mirror, state, metrics, log }) ??
-    (gh && octokit
-      ? new PullRequestWriter({
-          octokit,
-          owner: gh.owner,
-          repo: gh.repo,
-          base: config.git.branch,
+  // The Git transport: pull requests through GitHub's API when GitHub is configured, else pushes.
+  const transport: GitTransport =
+    gh && octokit
+      ? new PullRequestWriter({ octokit, owner: gh.owner, repo: gh.repo, base: config.git.branch, mirror, state, log })
+      : new DirectWriter({
           mirror,
           state,
-          retryAfterSeconds: config.retryAfterSeconds,
-        })
-      : new DirectWriter({
-      mirror,
-      state,
-      committer: { name: config.git.committerName, email: config.git.committerEmail },
-      maxAttempts: config.git.pushAttempts,
-      maxBatch: config.git.maxBatch,
-      retryAfterSeconds: config.retryAfterSeconds,
-      metrics,
-      log,
-      ...(opts.render ? { render: opts.render } : {}),
-    }));
-  for (const h of opts.onPush ?? []) writer.onPush(h);
+          committer: { name: config.git.committerName, email: config.git.committerEmail },
+          maxAttempts: config.git.pushAttempts,
+          maxBatch: config.git.maxBatch,
+          metrics,
+          log,
+        });
+  const stores = new StoreService(transport, { ...(opts.render ? { render: opts.render } : {}) });
+  for (const h of opts.onPush ?? []) transport.onPush(h);
   // Live status from Argo CD, push webhooks and GET /api/events (api/status/, docs/status.md).
   const live = createArgoStatus({ config, mirror, state, registry: metrics.registry, log });
-  writer.onPush(live.onPush);
+  transport.onPush(live.onPush);
 
   // One refresh at a time: a fetch can outlast the interval (a slow remote, up to
   // git.timeoutSeconds of silence); refreshes must not queue up behind it (the mirror runs its
@@ -127,7 +117,7 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
   const refresh = () =>
     (refreshing ??= (async () => {
       try {
-        const tip = writer instanceof DirectWriter ? await writer.refresh() : await mirror.fetch();
+        const tip = await transport.refresh();
         await state.snapshot(tip);
         await state.catchUp(tip);
       } catch (err) {
@@ -140,7 +130,8 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     config,
     mirror,
     state,
-    writer,
+    stores,
+    lifetimes: new StoreLifetimes(mirror),
     tokens,
     metrics,
     status: opts.statusProvider ?? live.provider ?? gitOnlyStatus,
@@ -152,7 +143,6 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     },
     uiDir,
     mountUi,
-    pendingPullRequests: (writer as Partial<Pick<ApiContext, 'pendingPullRequests'>>).pendingPullRequests?.bind(writer),
   };
   const app = createApp(context);
   const server: Server = await new Promise((resolve, reject) => {
@@ -173,17 +163,6 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     app,
     context,
     embedded,
-    gitFacts(name) {
-      const snap = state.latest();
-      if (!snap) return undefined;
-      const last = state.lastWrite.get(name);
-      if (!snap.stores.has(name) && !last) return undefined;
-      return {
-        name,
-        presentOnMain: snap.stores.has(name),
-        ...(last?.time ? { latestCommit: { sha: last.sha, committedAt: last.time } } : {}),
-      };
-    },
     async close() {
       if (timer) clearInterval(timer);
       await live.stop();

@@ -5,16 +5,17 @@
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import { ValidationError } from '../../generator/errors.ts';
 import type { ResolvedPlatform } from '../../generator/platform.ts';
-import { renderStore, type RenderResult } from '../../generator/render.ts';
-import { newStoreSpec, parseStoreSpec, specTimestamp, type StoreSpec } from '../../generator/spec.ts';
+import type { StoreSpec } from '../../generator/spec.ts';
 import { storeDir } from '../../generator/layout.ts';
-import { ApiProblem, unavailableProblem, validationProblem } from '../problem.ts';
+import { PlatformInvalid, WriteContention } from '../stores/errors.ts';
+import type { Decide, GitTransport, StoreView } from '../stores/port.ts';
+import type { WriteRequest, WriteResult } from '../stores/types.ts';
 import { blobSha, type CommitPlan, type Person } from './fast-import.ts';
+import { StoreLifetimes } from './lifetimes.ts';
 import { RemoteUnavailableError, type Mirror } from './mirror.ts';
-import { deriveSnapshot, treeSpec, type RepoState, type Snapshot, type StoreEntry } from './repo-state.ts';
-import { issuesFromZod } from '../../generator/errors.ts';
+import { deriveSnapshot, treeSpec, type RepoState, type Snapshot } from './repo-state.ts';
 import { trailerBlock, type WriteTrailers } from './trailers.ts';
-import type { PushDetails, PushHook, StoreWriter, WriteRequest, WriteResult } from './types.ts';
+import type { PushDetails, PushHook } from './types.ts';
 
 export interface WriterMetrics {
   commit(action: string): void;
@@ -30,22 +31,22 @@ export interface DirectWriterOptions {
   committer: Person;
   maxAttempts?: number;
   maxBatch?: number;
-  retryAfterSeconds?: number;
   metrics?: WriterMetrics;
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
-  /** Rendering is injectable for benchmarks of the Git layer alone. */
-  render?: typeof renderStore;
 }
 
 interface Item {
   req: WriteRequest;
-  createdAt: string;
+  decide: Decide;
   resolve: (r: WriteResult) => void;
   reject: (e: unknown) => void;
   settled: boolean;
   /** A refusal decided on a base that is not pushed yet (see drain()). */
   held?: { err: unknown };
-  rendered?: { platform: ResolvedPlatform; result: RenderResult; blobs?: Map<string, string> };
+  /** After a rejected push: blob SHAs of the files of the change planned last (a retry refers to them). */
+  blobs?: { files: ReadonlyMap<string, string>; shas: Map<string, string> };
+  /** The files of the change planned last (see `blobs`). */
+  files?: ReadonlyMap<string, string>;
 }
 
 interface Planned {
@@ -106,14 +107,14 @@ interface Working {
   counts: Map<string, number>;
 }
 
-export class DirectWriter implements StoreWriter {
+export class DirectWriter implements GitTransport {
   readonly mode = 'direct' as const;
   private readonly o: Required<Omit<DirectWriterOptions, 'metrics' | 'log'>> & Pick<DirectWriterOptions, 'metrics' | 'log'>;
+  private readonly lifetimes: StoreLifetimes;
   private queue: Item[] = [];
   private running = false;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly hooks: PushHook[] = [];
-  private readonly inflightKeys = new Map<string, Promise<WriteResult>>();
   private wake?: () => void;
 
   constructor(opts: DirectWriterOptions) {
@@ -122,9 +123,8 @@ export class DirectWriter implements StoreWriter {
       ...opts,
       maxAttempts: opts.maxAttempts ?? 20,
       maxBatch: Math.max(1, opts.maxBatch ?? 250),
-      retryAfterSeconds: opts.retryAfterSeconds ?? 5,
-      render: opts.render ?? renderStore,
     };
+    this.lifetimes = new StoreLifetimes(opts.mirror);
   }
 
   onPush(hook: PushHook): void {
@@ -138,26 +138,10 @@ export class DirectWriter implements StoreWriter {
     return p;
   }
 
-  write(req: WriteRequest): Promise<WriteResult> {
-    if (req.idempotencyKey) {
-      const k = `${req.requester.id}\0${req.idempotencyKey}`;
-      const inflight = this.inflightKeys.get(k);
-      if (inflight) return inflight.then((r) => this.replayOf(req, r.commit, r));
-      const p = this.enqueue(req).finally(() => this.inflightKeys.delete(k));
-      this.inflightKeys.set(k, p);
-      return p;
-    }
-    return this.enqueue(req);
-  }
-
-  private replayOf(req: WriteRequest, commit: string, r: WriteResult): WriteResult {
-    void req;
-    return { action: r.action, name: r.name, commit, spec: r.spec, replayed: true };
-  }
-
-  private enqueue(req: WriteRequest): Promise<WriteResult> {
+  /** Queues the request: the next batch decides it on its base, commits it and pushes. */
+  apply(req: WriteRequest, decide: Decide): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ req, createdAt: specTimestamp(), resolve, reject, settled: false });
+      this.queue.push({ req, decide, resolve, reject, settled: false });
       const wake = this.wake;
       this.wake = undefined;
       wake?.();
@@ -276,12 +260,10 @@ export class DirectWriter implements StoreWriter {
   }
 
   private failAll(items: Item[], err: unknown): void {
-    const problem =
-      err instanceof RemoteUnavailableError ? unavailableProblem(`The Git remote cannot be reached: ${err.message}`, this.o.retryAfterSeconds) : err;
     if (!(err instanceof RemoteUnavailableError)) this.o.log?.error({ err }, 'write batch failed');
     for (const it of items) {
       it.held = undefined;
-      if (!it.settled) this.settle(it, problem);
+      if (!it.settled) this.settle(it, err);
     }
   }
 
@@ -324,7 +306,7 @@ export class DirectWriter implements StoreWriter {
     for (const it of items) {
       if (it.settled) continue;
       try {
-        const p = await this.plan(it, working, base.tip, base.platform, base.platformError);
+        const p = await this.plan(it, working, base);
         if ('replayed' in p) this.settle(it, p, true); // from pushed history: true whatever happens to the base
         else planned.push(p);
       } catch (err) {
@@ -357,8 +339,8 @@ export class DirectWriter implements StoreWriter {
   /** After a rejected push the batch's blobs are in the mirror: a retry refers to them by SHA. */
   private noteBlobs(p: Prepared): void {
     for (const x of p.planned) {
-      const r = x.item.rendered;
-      if (r && !r.blobs) r.blobs = new Map([...r.result.files].map(([path, content]) => [path, blobSha(content)]));
+      const it = x.item;
+      if (it.files && it.blobs?.files !== it.files) it.blobs = { files: it.files, shas: new Map([...it.files].map(([path, content]) => [path, blobSha(content)])) };
     }
   }
 
@@ -410,6 +392,7 @@ export class DirectWriter implements StoreWriter {
         modified: [],
         removed: x.trailers.action === 'delete' ? x.paths : [],
       })),
+      owners: Object.fromEntries(planned.flatMap((x) => (x.result.spec ? [[x.trailers.store, x.result.spec.owner]] : []))),
     };
     for (const h of this.hooks) {
       Promise.resolve()
@@ -433,97 +416,76 @@ export class DirectWriter implements StoreWriter {
       this.o.metrics?.pushRetry();
       this.noteBlobs(p);
       if (attempt >= this.o.maxAttempts) {
-        throw new ApiProblem(503, 'write-contention', 'Too many concurrent writers', 'Other writers kept moving the branch; retry shortly.', {
-          headers: { 'Retry-After': '1' },
-        });
+        throw new WriteContention();
       }
       await this.backoff(attempt);
       tip = await this.o.mirror.fetch();
     }
   }
 
-  private has(w: Working, name: string): StoreEntry | StoreSpec | undefined {
-    if (w.removed.has(name)) return undefined;
-    return w.added.get(name) ?? w.snap.stores.get(name);
+  /** The base as the rules see it: the snapshot plus the changes planned before in this batch. */
+  private viewOf(w: Working, base: Base): StoreView {
+    return {
+      tip: base.tip,
+      platform: () => {
+        if (base.platform) return base.platform;
+        throw new PlatformInvalid(base.platformError instanceof ValidationError ? base.platformError.message : 'platform.yaml cannot be read');
+      },
+      store: (name) => {
+        if (w.removed.has(name)) return undefined;
+        const added = w.added.get(name);
+        if (added) return { spec: added };
+        const e = w.snap.stores.get(name);
+        return e && { spec: e.spec };
+      },
+      // Created or restored earlier in this batch: not pushed yet.
+      pending: (name) => (w.added.has(name) ? { action: 'create', spec: w.added.get(name) } : undefined),
+      ownerCount: (owner) => w.counts.get(owner) ?? 0,
+      findKey: (by, key) => this.o.state.findKey(by, key),
+      deletion: (name, owner) => this.lifetimes.deletion(base.tip, name, owner),
+    };
   }
 
-  private async plan(
-    it: Item,
-    w: Working,
-    tip: string,
-    platform: ResolvedPlatform | undefined,
-    platformError: unknown,
-  ): Promise<Planned | WriteResult> {
-    const { req } = it;
-    const who = req.requester;
-    const name = req.action === 'create' ? req.input.name : req.name;
-
-    if (req.idempotencyKey) {
-      const prior = this.o.state.findKey(who.id, req.idempotencyKey);
-      if (prior) {
-        if (prior.digest !== req.digest || prior.action !== req.action) {
-          throw new ApiProblem(422, 'idempotency-key-reused', 'Idempotency-Key already used', 'This Idempotency-Key was used for a different request.');
-        }
-        const entry = w.snap.stores.get(prior.store);
-        return { action: prior.action, name: prior.store, commit: prior.sha, spec: entry?.spec, replayed: true };
-      }
-    }
-    if (!platform) {
-      const detail = platformError instanceof ValidationError ? platformError.message : 'platform.yaml cannot be read';
-      throw new ApiProblem(503, 'platform-invalid', 'platform.yaml is invalid', detail, { headers: { 'Retry-After': '30' } });
-    }
-    const trailers: WriteTrailers = { action: req.action, store: name, requestedBy: who.id, idempotencyKey: req.idempotencyKey, digest: req.digest };
-    const time = Math.floor(Date.now() / 1000);
-    const author = { name: who.name, email: who.email };
+  private async plan(it: Item, w: Working, base: Base): Promise<Planned | WriteResult> {
+    const decision = await it.decide(this.viewOf(w, base));
+    if ('replay' in decision) return decision.replay;
+    const change = decision.change;
+    const { name, trailers } = change;
     const commit = (message: string, changes: CommitPlan['changes']): CommitPlan => ({
-      author,
+      author: change.requester,
       committer: this.o.committer,
-      time,
+      time: Math.floor(Date.now() / 1000),
       message: `${message}\n\n${trailerBlock(trailers)}`,
       changes,
     });
+    const count = (owner: string | undefined, by: number) => {
+      if (owner) w.counts.set(owner, (w.counts.get(owner) ?? 0) + by);
+    };
 
-    if (req.action === 'create') {
-      if (this.has(w, name)) throw new ApiProblem(409, 'store-exists', 'Store exists', `A store named "${name}" already exists.`);
-      const parsed = newStoreSpec({ ...req.input, name }, { owner: who.id, defaultPlan: platform.config.defaultPlan, createdAt: it.createdAt });
-      if (!parsed.success) throw validationProblem(issuesFromZod('request', parsed.error));
-      const spec = parsed.data;
-      this.checkLimit(w, who.role, who.id, platform);
-      let rendered = it.rendered?.platform === platform ? it.rendered.result : undefined;
-      if (!rendered) {
-        try {
-          rendered = this.o.render({ spec, platform });
-        } catch (err) {
-          if (err instanceof ValidationError) throw validationProblem(err.issues);
-          throw err;
-        }
-        it.rendered = { platform, result: rendered };
-      }
+    if (change.action === 'create') {
+      const { spec, files } = change;
       w.added.set(name, spec);
-      w.counts.set(who.id, (w.counts.get(who.id) ?? 0) + 1);
+      count(spec.owner, 1);
+      it.files = files;
+      const blobs = it.blobs?.files === files ? it.blobs.shas : undefined;
       const changes: CommitPlan['changes'] = [{ op: 'delete', path: storeDir(name) }];
-      const blobs = it.rendered?.blobs;
-      for (const [path, content] of rendered.files) changes.push({ op: 'write', path, content, blob: blobs?.get(path) });
+      for (const [path, content] of files) changes.push({ op: 'write', path, content, blob: blobs?.get(path) });
       return {
         item: it,
         trailers,
-        paths: [...rendered.files.keys()],
+        paths: [...files.keys()],
         commit: commit(`Create store ${name}\n\nEngine ${spec.engine}, plan ${spec.plan}, owner ${spec.owner}.`, changes),
-        result: { action: 'create', name, spec, adminLogin: rendered.adminLogin, replayed: false },
+        result: { action: 'create', name, spec, adminLogin: change.adminLogin, replayed: false },
       };
     }
 
-    const notFound = () => new ApiProblem(404, 'store-not-found', 'Store not found', `There is no store named "${name}".`);
-    if (req.action === 'delete') {
-      if (w.added.has(name)) throw new ApiProblem(409, 'store-busy', 'Store is being changed', `"${name}" is being created; retry.`);
-      const entry = w.removed.has(name) ? undefined : w.snap.stores.get(name);
-      if (!entry) throw notFound();
-      if (who.role !== 'admin' && entry.spec?.owner !== who.id) throw notFound();
+    if (change.action === 'delete') {
+      const entry = w.snap.stores.get(name)!; // the rules found it on this base
       const folderTree = entry.tree || (await this.o.mirror.cat.read(treeSpec(w.snap, entry)))?.sha || '';
       const dir = entry.dir; // where it is, also when a hand edit put it in the wrong shard
-      const message = await this.deleteMessage(tip, name, dir, folderTree);
+      const message = await this.deleteMessage(base.tip, name, dir, folderTree);
       w.removed.add(name);
-      if (entry.spec) w.counts.set(entry.spec.owner, (w.counts.get(entry.spec.owner) ?? 1) - 1);
+      count(entry.spec?.owner, -1);
       return {
         item: it,
         trailers,
@@ -533,42 +495,19 @@ export class DirectWriter implements StoreWriter {
       };
     }
 
-    // restore: revert the latest commit that removed the folder.
-    if (this.has(w, name)) throw new ApiProblem(409, 'store-exists', 'Store exists', `"${name}" exists; nothing to restore.`);
-    const { mirror } = this.o;
-    const log = await mirror.run(['log', '-1', '--diff-filter=D', '--format=%H%x1f%s', tip, '--', `${storeDir(name)}/store.yaml`]);
-    const [delSha, delSubject] = log.stdout.trim().split('\x1f');
-    if (!delSha) throw new ApiProblem(404, 'store-not-found', 'Nothing to restore', `No deleted store named "${name}" in history.`);
-    const folder = await mirror.cat.read(`${delSha}^:${storeDir(name)}`);
-    const specText = await mirror.cat.readText(`${delSha}^:${storeDir(name)}/store.yaml`);
-    if (!folder || folder.type !== 'tree' || specText === undefined) throw notFound();
-    let spec: StoreSpec | undefined;
-    try {
-      spec = parseStoreSpec(specText, `${storeDir(name)}/store.yaml`, undefined, name);
-    } catch {
-      spec = undefined; // a hand-broken store.yaml: only admins can restore it (owner unknown)
-    }
-    if (who.role !== 'admin' && spec?.owner !== who.id) throw notFound();
-    if (spec) this.checkLimit(w, who.role, spec.owner, platform);
+    // restore: revert the commit that ended the lifetime the rules chose.
+    const { from, spec } = change;
     if (spec) {
       w.added.set(name, spec);
-      w.counts.set(spec.owner, (w.counts.get(spec.owner) ?? 0) + 1);
+      count(spec.owner, 1);
     }
     return {
       item: it,
       trailers,
-      paths: await this.folderFiles(folder.sha, storeDir(name)),
-      commit: commit(`Revert "${delSubject}"\n\nThis reverts commit ${delSha}.`, [{ op: 'tree', path: storeDir(name), sha: folder.sha }]),
+      paths: await this.folderFiles(from.folderTree, storeDir(name)),
+      commit: commit(`Revert "${from.subject}"\n\nThis reverts commit ${from.commit}.`, [{ op: 'tree', path: storeDir(name), sha: from.folderTree }]),
       result: { action: 'restore', name, spec, replayed: false },
     };
-  }
-
-  private checkLimit(w: Working, role: string, owner: string, platform: ResolvedPlatform): void {
-    if (role === 'admin') return;
-    const limit = platform.config.limits.storesPerOwner;
-    if ((w.counts.get(owner) ?? 0) >= limit) {
-      throw new ApiProblem(403, 'store-limit', 'Store limit reached', `You own ${limit} stores, the limit set in platform.yaml (limits.storesPerOwner).`);
-    }
   }
 
   /**

@@ -7,14 +7,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RenderInput, RenderResult } from '../../generator/render.ts';
 import { storeSpecYaml } from '../../generator/spec.ts';
-import { ApiProblem } from '../problem.ts';
+import { problemOf } from '../http/problems.ts';
+import { StoreService } from '../stores/service.ts';
+import type { Requester } from '../stores/types.ts';
 import { remoteStores, seededRemote, tmp } from '../test-support/harness.ts';
 import { DirectWriter, type WriterMetrics } from './direct-writer.ts';
 import { runGit } from './exec.ts';
 import { blobSha, commitStream, FastImporter, writeCommits, type CommitPlan } from './fast-import.ts';
 import { Mirror } from './mirror.ts';
 import { RepoState } from './repo-state.ts';
-import type { PushDetails, Requester, WriteRequest } from './types.ts';
+import type { PushDetails } from './types.ts';
 
 const admin: Requester = { id: 'admin', role: 'admin', name: 'Admin', email: 'admin@example.com' };
 
@@ -78,11 +80,16 @@ async function writer(url: string, metrics = counting(), MirrorClass: typeof Mir
   await mirror.open();
   await mirror.fetch();
   const state = new RepoState(mirror);
-  const w = new DirectWriter({ mirror, state, committer: { name: 'Storefleet', email: 'sf@localhost' }, metrics, render: handRender, retryAfterSeconds: 7, ...(maxBatch ? { maxBatch } : {}) });
-  return { w, mirror, metrics };
+  const transport = new DirectWriter({ mirror, state, committer: { name: 'Storefleet', email: 'sf@localhost' }, metrics, ...(maxBatch ? { maxBatch } : {}) });
+  // The store service over it: the rules decide, the writer batches, commits and pushes.
+  const w = new StoreService(transport, { render: handRender });
+  return { w, transport, mirror, metrics };
 }
 
-const create = (name: string): WriteRequest => ({ action: 'create', input: { name, engine: 'medusa' }, requester: admin, digest: name });
+type Ask = Parameters<StoreService['write']>[0];
+const create = (name: string): Ask => ({ action: 'create', input: { name, engine: 'medusa' }, requester: admin });
+/** The HTTP status an error answers (api/http/problems.ts). */
+const statusOf = (err: unknown) => problemOf(err, 7)?.status;
 
 describe('DirectWriter', () => {
   it('groups concurrent writes under one push, one commit per store, chained in order', async () => {
@@ -136,9 +143,9 @@ describe('DirectWriter', () => {
 
   it('never puts more than maxBatch changes in one push, also while pipelining', async () => {
     const remote = await seededRemote();
-    const { w, mirror, metrics } = await writer(remote.fileUrl, counting(), Mirror, 2);
+    const { w, transport, mirror, metrics } = await writer(remote.fileUrl, counting(), Mirror, 2);
     const pushes: string[] = [];
-    w.onPush((head) => {
+    transport.onPush((head) => {
       pushes.push(head);
     });
     await Promise.all(Array.from({ length: 7 }, (_, i) => w.write(create(`cap-${i}`))));
@@ -151,9 +158,9 @@ describe('DirectWriter', () => {
 
   it('tells push hooks the new head, the stores and GitHub-style commit file lists', async () => {
     const remote = await seededRemote();
-    const { w, mirror } = await writer(remote.fileUrl);
+    const { w, transport, mirror } = await writer(remote.fileUrl);
     const seen: { head: string; stores: string[]; details: PushDetails }[] = [];
-    w.onPush((head, stores, details) => {
+    transport.onPush((head, stores, details) => {
       seen.push({ head, stores, details });
     });
     const before = mirror.tip;
@@ -165,7 +172,7 @@ describe('DirectWriter', () => {
     expect(seen[0].details.before).toBe(before);
     expect(seen[0].details.commits.map((c) => c.sha)).toEqual([a.commit, b.commit]);
     expect(seen[0].details.commits[0].added).toContain(`${storeDir('hook-a')}/store.yaml`);
-    const del = await w.write({ action: 'delete', name: 'hook-a', requester: admin, digest: 'd' });
+    const del = await w.write({ action: 'delete', name: 'hook-a', requester: admin });
     await new Promise((r) => setTimeout(r, 50));
     expect(seen[1].head).toBe(del.commit);
     expect(seen[1].details.commits[0].removed.sort()).toEqual([`${storeDir('hook-a')}/manifests/namespace-store-hook-a.yaml`, `${storeDir('hook-a')}/manifests/sealedsecret-store-admin.yaml`, `${storeDir('hook-a')}/store.yaml`]);
@@ -181,7 +188,7 @@ describe('DirectWriter', () => {
     // b still believes the seed is the tip.
     const [dup, other] = await Promise.allSettled([b.w.write(create('taken')), b.w.write(create('free'))]);
     expect(dup.status, JSON.stringify({ dup, other, retries: b.metrics.retries, batches: b.metrics.batches, log: (await runGit(remote.dir, ['log', '--format=%h %p %s', 'main'])).stdout })).toBe('rejected');
-    expect(((dup as PromiseRejectedResult).reason as ApiProblem).status).toBe(409);
+    expect(statusOf((dup as PromiseRejectedResult).reason)).toBe(409);
     expect(other.status).toBe('fulfilled');
     expect(b.metrics.retries).toBe(1);
     const stores = await remoteStores(remote.dir);
@@ -213,7 +220,7 @@ describe('DirectWriter', () => {
     gated.release();
     const a = await first;
     const [b, c] = await Promise.all(next);
-    expect(((await dup) as ApiProblem).status).toBe(409);
+    expect(statusOf(await dup)).toBe(409);
     expect((await runGit(remote.dir, ['rev-parse', `${b.commit}^`])).stdout.trim()).toBe(a.commit);
     expect((await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim()).toBe(c.commit);
     expect(metrics.batches).toEqual([1, 3]);
@@ -226,7 +233,7 @@ describe('DirectWriter', () => {
     const b = await writer(remote.fileUrl);
     const gated = a.mirror as GatedMirror;
     const alice: Requester = { id: 'alice', role: 'member', name: 'Alice', email: 'alice@example.com' };
-    const asAlice = (name: string): WriteRequest => ({ action: 'create', input: { name, engine: 'woocommerce' }, requester: alice, digest: name });
+    const asAlice = (name: string): Ask => ({ action: 'create', input: { name, engine: 'woocommerce' }, requester: alice });
     // platform.yaml allows 5 stores per owner: alice has 3, her 4th is pushing, her 5th is planned on top of it.
     for (const n of ['al-1', 'al-2', 'al-3']) await a.w.write(asAlice(n));
     gated.hold = true;
@@ -239,7 +246,7 @@ describe('DirectWriter', () => {
     // al-6 (held as 403 while al-4 seemed to land) now fits under the limit.
     await b.w.write(create('al-4'));
     gated.release();
-    expect(((await fourth.catch((e: unknown) => e)) as ApiProblem).status).toBe(409);
+    expect(statusOf(await fourth.catch((e: unknown) => e))).toBe(409);
     const [r5, r6] = await Promise.all([fifth, sixth]);
     expect(a.metrics.retries).toBeGreaterThanOrEqual(1);
     const main = (await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim();
@@ -259,9 +266,8 @@ describe('DirectWriter', () => {
     const hidden = `${remote.dir}.away`;
     renameSync(remote.dir, hidden);
     const err = await w.write(create('offline')).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ApiProblem);
-    expect((err as ApiProblem).status).toBe(503);
-    expect((err as ApiProblem).headers['Retry-After']).toBe('7');
+    expect(statusOf(err)).toBe(503);
+    expect(problemOf(err, 7)?.headers['Retry-After']).toBe('7');
     renameSync(hidden, remote.dir);
     expect((await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim()).toBe(head);
     const ok = await w.write(create('offline'));

@@ -1,17 +1,20 @@
 // Pull-request mode: one pull request per create/delete/restore. Reads (platform.yaml, which
 // stores exist, folder trees) come from the local mirror fetched over Git; the change itself is
 // one commit made through GitHub's Git data API (trees → commit → ref) on a branch
-// storefleet/<action>-<name>, then a pull request against the base branch.
-import { ValidationError, issuesFromZod } from '../../generator/errors.ts';
+// storefleet/<action>-<name>, then a pull request against the base branch. The rules are the
+// store service's (api/stores/): this transport reads its base (branch + open pull requests) and writes.
+import type { ResolvedPlatform } from '../../generator/platform.ts';
 import { storeDir } from '../../generator/layout.ts';
-import { renderStore } from '../../generator/render.ts';
-import { newStoreSpec, parseStoreSpec, storeSpecYaml, type StoreSpec } from '../../generator/spec.ts';
-import type { PendingPullRequest } from '../app.ts';
-import { RemoteUnavailableError, type Mirror } from '../git/mirror.ts';
-import type { RepoState } from '../git/repo-state.ts';
-import { trailerBlock, type WriteTrailers } from '../git/trailers.ts';
-import type { PushHook, StoreWriter, WriteRequest, WriteResult } from '../git/types.ts';
-import { ApiProblem, unavailableProblem, validationProblem } from '../problem.ts';
+import { parseStoreSpec, storeSpecYaml, type StoreSpec } from '../../generator/spec.ts';
+import { ValidationError } from '../../generator/errors.ts';
+import { StoreLifetimes } from '../git/lifetimes.ts';
+import type { Mirror } from '../git/mirror.ts';
+import type { RepoState, Snapshot } from '../git/repo-state.ts';
+import { trailerBlock } from '../git/trailers.ts';
+import type { PushHook } from '../git/types.ts';
+import { PlatformInvalid, StoreBusy, TransportUnavailable } from '../stores/errors.ts';
+import type { ChangeSet, Decide, GitTransport, PendingChange, StoreView } from '../stores/port.ts';
+import type { WriteRequest, WriteResult } from '../stores/types.ts';
 import { appCredentialsDetail } from './app-auth.ts';
 import type { GitHubClient } from './octokit.ts';
 
@@ -22,23 +25,33 @@ export interface PullRequestWriterOptions {
   base: string;
   mirror: Mirror;
   state: RepoState;
-  retryAfterSeconds?: number;
   /** How long the open pull request list is cached. */
   cacheMs?: number;
+  log?: { warn(obj: object, msg: string): void };
 }
 
 type TreeEntry = { path: string; mode: '100644' | '040000'; type: 'blob' | 'tree'; content?: string; sha?: string | null };
 
 const BRANCH = /^storefleet\/(create|delete|restore)-([a-z0-9-]+)$/;
 const SPEC_BLOCK = /```yaml\n([\s\S]*?)```/;
+/** Who asked and under which key, in the description (pulls.list has no commit messages): what a replay matches. */
+const REQUEST_LINE = /<!-- storefleet-request: (\S+) (\S+) (\S+) -->/;
+const requestLine = (by: string, key: string | undefined, digest: string) =>
+  `<!-- storefleet-request: ${encodeURIComponent(by)} ${encodeURIComponent(key ?? '-')} ${encodeURIComponent(digest)} -->`;
 
-export class PullRequestWriter implements StoreWriter {
+export class PullRequestWriter implements GitTransport {
   readonly mode = 'pull-request' as const;
   private readonly o: PullRequestWriterOptions;
-  private prCache?: { at: number; value: Map<string, PendingPullRequest> };
+  private readonly lifetimes: StoreLifetimes;
+  private prCache?: { at: number; value: Map<string, PendingChange> };
 
   constructor(opts: PullRequestWriterOptions) {
     this.o = opts;
+    this.lifetimes = new StoreLifetimes(opts.mirror);
+  }
+
+  refresh(): Promise<string> {
+    return this.o.mirror.fetch();
   }
 
   onPush(_hook: PushHook): void {
@@ -51,87 +64,44 @@ export class PullRequestWriter implements StoreWriter {
     } catch (err) {
       // GitHub App mode: the installation token request was refused (wrong key, App or installation ID).
       const refused = appCredentialsDetail(err);
-      if (refused) throw unavailableProblem(refused, this.o.retryAfterSeconds ?? 30);
+      if (refused) throw new TransportUnavailable(refused);
       const status = (err as { status?: number }).status;
       if (status === undefined || status >= 500 || status === 401 || status === 403 || status === 429) {
-        throw unavailableProblem(`GitHub did not accept the request${status ? ` (HTTP ${status})` : ''}.`, this.o.retryAfterSeconds ?? 30);
+        throw new TransportUnavailable(`GitHub did not accept the request${status ? ` (HTTP ${status})` : ''}.`);
       }
       throw err;
     }
   }
 
-  async write(req: WriteRequest): Promise<WriteResult> {
+  /** Reads the base branch and the open pull requests, lets the rules decide, opens a pull request. */
+  async apply(req: WriteRequest, decide: Decide): Promise<WriteResult> {
     const { octokit, owner, repo, base, mirror, state } = this.o;
-    const who = req.requester;
-    const name = req.action === 'create' ? req.input.name : req.name;
-    const branch = `storefleet/${req.action}-${name}`;
-
     const ref = await this.gh(() => octokit.rest.git.getRef({ owner, repo, ref: `heads/${base}` }));
     const baseSha = ref.data.object.sha;
-    try {
-      if (mirror.tip !== baseSha) await mirror.fetch();
-    } catch (err) {
-      if (err instanceof RemoteUnavailableError) throw unavailableProblem(`The Git remote cannot be reached: ${err.message}`, this.o.retryAfterSeconds ?? 30);
-      throw err;
-    }
+    if (mirror.tip !== baseSha) await mirror.fetch();
     const tip = mirror.tip!;
-    const snap = await state.snapshot(tip);
+    const [snap, pending, platform] = await Promise.all([
+      state.snapshot(tip),
+      // Fresh: the limit counts open pull requests, also those another replica opened a moment ago.
+      this.gh(() => this.pendingChanges(true)),
+      state.platform(tip).then(
+        (p) => ({ p }),
+        (err: unknown) => ({ err }),
+      ),
+      state.catchUp(tip),
+    ]);
+    const decision = await decide(this.viewOf(tip, snap, pending, platform));
+    if ('replay' in decision) return decision.replay;
+    const change = decision.change;
+    const { name } = change;
+    const who = req.requester;
+    const branch = `storefleet/${change.action}-${name}`;
     const baseTree = (await mirror.cat.read(`${baseSha}^{tree}`))?.sha ?? (await this.gh(() => octokit.rest.git.getCommit({ owner, repo, commit_sha: baseSha }))).data.tree.sha;
+    const { tree, title } = await this.treeOf(change, snap, tip);
+    const spec = change.spec;
+    const adminLogin = change.action === 'create' ? change.adminLogin : undefined;
 
-    const trailers: WriteTrailers = { action: req.action, store: name, requestedBy: who.id, idempotencyKey: req.idempotencyKey, digest: req.digest };
-    let tree: TreeEntry[];
-    let title: string;
-    let spec: StoreSpec | undefined;
-    let adminLogin: WriteResult['adminLogin'];
-    const notFound = () => new ApiProblem(404, 'store-not-found', 'Store not found', `There is no store named "${name}".`);
-
-    if (req.action === 'create') {
-      if (snap.stores.has(name)) throw new ApiProblem(409, 'store-exists', 'Store exists', `A store named "${name}" already exists.`);
-      const platform = await state.platform(tip);
-      const parsed = newStoreSpec({ ...req.input, name }, { owner: who.id, defaultPlan: platform.config.defaultPlan });
-      if (!parsed.success) throw validationProblem(issuesFromZod('request', parsed.error));
-      spec = parsed.data;
-      if (who.role !== 'admin' && (snap.ownerCounts().get(who.id) ?? 0) >= platform.config.limits.storesPerOwner) {
-        throw new ApiProblem(403, 'store-limit', 'Store limit reached', `You own ${platform.config.limits.storesPerOwner} stores, the limit set in platform.yaml (limits.storesPerOwner).`);
-      }
-      let rendered;
-      try {
-        rendered = renderStore({ spec, platform });
-      } catch (err) {
-        if (err instanceof ValidationError) throw validationProblem(err.issues);
-        throw err;
-      }
-      adminLogin = rendered.adminLogin;
-      tree = [...rendered.files].map(([path, content]) => ({ path, mode: '100644', type: 'blob', content }));
-      title = `Create store ${name}`;
-    } else if (req.action === 'delete') {
-      const entry = snap.stores.get(name);
-      if (!entry || (who.role !== 'admin' && entry.spec?.owner !== who.id)) throw notFound();
-      spec = entry.spec;
-      const files = await mirror.run(['ls-tree', '-r', '--name-only', tip, '--', `${entry.dir}/`]);
-      tree = files.stdout
-        .split('\n')
-        .filter(Boolean)
-        .map((path) => ({ path, mode: '100644', type: 'blob', sha: null }));
-      title = `Delete store ${name}`;
-    } else {
-      if (snap.stores.has(name)) throw new ApiProblem(409, 'store-exists', 'Store exists', `"${name}" exists; nothing to restore.`);
-      const log = await mirror.run(['log', '-1', '--diff-filter=D', '--format=%H', tip, '--', `${storeDir(name)}/store.yaml`]);
-      const del = log.stdout.trim();
-      const folder = del ? await mirror.cat.read(`${del}^:${storeDir(name)}`) : undefined;
-      const text = del ? await mirror.cat.readText(`${del}^:${storeDir(name)}/store.yaml`) : undefined;
-      if (!folder || text === undefined) throw notFound();
-      try {
-        spec = parseStoreSpec(text, `${storeDir(name)}/store.yaml`, undefined, name);
-      } catch {
-        spec = undefined;
-      }
-      if (who.role !== 'admin' && spec?.owner !== who.id) throw notFound();
-      tree = [{ path: storeDir(name), mode: '040000', type: 'tree', sha: folder.sha }];
-      title = `Restore store ${name}`;
-    }
-
-    const message = `${title}\n\nRequested through Storefleet by ${who.name}.\n\n${trailerBlock(trailers)}`;
+    const message = `${title}\n\nRequested through Storefleet by ${who.name}.\n\n${trailerBlock(change.trailers)}`;
     const newTree = await this.gh(() => octokit.rest.git.createTree({ owner, repo, base_tree: baseTree, tree }));
     const commit = await this.gh(() =>
       octokit.rest.git.createCommit({
@@ -147,37 +117,84 @@ export class PullRequestWriter implements StoreWriter {
       await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: commit.data.sha });
     } catch (err) {
       if ((err as { status?: number }).status !== 422) return this.gh(() => Promise.reject(err));
-      // The branch exists: the same request again (replay), or another one still open (409).
-      const open = (await this.pendingPullRequests(true)).get(name);
-      const existing = await this.gh(() => octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` }));
-      const head = await this.gh(() => octokit.rest.git.getCommit({ owner, repo, commit_sha: existing.data.object.sha }));
-      const sameKey = req.idempotencyKey && head.data.message.includes(`Idempotency-Key: ${req.idempotencyKey}\n`) && head.data.message.includes(`Request-Digest: ${req.digest}\n`);
-      if (sameKey && open) return { action: req.action, name, commit: head.data.sha, pullRequest: open.url, spec: open.spec ?? spec, replayed: true };
-      throw new ApiProblem(409, 'pull-request-open', 'A pull request is already open', `Branch ${branch} exists${open ? `: ${open.url}` : ''}. Merge or close it first.`);
+      // The branch exists: a pull request opened since the list above was read (another replica).
+      const open = (await this.gh(() => this.pendingChanges(true))).get(name);
+      throw new StoreBusy(name, open?.url ?? branch);
     }
     const body = [
       `${title}, requested by **${who.name}** (\`${who.id}\`) through Storefleet.`,
       '',
-      req.action === 'create'
+      change.action === 'create'
         ? 'Merging adds the rendered store folder; Argo CD then provisions it.'
-        : req.action === 'delete'
+        : change.action === 'delete'
           ? 'Merging removes the store folder; Argo CD then deletes the store namespace. Restorable by reverting.'
           : 'Merging puts the store folder back exactly as it was before its deletion.',
       '',
       ...(spec ? ['```yaml', storeSpecYaml(spec).trimEnd(), '```'] : []),
+      '',
+      requestLine(who.id, req.idempotencyKey, req.digest),
     ].join('\n');
     const pr = await this.gh(() => octokit.rest.pulls.create({ owner, repo, title, head: branch, base, body }));
     this.prCache = undefined;
-    return { action: req.action, name, commit: commit.data.sha, pullRequest: pr.data.html_url, spec, adminLogin, replayed: false };
+    return { action: change.action, name, commit: commit.data.sha, pullRequest: pr.data.html_url, spec, adminLogin, replayed: false };
+  }
+
+  /** The base branch plus the open pull requests, as the rules see it. */
+  private viewOf(tip: string, snap: Snapshot, pending: Map<string, PendingChange>, platform: { p: ResolvedPlatform } | { err: unknown }): StoreView {
+    const { state } = this.o;
+    return {
+      tip,
+      platform: () => {
+        if ('p' in platform) return platform.p;
+        throw new PlatformInvalid(platform.err instanceof ValidationError ? platform.err.message : 'platform.yaml cannot be read');
+      },
+      store: (name) => {
+        const e = snap.stores.get(name);
+        return e && { spec: e.spec };
+      },
+      pending: (name) => pending.get(name),
+      ownerCount: (owner) => {
+        let n = snap.ownerCounts().get(owner) ?? 0;
+        for (const [name, p] of pending) if (p.action !== 'delete' && p.spec?.owner === owner && !snap.stores.has(name)) n++;
+        return n;
+      },
+      findKey: (by, key) => {
+        const merged = state.findKey(by, key);
+        if (merged) return merged;
+        for (const [store, p] of pending) {
+          if (p.requestedBy === by && p.idempotencyKey === key && p.commit) return { sha: p.commit, action: p.action, store, digest: p.digest, pullRequest: p.url };
+        }
+        return undefined;
+      },
+      deletion: (name, owner) => this.lifetimes.deletion(tip, name, owner),
+    };
+  }
+
+  /** The pull request's tree entries: the rendered folder, every file of the folder removed, or the folder as it was. */
+  private async treeOf(change: ChangeSet, snap: Snapshot, tip: string): Promise<{ tree: TreeEntry[]; title: string }> {
+    const { name } = change;
+    if (change.action === 'create') {
+      return { tree: [...change.files].map(([path, content]) => ({ path, mode: '100644', type: 'blob', content })), title: `Create store ${name}` };
+    }
+    if (change.action === 'delete') {
+      const dir = snap.stores.get(name)!.dir; // the rules found it on this base
+      const files = await this.o.mirror.run(['ls-tree', '-r', '--name-only', tip, '--', `${dir}/`]);
+      const tree = files.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((path): TreeEntry => ({ path, mode: '100644', type: 'blob', sha: null }));
+      return { tree, title: `Delete store ${name}` };
+    }
+    return { tree: [{ path: storeDir(name), mode: '040000', type: 'tree', sha: change.from.folderTree }], title: `Restore store ${name}` };
   }
 
   /** Open Storefleet pull requests by store name (cached briefly; the list is one paginated call). */
-  async pendingPullRequests(fresh = false): Promise<Map<string, PendingPullRequest>> {
+  readonly pendingChanges = async (fresh = false): Promise<Map<string, PendingChange>> => {
     const now = Date.now();
     if (!fresh && this.prCache && now - this.prCache.at < (this.o.cacheMs ?? 15_000)) return this.prCache.value;
     const { octokit, owner, repo, base } = this.o;
     const prs = await octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: 'open', base, per_page: 100 });
-    const out = new Map<string, PendingPullRequest>();
+    const out = new Map<string, PendingChange>();
     for (const pr of prs) {
       const m = BRANCH.exec(pr.head.ref);
       if (!m) continue;
@@ -187,13 +204,24 @@ export class PullRequestWriter implements StoreWriter {
       if (block) {
         try {
           spec = parseStoreSpec(block[1], `pull request #${pr.number}`, undefined, name);
-        } catch {
+        } catch (err) {
+          this.o.log?.warn({ err: { message: (err as Error).message }, pullRequest: pr.html_url }, 'pull request: its store.yaml block does not parse; listed without a spec');
           spec = undefined;
         }
       }
-      out.set(name, { number: pr.number, url: pr.html_url, openedAt: pr.created_at, action: action as PendingPullRequest['action'], spec });
+      const asked = pr.body ? REQUEST_LINE.exec(pr.body) : null;
+      const [by, key, digest] = asked ? asked.slice(1).map((v) => decodeURIComponent(v)) : [];
+      out.set(name, {
+        number: pr.number,
+        url: pr.html_url,
+        openedAt: pr.created_at,
+        action: action as PendingChange['action'],
+        spec,
+        commit: pr.head.sha,
+        ...(by ? { requestedBy: by, digest, ...(key !== '-' ? { idempotencyKey: key } : {}) } : {}),
+      });
     }
     this.prCache = { at: now, value: out };
     return out;
-  }
+  };
 }

@@ -217,6 +217,12 @@ export function createArgoStatus(deps: {
   return {
     provider,
     onPush: (headSha, changedStores, details) => {
+      // The pushing process knows whose stores these are before any re-read of Git: the owner's
+      // own browser hears about its new store at once.
+      if (details?.owners) {
+        owners = new Map(owners);
+        for (const [name, owner] of Object.entries(details.owners)) owners.set(name, owner);
+      }
       service.onPush(headSha, changedStores, details);
       refreshGit();
     },

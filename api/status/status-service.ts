@@ -10,6 +10,7 @@ import type { EventsHub, HubEvent } from './events-hub.ts';
 import { computeLifecycle, type ArgoState, type GitStoreFacts, type LifecycleStatus, type RevisionContains } from './lifecycle.ts';
 import type { StatusMetrics } from './metrics.ts';
 import type { ArgoWebhookNotifier, PushedCommit, PushNotice } from './webhook.ts';
+import type { PushDetails as GitPushDetails } from '../git/types.ts';
 
 export interface StoreStatusView {
   name: string;
@@ -73,12 +74,8 @@ export interface StatusServiceOptions {
   logger?: Logger;
 }
 
-/** What the push hook may pass beyond (head, stores): the previous tip and the commits, when known. */
-export interface PushDetails {
-  before?: string;
-  branch?: string;
-  commits?: PushedCommit[];
-}
+/** What the push hook may pass beyond (head, stores): the previous tip, the commits and owners, when known. */
+export type PushDetails = Partial<GitPushDetails>;
 
 const NOT_READY_YET = new Set<LifecycleStatus>(['pending-review', 'committed', 'provisioning']);
 

@@ -39,9 +39,13 @@ export interface Recorded {
 }
 
 /** One request of a Git client to the smart-HTTP endpoint (not part of the REST contract). */
-/** The calls of one pull-request write (create, delete or restore), as `opsSince()` lists them. */
+/**
+ * The calls of one pull-request write (create, delete or restore), as `opsSince()` lists them: the
+ * base branch and the open pull requests (what the store rules read), then the change.
+ */
 export const PULL_REQUEST_WRITE_OPS = [
   'GET /repos/{owner}/{repo}/git/ref/{ref} 200',
+  'GET /repos/{owner}/{repo}/pulls 200',
   'POST /repos/{owner}/{repo}/git/trees 201',
   'POST /repos/{owner}/{repo}/git/commits 201',
   'POST /repos/{owner}/{repo}/git/refs 201',

@@ -1,5 +1,5 @@
 // Request schemas, built from the generator's StoreSpec field schemas: the same zod objects
-// validate requests and produce the OpenAPI document.
+// validate requests (api/http) and produce the OpenAPI document (api/openapi.ts).
 import { z } from 'zod';
 import { displayName, engine, planName, storeName } from '../generator/spec.ts';
 
@@ -9,6 +9,7 @@ export const createStoreRequest = z.strictObject({
   plan: planName.optional(),
   displayName: displayName.optional(),
 });
+export type CreateStoreRequest = z.infer<typeof createStoreRequest>;
 
 /** Idempotency-Key: visible ASCII, no spaces or quotes (it ends up as a commit trailer). */
 export const idempotencyKey = z.string().regex(/^[\x21\x23-\x7e]{1,128}$/, { error: 'Idempotency-Key is 1–128 visible ASCII characters' });

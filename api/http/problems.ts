@@ -1,0 +1,37 @@
+// The one place where errors become application/problem+json answers: the store rules' domain
+// errors (api/stores/errors.ts), the generator's validation errors and an unreachable remote.
+import { ValidationError } from '../../generator/errors.ts';
+import { RemoteUnavailableError } from '../git/mirror.ts';
+import { ApiProblem, unavailableProblem, validationProblem } from '../problem.ts';
+import {
+  IdempotencyKeyReused,
+  InvalidStoreRequest,
+  PlatformInvalid,
+  StoreBusy,
+  StoreExists,
+  StoreLimitReached,
+  StoreNotFound,
+  TransportUnavailable,
+  WriteContention,
+} from '../stores/errors.ts';
+
+/** The problem document for `err`, or undefined when it is not an expected failure (a 500). */
+export function problemOf(err: unknown, retryAfterSeconds: number): ApiProblem | undefined {
+  if (err instanceof ApiProblem) return err;
+  if (err instanceof ValidationError) return validationProblem(err.issues);
+  if (err instanceof InvalidStoreRequest) return validationProblem(err.issues);
+  if (err instanceof RemoteUnavailableError) return unavailableProblem(`The Git remote cannot be reached: ${err.message}`, retryAfterSeconds);
+  if (err instanceof TransportUnavailable) return unavailableProblem(err.message, retryAfterSeconds);
+  if (err instanceof StoreNotFound) return new ApiProblem(404, 'store-not-found', err.what === 'store' ? 'Store not found' : 'Nothing to restore', err.message);
+  if (err instanceof StoreExists) return new ApiProblem(409, 'store-exists', 'Store exists', err.message);
+  if (err instanceof StoreBusy) {
+    return err.pendingUrl
+      ? new ApiProblem(409, 'pull-request-open', 'A pull request is already open', err.message)
+      : new ApiProblem(409, 'store-busy', 'Store is being changed', err.message);
+  }
+  if (err instanceof StoreLimitReached) return new ApiProblem(403, 'store-limit', 'Store limit reached', err.message);
+  if (err instanceof IdempotencyKeyReused) return new ApiProblem(422, 'idempotency-key-reused', 'Idempotency-Key already used', err.message);
+  if (err instanceof PlatformInvalid) return new ApiProblem(503, 'platform-invalid', 'platform.yaml is invalid', err.message, { headers: { 'Retry-After': '30' } });
+  if (err instanceof WriteContention) return new ApiProblem(503, 'write-contention', 'Too many concurrent writers', err.message, { headers: { 'Retry-After': '1' } });
+  return undefined;
+}

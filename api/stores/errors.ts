@@ -1,0 +1,85 @@
+// The store rules' refusals, as types. No HTTP here: api/http/problems.ts maps each to its
+// application/problem+json answer, in one place.
+import type { Issue } from '../../generator/errors.ts';
+
+export abstract class StoreError extends Error {
+  abstract readonly kind: string;
+}
+
+/** No such store for this requester (members never learn about others' stores). */
+export class StoreNotFound extends StoreError {
+  readonly kind = 'store-not-found';
+  readonly store: string;
+  readonly what: 'store' | 'deleted-store';
+  constructor(store: string, what: 'store' | 'deleted-store' = 'store') {
+    super(what === 'store' ? `There is no store named "${store}".` : `No deleted store named "${store}" of yours in history.`);
+    this.store = store;
+    this.what = what;
+  }
+}
+
+/** The name is taken: a store on the branch, or one a pull request waiting for review adds. */
+export class StoreExists extends StoreError {
+  readonly kind = 'store-exists';
+  readonly store: string;
+  readonly pendingUrl?: string;
+  constructor(store: string, pendingUrl?: string) {
+    super(pendingUrl ? `A pull request adding "${store}" is open: ${pendingUrl}.` : `A store named "${store}" already exists.`);
+    this.store = store;
+    this.pendingUrl = pendingUrl;
+  }
+}
+
+/** Another change to this store is in progress (created earlier in this batch, or a pull request is open). */
+export class StoreBusy extends StoreError {
+  readonly kind = 'store-busy';
+  readonly store: string;
+  readonly pendingUrl?: string;
+  constructor(store: string, pendingUrl?: string) {
+    super(pendingUrl ? `A pull request changing "${store}" is open: ${pendingUrl}. Merge or close it first.` : `"${store}" is being changed; retry.`);
+    this.store = store;
+    this.pendingUrl = pendingUrl;
+  }
+}
+
+export class StoreLimitReached extends StoreError {
+  readonly kind = 'store-limit';
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`You own ${limit} stores (counting those waiting for review), the limit set in platform.yaml (limits.storesPerOwner).`);
+    this.limit = limit;
+  }
+}
+
+export class IdempotencyKeyReused extends StoreError {
+  readonly kind = 'idempotency-key-reused';
+  constructor() {
+    super('This Idempotency-Key was used for a different request (another method, store or body).');
+  }
+}
+
+export class PlatformInvalid extends StoreError {
+  readonly kind = 'platform-invalid';
+}
+
+export class InvalidStoreRequest extends StoreError {
+  readonly kind = 'validation';
+  readonly issues: Issue[];
+  constructor(issues: Issue[]) {
+    super('The request is invalid.');
+    this.issues = issues;
+  }
+}
+
+/** The Git remote or GitHub did not take the change; retrying later can work. */
+export class TransportUnavailable extends StoreError {
+  readonly kind = 'transport-unavailable';
+}
+
+/** Other writers kept moving the branch; every attempt was rejected. */
+export class WriteContention extends StoreError {
+  readonly kind = 'write-contention';
+  constructor() {
+    super('Other writers kept moving the branch; retry shortly.');
+  }
+}

@@ -1,0 +1,81 @@
+// The store service: create, delete and restore as requests to a Git transport, with the rules
+// applied once (rules.ts) and Idempotency-Keys bound to their request while in flight. No
+// Express, no git, no Octokit: the transport behind the port does the writing.
+import { createHash } from 'node:crypto';
+import type { ResolvedPlatform } from '../../generator/platform.ts';
+import { renderStore, type RenderResult } from '../../generator/render.ts';
+import { specTimestamp, type StoreSpec } from '../../generator/spec.ts';
+import { IdempotencyKeyReused } from './errors.ts';
+import type { GitTransport } from './port.ts';
+import { decide } from './rules.ts';
+import type { CreateInput, Requester, WriteRequest, WriteResult } from './types.ts';
+
+export interface StoreServiceOptions {
+  /** Rendering is injectable for benchmarks and tests of the Git layer alone. */
+  render?: (input: { spec: StoreSpec; platform: ResolvedPlatform }) => RenderResult;
+}
+
+type Ask = { requester: Requester; idempotencyKey?: string };
+
+/**
+ * The digest a key is bound to. The action and store name say what the method and path say
+ * (POST /api/stores, DELETE /api/stores/{name}, POST /api/stores/{name}/restore); the body's
+ * fields follow in a fixed order. The format is what Request-Digest trailers in history hold.
+ */
+export function requestDigest(req: { action: 'create'; input: CreateInput } | { action: 'delete' | 'restore'; name: string }): string {
+  const parts = req.action === 'create' ? ['create', req.input.name, req.input.engine, req.input.plan ?? null, req.input.displayName ?? null] : [req.action, req.name];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+}
+
+export class StoreService {
+  readonly transport: GitTransport;
+  private readonly render: NonNullable<StoreServiceOptions['render']>;
+  /** Requests in flight by requester and key: a key answers one request at a time. */
+  private readonly inflight = new Map<string, { digest: string; answer: Promise<WriteResult> }>();
+
+  constructor(transport: GitTransport, opts: StoreServiceOptions = {}) {
+    this.transport = transport;
+    this.render = opts.render ?? renderStore;
+  }
+
+  get mode(): GitTransport['mode'] {
+    return this.transport.mode;
+  }
+
+  create(input: CreateInput, ask: Ask): Promise<WriteResult> {
+    return this.write({ action: 'create', input, ...ask });
+  }
+
+  delete(name: string, ask: Ask): Promise<WriteResult> {
+    return this.write({ action: 'delete', name, ...ask });
+  }
+
+  restore(name: string, ask: Ask): Promise<WriteResult> {
+    return this.write({ action: 'restore', name, ...ask });
+  }
+
+  write(ask: ({ action: 'create'; input: CreateInput } | { action: 'delete' | 'restore'; name: string }) & Ask): Promise<WriteResult> {
+    const req = { ...ask, digest: requestDigest(ask), createdAt: specTimestamp() } as WriteRequest;
+    if (!req.idempotencyKey) return this.execute(req);
+    const k = `${req.requester.id}\0${req.idempotencyKey}`;
+    const running = this.inflight.get(k);
+    if (running) {
+      if (running.digest !== req.digest) return Promise.reject(new IdempotencyKeyReused());
+      // The same request again while the first runs (a client retrying a dropped connection): one execution, its answer.
+      return running.answer.then((r) => ({ ...r, replayed: true }));
+    }
+    const answer = this.execute(req).finally(() => this.inflight.delete(k));
+    this.inflight.set(k, { digest: req.digest, answer });
+    return answer;
+  }
+
+  private execute(req: WriteRequest): Promise<WriteResult> {
+    // One render per request: a retry after a rejected push reuses it (same secrets, same blobs).
+    let memo: { platform: ResolvedPlatform; result: RenderResult } | undefined;
+    const render = (spec: StoreSpec, platform: ResolvedPlatform) => {
+      if (memo?.platform !== platform) memo = { platform, result: this.render({ spec, platform }) };
+      return memo.result;
+    };
+    return this.transport.apply(req, (view) => decide(req, view, { render }));
+  }
+}

@@ -1,0 +1,45 @@
+// What a write request is and what it answers: the store service's vocabulary, shared by both Git
+// transports and the HTTP routes.
+import type { AdminLogin } from '../../generator/render.ts';
+import type { StoreSpec } from '../../generator/spec.ts';
+import type { CreateStoreRequest } from '../../contract/index.ts';
+import type { StoreAction } from '../git/trailers.ts';
+
+export type { StoreAction };
+export type Role = 'admin' | 'member';
+
+export interface Requester {
+  /** Token subject: the owner of stores this user creates, and the Requested-by trailer. */
+  id: string;
+  role: Role;
+  name: string;
+  email: string;
+}
+
+export type CreateInput = CreateStoreRequest;
+
+interface Common {
+  requester: Requester;
+  idempotencyKey?: string;
+  /**
+   * Digest of the request: action + store name (what method and path say) + body. The same key
+   * with another digest is refused; recorded as the Request-Digest trailer.
+   */
+  digest: string;
+  /** When the request arrived (a new store's createdAt: the same on every retry of a batch). */
+  createdAt: string;
+}
+
+export type WriteRequest = (Common & { action: 'create'; input: CreateInput }) | (Common & { action: 'delete' | 'restore'; name: string });
+
+export interface WriteResult {
+  action: StoreAction;
+  name: string;
+  /** Commit on the branch (direct mode) or on the pull request's branch. */
+  commit: string;
+  pullRequest?: string;
+  spec?: StoreSpec;
+  /** Only on the answer that created the secret; never stored, never logged. */
+  adminLogin?: AdminLogin;
+  replayed: boolean;
+}
