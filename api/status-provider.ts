@@ -4,12 +4,9 @@
 import type { GitStoreFacts, LifecycleStatus } from './status/lifecycle.ts';
 
 export type { GitStoreFacts, LifecycleStatus };
+import type { StoreStatusView } from '../contract/index.ts';
 
-export interface StoreStatusView {
-  status: LifecycleStatus;
-  /** Why, for every status but `ready`. */
-  reason?: string;
-}
+export type { StoreStatusView } from '../contract/index.ts';
 
 export interface StatusProvider {
   /** Synchronous and cheap: called for every store of a list. */

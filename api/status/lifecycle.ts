@@ -4,17 +4,10 @@
 import { storeDir } from '../../generator/layout.ts';
 import type { AppSummary, ResourceProblem } from './app-summary.ts';
 
-export const LIFECYCLE_STATUSES = [
-  'pending-review',
-  'committed',
-  'provisioning',
-  'ready',
-  'failed',
-  'deleting',
-  'deleted',
-  'unknown',
-] as const;
-export type LifecycleStatus = (typeof LIFECYCLE_STATUSES)[number];
+/** The statuses: the API contract's one list (contract/statuses.ts). */
+import { STATUSES, type StoreStatus } from '../../contract/statuses.ts';
+export const LIFECYCLE_STATUSES = STATUSES;
+export type LifecycleStatus = StoreStatus;
 
 /** What Git says about one store (computed by the API's Git layer). */
 export interface GitStoreFacts {

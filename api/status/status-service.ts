@@ -11,11 +11,11 @@ import { computeLifecycle, type ArgoState, type GitStoreFacts, type LifecycleSta
 import type { StatusMetrics } from './metrics.ts';
 import type { ArgoWebhookNotifier, PushedCommit, PushNotice } from './webhook.ts';
 import type { PushDetails as GitPushDetails } from '../git/types.ts';
+import type { StoreStatusView } from '../../contract/index.ts';
 
-export interface StoreStatusView {
+/** One store's computed status, as `store-status` events and the snapshot carry it. */
+export interface StoreStatusEntry extends StoreStatusView {
   name: string;
-  status: LifecycleStatus;
-  reason?: string;
   /** Present when Argo CD has an Application for the store. */
   argocd?: { application: string; sync: string; revision?: string; health: string; operation?: string };
 }
@@ -40,7 +40,7 @@ export interface StoreEventEntry {
   involvedObject?: { kind?: string; name?: string };
 }
 
-export interface StoreStatusDetail extends StoreStatusView {
+export interface StoreStatusDetail extends StoreStatusEntry {
   resources: ResourceEntry[];
   events: StoreEventEntry[];
   history: { revision?: string; deployedAt?: string; deployStartedAt?: string; automated?: boolean }[];
@@ -84,7 +84,7 @@ export class StatusService {
   readonly #log: Logger;
   readonly #now: () => Date;
   /** Last computed status per store: drives change events, the gauge and the duration histogram. */
-  readonly #last = new Map<string, { view: StoreStatusView; facts: GitStoreFacts; sha?: string; sawNotReady: boolean }>();
+  readonly #last = new Map<string, { view: StoreStatusEntry; facts: GitStoreFacts; sha?: string; sawNotReady: boolean }>();
   #unsubscribe: (() => void)[] = [];
   #sweep?: ReturnType<typeof setInterval>;
 
@@ -133,7 +133,7 @@ export class StatusService {
   }
 
   /** Status of one store from Git facts and the in-memory view. No network call. */
-  statusOf(git: GitStoreFacts): StoreStatusView {
+  statusOf(git: GitStoreFacts): StoreStatusEntry {
     const app = this.#o.argocd?.view.get(git.name);
     const lc = computeLifecycle({
       git,
@@ -143,14 +143,14 @@ export class StatusService {
       provisioningTimeoutMinutes: this.#o.provisioningTimeoutMinutes(),
       revisionContains: this.#o.revisionContains,
     });
-    const view: StoreStatusView = { name: git.name, status: lc.status, ...(lc.reason ? { reason: lc.reason } : {}) };
+    const view: StoreStatusEntry = { name: git.name, status: lc.status, ...(lc.reason ? { reason: lc.reason } : {}) };
     if (app) view.argocd = argoBrief(app);
     this.#record(git, view);
     return view;
   }
 
-  statusesOf(facts: Iterable<GitStoreFacts>): StoreStatusView[] {
-    const out: StoreStatusView[] = [];
+  statusesOf(facts: Iterable<GitStoreFacts>): StoreStatusEntry[] {
+    const out: StoreStatusEntry[] = [];
     for (const f of facts) out.push(this.statusOf(f));
     return out;
   }
@@ -232,7 +232,7 @@ export class StatusService {
     return { committedAt: git.latestCommit?.committedAt, ...(syncedAt ? { syncedAt } : {}), ...(readyAt ? { readyAt } : {}) };
   }
 
-  #record(facts: GitStoreFacts, view: StoreStatusView): void {
+  #record(facts: GitStoreFacts, view: StoreStatusEntry): void {
     const prev = this.#last.get(facts.name);
     const sha = facts.latestCommit?.sha;
     const sameCommit = prev?.sha === sha;
@@ -261,7 +261,7 @@ export class StatusService {
   }
 }
 
-function argoBrief(s: AppSummary): NonNullable<StoreStatusView['argocd']> {
+function argoBrief(s: AppSummary): NonNullable<StoreStatusEntry['argocd']> {
   return {
     application: s.appName,
     sync: s.sync.status,

@@ -15,7 +15,7 @@ interface Props {
 export function AdminLoginPanel({ result, nudged = false, onDone }: Props) {
   const [discarding, setDiscarding] = useState(false);
   const login = result.adminLogin;
-  const adminUrl = login?.url ?? result.store.urls?.admin;
+  const adminUrl = login?.url ?? ('urls' in result.store ? result.store.urls?.admin : undefined);
   const change = result.pullRequest ?? result.commit;
   return (
     <div class="admin-login">

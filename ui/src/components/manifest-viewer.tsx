@@ -4,10 +4,6 @@ import type { Api } from '../lib/api.ts';
 import type { FileEntry } from '../lib/types.ts';
 import { ErrorBox } from './error-box.tsx';
 
-export function filePath(f: FileEntry): string {
-  return typeof f === 'string' ? f : (f.path ?? f.name ?? f.file ?? '');
-}
-
 /** A path inside the store folder: the API lists `stores/<shard>/<name>/manifests/x.yaml`. */
 export function relativePath(path: string): string {
   return path.replace(/^stores\/[0-9a-f]{2}\/[^/]+\//, '');
@@ -21,7 +17,7 @@ export function manifestFile(path: string): string | undefined {
 
 export function ManifestViewer({ api, store, files }: { api: Api; store: string; files: FileEntry[] }) {
   // Only rendered manifests can be fetched (GET /api/stores/:name/manifests/:file).
-  const paths = files.map((f) => manifestFile(filePath(f))).filter((p): p is string => p !== undefined);
+  const paths = files.map((f) => manifestFile(f)).filter((p): p is string => p !== undefined);
   const [selected, setSelected] = useState<string>();
   const [text, setText] = useState<string>();
   const [error, setError] = useState<unknown>();

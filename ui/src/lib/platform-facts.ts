@@ -14,7 +14,8 @@ export interface PlatformFacts {
   storesPerOwner?: number;
 }
 
-export function platformFacts(platform?: Platform): PlatformFacts {
+/** Read defensively: an older or newer API may send less (every field is checked before use). */
+export function platformFacts(platform?: { [K in keyof Platform]?: unknown }): PlatformFacts {
   const argo = platform?.argocd as { configured?: unknown } | undefined;
   const mode = platform?.mode;
   const summary = platform?.platform as { domain?: unknown; scheme?: unknown; limits?: { storesPerOwner?: unknown } } | null | undefined;

@@ -28,7 +28,7 @@ interface Props {
   onChanged: (message?: string) => void;
 }
 
-function storeLinks(s: StoreDetail): { label: string; url: string }[] {
+function storeLinks(s: StoreSummary & Partial<StoreDetail>): { label: string; url: string }[] {
   const serving = s.status !== 'deleted'; // a deleted store's addresses are dead links
   const links = [
     { label: 'Storefront', url: serving ? s.urls?.storefront : undefined },
@@ -89,7 +89,7 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
     }
   };
 
-  const shown: StoreDetail | undefined = store ?? summary;
+  const shown: (StoreSummary & Partial<StoreDetail>) | undefined = store ?? summary;
   if (!shown) {
     return (
       <section>
