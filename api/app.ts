@@ -7,7 +7,6 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { issuesFromZod } from '../generator/errors.ts';
-import { manifestsDir } from '../generator/layout.ts';
 import { offeredEngines, planSizes, type ResolvedPlatform } from '../generator/platform.ts';
 import { engineOf } from '../constructs/engines/index.ts';
 import type { StoreSpec } from '../generator/spec.ts';
@@ -322,7 +321,7 @@ export function createApp(ctx: ApiContext): Express {
     const snap = await state.snapshot(tip);
     const entry = snap.stores.get(name);
     if (!entry || !canSee(user, entry.spec) || !file.success) throw new ApiProblem(404, 'not-found', 'Not found', 'No such store or manifest.');
-    const text = await mirror.cat.readText(entry.tree ? `${entry.tree}:manifests/${file.data}` : `${snap.tip}:${manifestsDir(name)}/${file.data}`);
+    const text = await lifetimes.manifest(snap.tip, name, file.data, entry.tree || undefined);
     if (text === undefined) throw new ApiProblem(404, 'not-found', 'Not found', 'No such manifest.');
     res.type('application/yaml; charset=utf-8').send(text);
   });

@@ -152,10 +152,6 @@ function setPath(obj: Record<string, unknown>, key: string, value: unknown): voi
   o[parts[parts.length - 1]] = value;
 }
 
-function getPath(obj: Record<string, unknown>, key: string): unknown {
-  return key.split('.').reduce<unknown>((o, p) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[p] : undefined), obj);
-}
-
 function coerce(opt: OptionDoc, raw: string): unknown {
   switch (opt.kind) {
     case 'int':
@@ -242,6 +238,5 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env,
   cfg.dataDir = resolve(cwd, cfg.dataDir);
   if (cfg.tokensFile) cfg.tokensFile = resolve(cwd, cfg.tokensFile);
   if (cfg.github?.privateKeyFile) cfg.github.privateKeyFile = resolve(cwd, cfg.github.privateKeyFile);
-  void getPath;
   return cfg;
 }

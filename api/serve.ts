@@ -7,8 +7,8 @@ import { parseEnv } from 'node:util';
 import { asksForHelp } from '../generator/args.ts';
 import { loadSealingKeyCommands } from '../generator/sealing.ts';
 import { commandHelp } from '../generator/usage.ts';
-import { ConfigError, loadConfig, OPTIONS, type ServeConfig } from './config.ts';
-import { startServer, type RunningServer, type ServerOptions } from './server.ts';
+import { ConfigError, loadConfig, OPTIONS } from './config.ts';
+import { startServer, type RunningServer } from './server.ts';
 
 /** Where `npm run cluster:up` writes the dev cluster's settings (`cluster:down` removes the folder). */
 export function clusterEnvFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -29,15 +29,7 @@ export function withClusterEnv(env: NodeJS.ProcessEnv = process.env): { env: Nod
   return { env: { ...fromFile, ...env }, file };
 }
 
-/**
- * `configure` builds the extra wiring (status provider, push hooks, /api/events) from the loaded
- * configuration; `running()` returns the server once it is up (for late-bound callbacks such as
- * the status reader's `gitFacts`).
- */
-export async function serveCommand(
-  argv: string[],
-  configure?: (config: ServeConfig, running: () => RunningServer | undefined) => Promise<ServerOptions> | ServerOptions,
-): Promise<number> {
+export async function serveCommand(argv: string[]): Promise<number> {
   if (asksForHelp(argv)) {
     console.log(commandHelp('serve'));
     return 0;
@@ -53,11 +45,9 @@ export async function serveCommand(
     }
     throw err;
   }
-  let server: RunningServer | undefined;
+  let server: RunningServer;
   try {
-    const cfg = config;
-    const options = configure ? await configure(cfg, () => server) : {};
-    server = await startServer(cfg, options);
+    server = await startServer(config);
   } catch (err) {
     console.error(`storefleet serve: ${(err as Error).message}`);
     // A setting found wrong at start (e.g. an unreadable github.privateKeyFile) exits like a config error.

@@ -78,6 +78,11 @@ export class StoreLifetimes {
     return out;
   }
 
+  /** One rendered manifest of a store on the branch (`folderTree`: the folder's tree when known), or undefined. */
+  manifest(tip: string, name: string, file: string, folderTree?: string): Promise<string | undefined> {
+    return this.mirror.cat.readText(folderTree ? `${folderTree}:manifests/${file}` : `${tip}:${storeDir(name)}/manifests/${file}`);
+  }
+
   /** Repo-relative paths of the files of a store folder at `ref`. */
   async files(ref: string, name: string): Promise<string[]> {
     const r = await this.mirror.run(['ls-tree', '-r', '--name-only', ref, '--', `${storeDir(name)}/`], [0, 128]);
