@@ -1,7 +1,8 @@
 // The rules of create, delete and restore as the API answers them (issue 14): each case here was a
 // defect found by probing the running API.
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { EventSourceMessage } from 'eventsource-parser';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { subscribe } from './test-support/event-stream.ts';
 import { call, remoteStores, TOKENS } from './test-support/harness.ts';
 import { editPlatformYaml, startTransport, type TransportSetup } from './test-support/transports.ts';
 
@@ -19,21 +20,10 @@ async function setup(...args: Parameters<typeof startTransport>): Promise<Transp
 }
 
 async function events(base: string, token: string): Promise<EventSourceMessage[]> {
-  const ac = new AbortController();
-  aborts.push(ac);
-  const res = await fetch(`${base}/api/events?token=${token}`, { signal: ac.signal });
-  expect(res.status).toBe(200);
-  const got: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (e) => got.push(e) });
-  void (async () => {
-    const d = new TextDecoder();
-    try {
-      for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) parser.feed(d.decode(c, { stream: true }));
-    } catch {
-      // aborted at the end
-    }
-  })();
-  return got;
+  const sub = await subscribe(base, token);
+  aborts.push(sub.abort);
+  expect(sub.status).toBe(200);
+  return sub.events;
 }
 
 describe('limits', () => {

@@ -2,9 +2,10 @@
 // the local Argo CD stand-in: create a store → signed webhook + commit event → committed → Argo CD
 // reports the app → ready (live event, list, detail) → Argo CD gone → unknown, /readyz degraded.
 import { createHmac } from 'node:crypto';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { EventSourceMessage } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningServer } from '../server.ts';
+import { subscribe } from '../test-support/event-stream.ts';
 import { call, seededRemote, startApi, TOKENS } from '../test-support/harness.ts';
 import { readyApp, variant } from './fixtures/applications.ts';
 import { FAKE_ARGO_TOKEN, startFakeArgo, type FakeArgo } from './test-support/argocd-server.ts';
@@ -33,22 +34,11 @@ afterAll(async () => {
   process.env = saved;
 });
 
-async function events(token: string) {
-  const ac = new AbortController();
-  aborts.push(ac);
-  const res = await fetch(`${api.url}/api/events?token=${token}`, { signal: ac.signal });
-  expect(res.status).toBe(200);
-  const got: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (e) => got.push(e) });
-  void (async () => {
-    const d = new TextDecoder();
-    try {
-      for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) parser.feed(d.decode(c, { stream: true }));
-    } catch {
-      // aborted at the end
-    }
-  })();
-  return got;
+async function events(token: string): Promise<EventSourceMessage[]> {
+  const sub = await subscribe(api.url, token);
+  aborts.push(sub.abort);
+  expect(sub.status).toBe(200);
+  return sub.events;
 }
 
 const dataOf = (e: EventSourceMessage) => JSON.parse(e.data) as Record<string, any>;

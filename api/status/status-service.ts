@@ -11,7 +11,7 @@ import { computeLifecycle, type ArgoState, type GitStoreFacts, type LifecycleSta
 import type { StatusMetrics } from './metrics.ts';
 import type { ArgoWebhookNotifier, PushedCommit, PushNotice } from './webhook.ts';
 import type { PushDetails as GitPushDetails } from '../git/types.ts';
-import type { StoreStatusView } from '../../contract/index.ts';
+import type { ResourceEntry, StoreStatusView } from '../../contract/index.ts';
 
 /** One store's computed status, as `store-status` events and the snapshot carry it. */
 export interface StoreStatusEntry extends StoreStatusView {
@@ -20,15 +20,7 @@ export interface StoreStatusEntry extends StoreStatusView {
   argocd?: { application: string; sync: string; revision?: string; health: string; operation?: string };
 }
 
-export interface ResourceEntry {
-  kind: string;
-  name: string;
-  namespace?: string;
-  health?: string;
-  status?: string;
-  message?: string;
-  parent?: string;
-}
+export type { ResourceEntry };
 
 export interface StoreEventEntry {
   type?: string;

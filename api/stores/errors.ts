@@ -18,27 +18,30 @@ export class StoreNotFound extends StoreError {
   }
 }
 
-/** The name is taken: a store on the branch, or one a pull request waiting for review adds. */
-export class StoreExists extends StoreError {
-  readonly kind = 'store-exists';
+/** A conflict over one store, maybe with the pull request that holds it. */
+abstract class StoreConflict extends StoreError {
   readonly store: string;
   readonly pendingUrl?: string;
-  constructor(store: string, pendingUrl?: string) {
-    super(pendingUrl ? `A pull request adding "${store}" is open: ${pendingUrl}.` : `A store named "${store}" already exists.`);
+  constructor(message: string, store: string, pendingUrl?: string) {
+    super(message);
     this.store = store;
     this.pendingUrl = pendingUrl;
   }
 }
 
-/** Another change to this store is in progress (created earlier in this batch, or a pull request is open). */
-export class StoreBusy extends StoreError {
-  readonly kind = 'store-busy';
-  readonly store: string;
-  readonly pendingUrl?: string;
+/** The name is taken: a store on the branch, or one a pull request waiting for review adds. */
+export class StoreExists extends StoreConflict {
+  readonly kind = 'store-exists';
   constructor(store: string, pendingUrl?: string) {
-    super(pendingUrl ? `A pull request changing "${store}" is open: ${pendingUrl}. Merge or close it first.` : `"${store}" is being changed; retry.`);
-    this.store = store;
-    this.pendingUrl = pendingUrl;
+    super(pendingUrl ? `A pull request adding "${store}" is open: ${pendingUrl}.` : `A store named "${store}" already exists.`, store, pendingUrl);
+  }
+}
+
+/** Another change to this store is in progress (created earlier in this batch, or a pull request is open). */
+export class StoreBusy extends StoreConflict {
+  readonly kind = 'store-busy';
+  constructor(store: string, pendingUrl?: string) {
+    super(pendingUrl ? `A pull request changing "${store}" is open: ${pendingUrl}. Merge or close it first.` : `"${store}" is being changed; retry.`, store, pendingUrl);
   }
 }
 

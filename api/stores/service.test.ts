@@ -1,0 +1,136 @@
+// The store service and its rules without Git: a transport that holds every change at the door
+// (to see what happens while one is in flight) over a view made of plain maps.
+import { describe, expect, it } from 'vitest';
+import { parsePlatform, type ResolvedPlatform } from '../../generator/platform.ts';
+import { TEMPLATE_PLATFORM_TEXT } from '../../generator/test/helpers.ts';
+import type { StoreSpec } from '../../generator/spec.ts';
+import { IdempotencyKeyReused, StoreBusy, StoreLimitReached, StoreNotFound } from './errors.ts';
+import type { Decide, Deletion, GitTransport, PendingChange, StoreView } from './port.ts';
+import { nameOf } from './rules.ts';
+import { StoreService } from './service.ts';
+import type { Requester, WriteRequest, WriteResult } from './types.ts';
+
+const alice: Requester = { id: 'alice', role: 'member', name: 'Alice', email: 'alice@example.com' };
+const bob: Requester = { id: 'bob', role: 'member', name: 'Bob', email: 'bob@example.com' };
+const platform: ResolvedPlatform = { config: { ...parsePlatform(TEMPLATE_PLATFORM_TEXT), limits: { storesPerOwner: 2 } }, sealingCertificatePem: '' };
+const specOf = (name: string, owner: string): StoreSpec => ({ name, engine: 'medusa', plan: 'small', displayName: name, owner, createdAt: '2026-12-01T00:00:00Z' });
+
+/** A base of plain maps: stores on the branch, changes waiting for review, deleted lifetimes. */
+function view(o: { stores?: StoreSpec[]; pending?: Map<string, PendingChange>; deletions?: Deletion[] } = {}): StoreView & { asked: (string | undefined)[] } {
+  const stores = new Map((o.stores ?? []).map((s) => [s.name, s]));
+  const pending = o.pending ?? new Map();
+  const asked: (string | undefined)[] = [];
+  return {
+    asked,
+    tip: 'a'.repeat(40),
+    platform: () => platform,
+    store: (name) => (stores.has(name) ? { spec: stores.get(name) } : undefined),
+    pending: (name) => pending.get(name),
+    ownerCount: (owner) => [...stores.values()].filter((s) => s.owner === owner).length + [...pending.values()].filter((p) => p.action !== 'delete' && p.spec?.owner === owner).length,
+    findKey: () => undefined,
+    deletion: async (name, owner) => {
+      asked.push(owner);
+      return o.deletions?.find((d) => d.spec?.name === name && (owner === undefined || d.spec.owner === owner));
+    },
+  };
+}
+
+/** Decides on `base`, then waits at the door until `open()`; counts executions. */
+class DoorTransport implements GitTransport {
+  readonly mode = 'direct' as const;
+  readonly applied: WriteRequest[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private readonly base: StoreView;
+  constructor(base: StoreView = view()) {
+    this.base = base;
+  }
+  async apply(req: WriteRequest, decide: Decide): Promise<WriteResult> {
+    this.applied.push(req);
+    const d = await decide(this.base);
+    await new Promise<void>((r) => this.waiting.push(r));
+    if ('replay' in d) return d.replay;
+    return { action: d.change.action, name: nameOf(req), commit: `${this.applied.length}`.padStart(40, '0'), spec: d.change.spec, replayed: false };
+  }
+  open(): void {
+    for (const go of this.waiting.splice(0)) go();
+  }
+  async refresh(): Promise<string> {
+    return this.base.tip;
+  }
+  onPush(): void {}
+}
+
+const render = () => ({ files: new Map([['x', 'y']]), generatedSecrets: [] });
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('Idempotency-Key in flight', () => {
+  it('identical requests together execute once and all get that answer', async () => {
+    const t = new DoorTransport();
+    const s = new StoreService(t, { render });
+    const ask = { requester: alice, idempotencyKey: 'k' };
+    const answers = [s.create({ name: 'shop', engine: 'medusa' }, ask), s.create({ name: 'shop', engine: 'medusa' }, ask)];
+    await settle();
+    t.open();
+    const [a, b] = await Promise.all(answers);
+    expect(t.applied).toHaveLength(1);
+    expect(b.commit).toBe(a.commit);
+    expect([a.replayed, b.replayed]).toEqual([false, true]);
+  });
+
+  it('another request with a key in flight is refused and never reaches the transport; the key is free again afterwards', async () => {
+    const t = new DoorTransport();
+    const s = new StoreService(t, { render });
+    const ask = { requester: alice, idempotencyKey: 'k' };
+    const first = s.create({ name: 'shop', engine: 'medusa' }, ask);
+    await expect(s.create({ name: 'shop', engine: 'medusa', displayName: 'Other' }, ask)).rejects.toBeInstanceOf(IdempotencyKeyReused);
+    await expect(s.delete('shop', ask)).rejects.toBeInstanceOf(IdempotencyKeyReused);
+    await expect(s.restore('other', ask)).rejects.toBeInstanceOf(IdempotencyKeyReused);
+    // Keys are per requester.
+    const bobs = s.create({ name: 'bobs', engine: 'medusa' }, { requester: bob, idempotencyKey: 'k' });
+    await settle();
+    t.open();
+    await Promise.all([first, bobs]);
+    expect(t.applied.map((r) => nameOf(r))).toEqual(['shop', 'bobs']);
+    // Done: from now on history answers for the key (the rules' findKey), not the in-flight table.
+    const later = s.create({ name: 'shop-2', engine: 'medusa' }, ask);
+    await settle();
+    t.open();
+    await later;
+    expect(t.applied).toHaveLength(3);
+  });
+});
+
+describe('rules', () => {
+  it('the limit counts stores waiting for review, the owner’s only', async () => {
+    const pending = new Map<string, PendingChange>([['p1', { url: 'u1', action: 'create', spec: specOf('p1', 'alice') }]]);
+    const t = new DoorTransport(view({ stores: [specOf('s1', 'alice'), specOf('b1', 'bob')], pending }));
+    const s = new StoreService(t, { render });
+    await expect(s.create({ name: 'third', engine: 'medusa' }, { requester: alice })).rejects.toBeInstanceOf(StoreLimitReached);
+    const ok = s.create({ name: 'bobs-second', engine: 'medusa' }, { requester: bob });
+    await settle();
+    t.open();
+    expect((await ok).spec?.owner).toBe('bob');
+  });
+
+  it('a store with a change waiting for review is busy for its owner, not found for others', async () => {
+    const pending = new Map<string, PendingChange>([['p1', { url: 'u1', action: 'create', spec: specOf('p1', 'alice') }]]);
+    const s = new StoreService(new DoorTransport(view({ pending })), { render });
+    await expect(s.delete('p1', { requester: alice })).rejects.toBeInstanceOf(StoreBusy);
+    await expect(s.delete('p1', { requester: bob })).rejects.toBeInstanceOf(StoreNotFound);
+  });
+
+  it("restore looks for the requester's own deleted lifetime; admins for anyone's", async () => {
+    const deletions: Deletion[] = [{ commit: 'd'.repeat(40), subject: 'Revert', folderTree: 't'.repeat(40), spec: specOf('reused', 'alice') }];
+    const base = view({ deletions });
+    const t = new DoorTransport(base);
+    const s = new StoreService(t, { render });
+    await expect(s.restore('reused', { requester: bob })).rejects.toBeInstanceOf(StoreNotFound);
+    const mine = s.restore('reused', { requester: alice });
+    const admins = s.restore('reused', { requester: { ...alice, id: 'root', role: 'admin' } });
+    await settle();
+    t.open();
+    expect((await mine).spec?.owner).toBe('alice');
+    expect((await admins).spec?.owner).toBe('alice');
+    expect(base.asked).toEqual(['bob', 'alice', undefined]);
+  });
+});
