@@ -1,5 +1,7 @@
-// The Express app: routes, auth, limits, problem documents. Everything stateful (mirror, writer,
-// tokens, status) comes in through ApiContext, built by server.ts.
+// The Express app: routes, auth, limits, problem documents. Everything stateful (mirror, store
+// service, tokens, status) comes in through ApiContext, built by server.ts. Routes decide nothing
+// about stores themselves: writes go to the store service (api/stores/), history reads to
+// api/git/lifetimes.ts, and errors become problem documents in api/http/problems.ts.
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';

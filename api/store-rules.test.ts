@@ -3,7 +3,8 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { subscribe } from './test-support/event-stream.ts';
-import { call, remoteStores, TOKENS } from './test-support/harness.ts';
+import pino from 'pino';
+import { call, remoteStores, seededRemote, startApi, TOKENS } from './test-support/harness.ts';
 import { editPlatformYaml, startTransport, type TransportSetup } from './test-support/transports.ts';
 
 const WAIT = { timeout: 15_000, interval: 20 };
@@ -97,6 +98,28 @@ describe("a store's lifetime", () => {
     expect(restored.body.store).toMatchObject({ name: 'reused', owner: 'alice', engine: 'woocommerce', displayName: 'Alice Shop' });
     const alices = await as(TOKENS.alice, 'GET', '/api/stores/reused');
     expect((alices.body.history as { requestedBy?: string }[]).map((h) => h.requestedBy)).toEqual(['alice', 'alice', 'alice']);
+  }, 60_000);
+});
+
+describe('failures that change an answer are said', () => {
+  it('an unreadable platform.yaml: store URLs are left out (not guessed) and a warning names the cause', async () => {
+    const remote = await seededRemote();
+    const seed = await startApi(remote.fileUrl);
+    expect((await call(seed.url, 'POST', '/api/stores', { token: TOKENS.admin, body: { name: 'url-shop', engine: 'medusa' } })).status).toBe(201);
+    await seed.close();
+    await editPlatformYaml(remote, (t) => t.replace('site:', 'site: [broken'));
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (l: string) => void lines.push(l) });
+    const api = await startApi(remote.fileUrl, {}, { logger });
+    setups.push({ kind: 'direct', remote, api, close: () => api.close() });
+    const list = await call(api.url, 'GET', '/api/stores', { token: TOKENS.admin });
+    const row = (list.body.stores as { name: string; urls?: unknown }[]).find((r) => r.name === 'url-shop');
+    expect(row).toBeDefined();
+    expect(row!.urls).toBeUndefined();
+    expect(lines.some((l) => l.includes('platform.yaml cannot be read'))).toBe(true);
+    // A write is refused with the reason, not half done.
+    const create = await call(api.url, 'POST', '/api/stores', { token: TOKENS.admin, body: { name: 'no-platform', engine: 'medusa' } });
+    expect(create).toMatchObject({ status: 503, body: { type: expect.stringContaining('platform-invalid') } });
   }, 60_000);
 });
 
