@@ -75,6 +75,14 @@ describe('pull-request mode', () => {
     expect(r.contentType).toContain('application/problem+json');
   });
 
+  it('a branch left behind by a closed pull request → 409 naming the branch to delete', async () => {
+    gh.refs.set('refs/heads/storefleet/create-stale-shop', gh.refs.get('refs/heads/main')!);
+    const r = await call(api.url, 'POST', '/api/stores', { token: TOKENS.alice, body: { name: 'stale-shop', engine: 'medusa' } });
+    expect(r).toMatchObject({ status: 409, body: { type: expect.stringContaining('store-busy') } });
+    expect(r.body.detail).toContain('storefleet/create-stale-shop exists without an open pull request');
+    gh.refs.delete('refs/heads/storefleet/create-stale-shop');
+  });
+
   it('delete: one commit removing every file of the folder, branch storefleet/delete-<name>', async () => {
     const n = gh.requests.length;
     const r = await call(api.url, 'DELETE', '/api/stores/old-shop', { token: TOKENS.admin });

@@ -117,9 +117,11 @@ export class PullRequestWriter implements GitTransport {
       await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: commit.data.sha });
     } catch (err) {
       if ((err as { status?: number }).status !== 422) return this.gh(() => Promise.reject(err));
-      // The branch exists: a pull request opened since the list above was read (another replica).
+      // The branch exists: a pull request opened since the list above was read (another replica),
+      // or a branch left behind by a closed one.
       const open = (await this.gh(() => this.pendingChanges(true))).get(name);
-      throw new StoreBusy(name, open?.url ?? branch);
+      if (open?.url) throw new StoreBusy(name, open.url);
+      throw new StoreBusy(name, undefined, `Branch ${branch} exists without an open pull request; delete it on GitHub, then retry.`);
     }
     const body = [
       `${title}, requested by **${who.name}** (\`${who.id}\`) through Storefleet.`,

@@ -24,11 +24,7 @@ export function problemOf(err: unknown, retryAfterSeconds: number): ApiProblem |
   if (err instanceof TransportUnavailable) return unavailableProblem(err.message, retryAfterSeconds);
   if (err instanceof StoreNotFound) return new ApiProblem(404, 'store-not-found', err.what === 'store' ? 'Store not found' : 'Nothing to restore', err.message);
   if (err instanceof StoreExists) return new ApiProblem(409, 'store-exists', 'Store exists', err.message);
-  if (err instanceof StoreBusy) {
-    return err.pendingUrl
-      ? new ApiProblem(409, 'pull-request-open', 'A pull request is already open', err.message)
-      : new ApiProblem(409, 'store-busy', 'Store is being changed', err.message);
-  }
+  if (err instanceof StoreBusy) return new ApiProblem(409, err.pendingUrl ? 'pull-request-open' : 'store-busy', err.pendingUrl ? 'A pull request is already open' : 'Store is being changed', err.message);
   if (err instanceof StoreLimitReached) return new ApiProblem(403, 'store-limit', 'Store limit reached', err.message);
   if (err instanceof IdempotencyKeyReused) return new ApiProblem(422, 'idempotency-key-reused', 'Idempotency-Key already used', err.message);
   if (err instanceof PlatformInvalid) return new ApiProblem(503, 'platform-invalid', 'platform.yaml is invalid', err.message, { headers: { 'Retry-After': '30' } });

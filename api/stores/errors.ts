@@ -40,8 +40,9 @@ export class StoreExists extends StoreConflict {
 /** Another change to this store is in progress (created earlier in this batch, or a pull request is open). */
 export class StoreBusy extends StoreConflict {
   readonly kind = 'store-busy';
-  constructor(store: string, pendingUrl?: string) {
-    super(pendingUrl ? `A pull request changing "${store}" is open: ${pendingUrl}. Merge or close it first.` : `"${store}" is being changed; retry.`, store, pendingUrl);
+  /** `detail`: what holds the store when it is neither a pull request nor this batch. */
+  constructor(store: string, pendingUrl?: string, detail?: string) {
+    super(detail ?? (pendingUrl ? `A pull request changing "${store}" is open: ${pendingUrl}. Merge or close it first.` : `"${store}" is being changed; retry.`), store, pendingUrl);
   }
 }
 
