@@ -17,8 +17,6 @@ COPY package.json package-lock.json ./
 # scripts would only fetch the development-time `node` binary package, which this image has.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY ui ./ui
-# The dashboard takes the API contract's status list (contract/statuses.ts; the rest is type-only).
-COPY contract ./contract
 # Vite writes ui/dist; the build script also fails when the bundle exceeds its size budget.
 RUN node ui/scripts/build.ts
 

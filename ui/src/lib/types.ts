@@ -1,10 +1,18 @@
 // Shapes of the API's JSON: the API contract (contract/), imported type-only (no server code in
-// the bundle); only the dependency-free status list is a value. Optional fields appear only when
-// the API has them (Argo CD connected, PR mode); components must render without them.
-export { STATUSES, type StoreStatus } from '../../../contract/statuses.ts';
-import type { EngineInfo } from '../../../contract/index.ts';
+// the bundle; tools/dependency-rules.test.ts checks it). Optional fields appear only when the API
+// has them (Argo CD connected, PR mode); components must render without them.
+import type { EngineInfo, StoreStatus } from '../../../contract/index.ts';
+
+/**
+ * The status filter's values: a value cannot come type-only, so this list is checked against the
+ * contract's at compile time, both ways (no status missing, none unknown).
+ */
+export const STATUSES = ['pending-review', 'committed', 'provisioning', 'ready', 'failed', 'deleting', 'deleted', 'unknown'] as const satisfies readonly StoreStatus[];
+const everyStatusListed: [Exclude<StoreStatus, (typeof STATUSES)[number]>] extends [never] ? true : never = true;
+void everyStatusListed;
 
 export type {
+  StoreStatus,
   AdminLogin,
   Engine,
   EngineInfo,
