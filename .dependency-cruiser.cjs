@@ -32,6 +32,29 @@ module.exports = {
       from: { path: '^ui/src/', pathNot: '^ui/src/lib/store-name\\.test\\.ts$' },
       to: { path: '^(api|generator|constructs|bench|e2e|bin|argocd)/', pathNot: '^generator/store-access\\.ts$' },
     },
+    {
+      name: 'store-rules-without-transport',
+      comment:
+        'api/stores/ (the rules of create, delete and restore) uses no Express, no git command line and no Octokit: the transports behind its port do (docs/api.md, "The store service").',
+      severity: 'error',
+      from: { path: '^api/stores/', pathNot: '\\.test\\.ts$' },
+      to: {
+        path: [
+          '^api/(app|server|serve)\\.ts$',
+          '^api/(http|github)/',
+          '^api/git/(?!types\\.ts$|trailers\\.ts$)',
+          '(^|/)node_modules/(express|@octokit/[^/]+|simple-git)/',
+          '^(child_process|node:child_process)$',
+        ],
+      },
+    },
+    {
+      name: 'transports-without-routes',
+      comment: 'The Git transports (api/git/, api/github/) never import the HTTP layer: routes call the store service, not the other way round.',
+      severity: 'error',
+      from: { path: '^api/(git|github)/', pathNot: '\\.test\\.ts$' },
+      to: { path: ['^api/(app|server|serve)\\.ts$', '^api/http/'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -44,6 +44,9 @@ describe('the one-way import rule', () => {
       'generator/cli.ts': "import express from 'express';\nexport const e = express;\n",
       'constructs/index.ts': "import { render } from '../generator/render.ts';\nexport const c = render;\n",
       'ui/src/app.tsx': "import { c } from '../../constructs/index.ts';\nexport const u = c;\n",
+      'api/stores/service.ts': "import { app } from '../app.ts';\nimport { run } from '../git/exec.ts';\nexport const s = [app, run];\n",
+      'api/git/exec.ts': 'export const run = 1;\n',
+      'api/github/pr-writer.ts': "import { app } from '../app.ts';\nexport const w = app;\n",
       'node_modules/express/package.json': '{"name":"express","main":"index.js"}',
       'node_modules/express/index.js': 'module.exports = 1;\n',
     };
@@ -52,6 +55,9 @@ describe('the one-way import rule', () => {
       writeFileSync(join(dir, path), text);
     }
     const { code, out } = await cruise(dir, ['api', 'generator', 'constructs', 'ui']);
+    expect(out).toContain('store-rules-without-transport: api/stores/service.ts → api/app.ts');
+    expect(out).toContain('store-rules-without-transport: api/stores/service.ts → api/git/exec.ts');
+    expect(out).toContain('transports-without-routes: api/github/pr-writer.ts → api/app.ts');
     expect(code).not.toBe(0);
     expect(out).toContain('generator-without-api: generator/render.ts → api/app.ts');
     expect(out).toContain('generator-without-api: generator/cli.ts → node_modules/express/index.js');
