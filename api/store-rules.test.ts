@@ -123,6 +123,20 @@ describe('failures that change an answer are said', () => {
   }, 60_000);
 });
 
+describe('failures that change an answer are said, also in pull-request mode', () => {
+  it('GitHub refusing the pull-request list: stores waiting for review are left out, and a warning says why', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (l: string) => void lines.push(l) });
+    const s = await setup('pull-request', undefined, { logger });
+    expect((await call(s.api.url, 'POST', '/api/stores', { token: TOKENS.alice, body: { name: 'waiting', engine: 'medusa' } })).status).toBe(201);
+    s.gh!.failPullList(true);
+    const list = await call(s.api.url, 'GET', '/api/stores', { token: TOKENS.alice });
+    expect(list.status).toBe(200);
+    expect((list.body.stores as { name: string }[]).map((r) => r.name)).not.toContain('waiting');
+    expect(lines.some((l) => l.includes('listing open pull requests failed'))).toBe(true);
+  }, 60_000);
+});
+
 describe('what members see', () => {
   it("the owner's own create reaches /api/events with the store's name", async () => {
     const s = await setup('direct');

@@ -128,6 +128,8 @@ export interface GitHubMock {
   gitRequests: GitRecorded[];
   /** Makes every issued installation token invalid (as when it expires). */
   revokeTokens(): void;
+  /** From now on GET pulls answers 422 as GitHub does for a bad query (not retried by Octokit); `false` heals it. */
+  failPullList(fail: boolean): void;
   close(): Promise<void>;
 }
 
@@ -136,6 +138,7 @@ const unauthorized = { message: 'Bad credentials', documentation_url: 'https://d
 export async function startGitHubMock(owner: string, repo: string, baseBranch: string, baseSha: string, options: GitHubMockOptions = {}): Promise<GitHubMock> {
   const paths = githubOpenApi().paths as Record<string, Record<string, { operationId: string }>>;
   const refs = new Map<string, string>([[`refs/heads/${baseBranch}`, baseSha]]);
+  let pullListFails = false;
   const commits = new Map<string, Json>();
   const pulls: Json[] = [];
   const requests: Recorded[] = [];
@@ -246,6 +249,7 @@ export async function startGitHubMock(owner: string, repo: string, baseBranch: s
       return [201, pr];
     }
     if (method === 'GET' && path.endsWith('/pulls')) {
+      if (pullListFails) return [422, { message: 'Validation Failed', documentation_url: 'https://docs.github.com/rest/pulls/pulls#list-pull-requests', status: '422' }];
       const simple = example('pull-request-simple-items') as unknown as Json[];
       const template = (Array.isArray(simple) ? simple[0] : simple) as Json;
       return [
@@ -367,6 +371,9 @@ export async function startGitHubMock(owner: string, repo: string, baseBranch: s
     issuedTokens,
     gitRequests,
     revokeTokens: () => validTokens.clear(),
+    failPullList: (fail) => {
+      pullListFails = fail;
+    },
     close: () =>
       new Promise<void>((r) => {
         server.close(() => r());

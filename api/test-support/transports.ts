@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGit } from '../git/exec.ts';
-import type { RunningServer } from '../server.ts';
+import type { RunningServer, ServerOptions } from '../server.ts';
 import { startGitHubMock, type GitHubMock } from './github-mock.ts';
 import { seededRemote, startApi, type Remote } from './harness.ts';
 
@@ -32,7 +32,7 @@ export async function editPlatformYaml(remote: Remote, edit: (text: string) => s
  * A remote prepared by `seed` (an API in direct mode on it), then an API of the `kind` asked for.
  * Pull-request mode starts the GitHub stand-in at the seeded tip.
  */
-export async function startTransport(kind: TransportKind, seed?: (direct: RunningServer, remote: Remote) => Promise<void>): Promise<TransportSetup> {
+export async function startTransport(kind: TransportKind, seed?: (direct: RunningServer, remote: Remote) => Promise<void>, opts: ServerOptions = {}): Promise<TransportSetup> {
   const remote = await seededRemote();
   if (seed) {
     const direct = await startApi(remote.fileUrl);
@@ -43,7 +43,7 @@ export async function startTransport(kind: TransportKind, seed?: (direct: Runnin
     }
   }
   if (kind === 'direct') {
-    const api = await startApi(remote.fileUrl);
+    const api = await startApi(remote.fileUrl, {}, opts);
     return { kind, remote, api, close: () => api.close() };
   }
   const main = (await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim();
@@ -53,7 +53,7 @@ export async function startTransport(kind: TransportKind, seed?: (direct: Runnin
     STOREFLEET_GITHUB_REPO: 'gitops',
     STOREFLEET_GITHUB_TOKEN: 'ghp_testtoken',
     STOREFLEET_GITHUB_API_URL: gh.url,
-  });
+  }, opts);
   return {
     kind,
     remote,
