@@ -4,6 +4,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { subscribe } from './test-support/event-stream.ts';
 import pino from 'pino';
+import { gitOnlyStatus } from './status-provider.ts';
 import { call, remoteStores, seededRemote, startApi, TOKENS } from './test-support/harness.ts';
 import { editPlatformYaml, startTransport, type TransportSetup } from './test-support/transports.ts';
 
@@ -120,6 +121,21 @@ describe('failures that change an answer are said', () => {
     // A write is refused with the reason, not half done.
     const create = await call(api.url, 'POST', '/api/stores', { token: TOKENS.admin, body: { name: 'no-platform', engine: 'medusa' } });
     expect(create).toMatchObject({ status: 503, body: { type: expect.stringContaining('platform-invalid') } });
+  }, 60_000);
+});
+
+describe('failures that change an answer are said: live status', () => {
+  it('the live status detail failing: the store page answers without it, and a warning says why', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (l: string) => void lines.push(l) });
+    const statusProvider = { ...gitOnlyStatus, detail: () => Promise.reject(new Error('Argo CD answered 502')) };
+    const s = await setup('direct', undefined, { logger, statusProvider });
+    expect((await call(s.api.url, 'POST', '/api/stores', { token: TOKENS.alice, body: { name: 'live-shop', engine: 'medusa' } })).status).toBe(201);
+    const page = await call(s.api.url, 'GET', '/api/stores/live-shop', { token: TOKENS.alice });
+    expect(page.status).toBe(200);
+    expect(page.body.resources).toBeUndefined();
+    const warning = lines.find((l) => l.includes('live status detail failed'));
+    expect(warning).toContain('Argo CD answered 502');
   }, 60_000);
 });
 
