@@ -34,18 +34,6 @@ describe('shell scripts', () => {
     expect(r.status).toBe(0);
   });
 
-  it('image build scripts (images/**/*.sh) are clean under shellcheck too', () => {
-    const images = fileURLToPath(new URL('../images/', import.meta.url));
-    const scripts = readdirSync(images, { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.sh'))
-      .map((f) => `${images}${f}`);
-    expect(scripts.length).toBeGreaterThan(0);
-    const r = spawnSync('shellcheck', ['--shell=sh', '--severity=style', '--format=gcc', ...scripts], { encoding: 'utf8' });
-    expect(r.error).toBeUndefined();
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.status).toBe(0);
-  });
-
   it.each(files)('%s parses as POSIX sh and stops on errors', (file) => {
     const text = readFileSync(pathOf(file), 'utf8');
     expect(text.startsWith('#!/bin/sh\n')).toBe(true);
@@ -83,8 +71,8 @@ describe('shell scripts', () => {
     expect(setup).toMatch(/if \[ -z "\$\(wc shipping_zone_method list 0 --format=ids\)" \]; then/);
     expect(setup).toMatch(/if \[ -z "\$\(wc product list --sku="\$SAMPLE_PRODUCT_SKU" --format=ids\)" \]; then/);
     expect(setup).toMatch(/if \[ "\$installed" != "\$WOOCOMMERCE_VERSION" \]; then/);
-    const bootstrap = SCRIPTS['medusa-bootstrap.sh'];
-    expect(bootstrap).toMatch(/if \[ "\$regions" = "0" \]; then\n\s+log "seeding"\n\s+medusa exec/);
-    expect(bootstrap).toContain("grep -qi 'already exists'");
+    // Medusa's bootstrap ensures each entity inside the image (images/medusa-backend/src/scripts/
+    // bootstrap.ts); npm run test:engines runs it twice and after a restart and compares the data.
+    expect(SCRIPTS['medusa-bootstrap.sh']).toMatch(/^exec medusa exec \.\/src\/scripts\/bootstrap\.js$/m);
   });
 });

@@ -1,5 +1,5 @@
-// Medusa v2: backend (Store and Admin APIs, admin UI at /app) on <name>-admin.<domain>, Next.js
-// storefront on <name>.<domain>, Postgres and Redis. Both images are built from images/.
+// Medusa v2: backend (Store and Admin APIs, admin UI at /app) on <name>-admin.<domain>, the
+// project's own storefront on <name>.<domain>, Postgres and Redis. Both images are built from images/.
 import { env, secretEnv } from '../../container.ts';
 import { NAMES, storeHosts } from '../../meta.ts';
 import type { Engine } from '../engine.ts';
@@ -11,7 +11,7 @@ import { Redis } from './redis.ts';
 export const medusa: Engine<MedusaImages, MedusaResources> = {
   id: ID,
   label: 'Medusa',
-  description: 'Medusa v2 backend with a Next.js storefront on Postgres and Redis; admin on its own host.',
+  description: 'Medusa v2 backend with a Preact storefront on Postgres and Redis; admin on its own host.',
   folder: new URL('./', import.meta.url),
   imageSources: ['images/medusa-backend', 'images/medusa-storefront'],
   secrets: SECRETS,

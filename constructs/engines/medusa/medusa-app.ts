@@ -1,5 +1,6 @@
-// Medusa v2: backend (db:migrate init container), Next.js storefront, and the bootstrap hook Job
-// (seed once, admin user, publishable key pinned to the sealed value).
+// Medusa v2: the project's own backend (db:migrate init container) and storefront images
+// (images/medusa-*), and the bootstrap hook Job that ensures region, shipping, product,
+// publishable key (= the sealed value) and admin user, idempotently.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { MedusaProps as StoreProps } from './config.ts';
@@ -16,8 +17,13 @@ export const BACKEND_PORT = 9000;
 export const STOREFRONT_PORT = 8000;
 /** The node user of the node base images. */
 const NODE_UID = 1000;
-/** A country of the region the starter seed creates ("Europe": gb, de, dk, se, fr, es, it). */
+/** The country the bootstrap sells to (it ensures a region containing it) and its currency. */
 export const DEFAULT_REGION = 'dk';
+export const DEFAULT_CURRENCY = 'eur';
+/** Where the backend image keeps its build output (images/medusa-backend/Dockerfile WORKDIR). */
+const BACKEND_WORKDIR = '/srv/medusa';
+/** images/medusa-storefront/Dockerfile WORKDIR. */
+const STOREFRONT_WORKDIR = '/srv/storefront';
 /** In-cluster URL of the backend: local wildcard domains resolve to loopback inside pods. */
 export const BACKEND_SERVICE_URL = `http://${NAMES.backend}:${BACKEND_PORT}`;
 
@@ -38,9 +44,9 @@ export function backendEnv(props: StoreProps): k8s.EnvVar[] {
     env('STORE_CORS', storefront),
     env('ADMIN_CORS', admin),
     env('AUTH_CORS', `${storefront},${admin}`),
-    env('MEDUSA_BACKEND_URL', admin),
     // Session cookies are Secure only when the public URL is https (plain http otherwise drops them).
     env('COOKIE_SECURE', String(props.site.scheme === 'https')),
+    env('MEDUSA_DISABLE_TELEMETRY', 'true'),
     env('HOST', '0.0.0.0'),
     env('PORT', String(BACKEND_PORT)),
   ];
@@ -54,7 +60,6 @@ export class MedusaApp extends Construct {
   constructor(scope: Construct, id: string, props: StoreProps) {
     super(scope, id);
     const res = props.plan.resources.medusa;
-    const hosts = storeHosts(props);
 
     new StoreWorkload(this, 'Backend', props, {
       name: NAMES.backend,
@@ -66,7 +71,12 @@ export class MedusaApp extends Construct {
         {
           name: 'migrate',
           image: props.images.medusa.backend,
-          command: ['medusa', 'db:migrate'],
+          // Schema and links only: the data migration scripts and the search index step
+          // each fork a fully booted app inside `db:migrate` (~15 s apiece, the biggest
+          // part of a new store's wait); the bootstrap Job runs both in the boot it
+          // needs anyway (images/medusa-backend/src/scripts/bootstrap.ts).
+          command: ['medusa', 'db:migrate', '--skip-scripts', '--skip-search'],
+          workingDir: BACKEND_WORKDIR,
           env: backendEnv(props),
           resources: resources(res.bootstrap),
           readOnlyRootFilesystem: false,
@@ -76,13 +86,18 @@ export class MedusaApp extends Construct {
         {
           name: 'backend',
           image: props.images.medusa.backend,
+          command: ['medusa', 'start'],
+          workingDir: BACKEND_WORKDIR,
           ports: [{ name: 'http', containerPort: BACKEND_PORT }],
           env: backendEnv(props),
           resources: resources(res.backend),
           readOnlyRootFilesystem: false,
+          // Start takes 10-60 s: the startup probe covers it, then readiness follows /health
+          // (which fails while Postgres or Redis is down) and liveness only asks whether the
+          // process still listens, so a database blip does not restart the backend.
           startupProbe: httpProbe('/health', BACKEND_PORT, { period: 5, failures: 60 }),
           readinessProbe: httpProbe('/health', BACKEND_PORT, { period: 10, failures: 3 }),
-          livenessProbe: httpProbe('/health', BACKEND_PORT, { period: 20, failures: 6 }),
+          livenessProbe: tcpProbe(BACKEND_PORT, { period: 20, failures: 6 }),
         },
       ],
     });
@@ -97,23 +112,24 @@ export class MedusaApp extends Construct {
         {
           name: 'storefront',
           image: props.images.medusa.storefront,
+          command: ['node', 'server.mjs'],
+          workingDir: STOREFRONT_WORKDIR,
           ports: [{ name: 'http', containerPort: STOREFRONT_PORT }],
+          // The storefront image's env contract (docs/constructs.md): read at container start,
+          // so one image serves every store.
           env: [
             env('NODE_ENV', 'production'),
-            // Read at runtime by the image (see images/medusa-storefront): one image, many stores.
             env('MEDUSA_BACKEND_URL', BACKEND_SERVICE_URL),
             secretEnv('MEDUSA_PUBLISHABLE_KEY', 'medusa-secrets', 'PUBLISHABLE_KEY'),
             env('DEFAULT_REGION', DEFAULT_REGION),
-            env('BASE_URL', storeUrl(props, hosts.storefront)),
-            env('COOKIE_SECURE', String(props.site.scheme === 'https')),
-            env('HOSTNAME', '0.0.0.0'),
+            env('HOST', '0.0.0.0'),
             env('PORT', String(STOREFRONT_PORT)),
           ],
           resources: resources(res.storefront),
           readOnlyRootFilesystem: false,
-          // A static file: the middleware (which calls the backend) skips it, so the pod is
-          // ready before the bootstrap hook has pinned the publishable key.
-          readinessProbe: httpProbe('/favicon.ico', STOREFRONT_PORT, { period: 10, failures: 3 }),
+          // The server itself, not the backend: the pod is ready before the bootstrap hook has
+          // set the publishable key (the page then explains what is wrong).
+          readinessProbe: httpProbe('/healthz', STOREFRONT_PORT, { period: 10, failures: 3 }),
           livenessProbe: tcpProbe(STOREFRONT_PORT, { period: 20, failures: 6, initialDelay: 20 }),
         },
       ],
@@ -132,7 +148,15 @@ export class MedusaApp extends Construct {
         name: 'bootstrap',
         image: props.images.medusa.backend,
         command: ['sh', `${SCRIPTS_DIR}/medusa-bootstrap.sh`],
-        env: [...backendEnv(props), secretEnv('PUBLISHABLE_KEY', 'medusa-secrets')],
+        workingDir: BACKEND_WORKDIR,
+        env: [
+          ...backendEnv(props),
+          secretEnv('PUBLISHABLE_KEY', 'medusa-secrets'),
+          env('STORE_COUNTRY', DEFAULT_REGION),
+          env('STORE_CURRENCY', DEFAULT_CURRENCY),
+          // The display name reaches Medusa as data (an env value), never as an argument.
+          env('STORE_NAME', props.store.displayName),
+        ],
         envFrom: [{ secretRef: { name: 'store-admin' } }],
         resources: resources(res.bootstrap),
         readOnlyRootFilesystem: false,

@@ -31,9 +31,14 @@ if ! wp core is-installed; then
 fi
 
 # The public URL (with scheme) and title follow platform.yaml and store.yaml on every start.
-wp option update home "$STORE_URL"
-wp option update siteurl "$STORE_URL"
-wp option update blogname "$STORE_TITLE"
+# WP-CLI has no end-of-options marker (`--` is read as a positional): a positional value starting
+# with `--` (a title "--exec=…") would become an option. Values therefore reach wp only as
+# `--key=value` (the value may hold anything) or on stdin, which `option update` reads when the
+# value is omitted.
+option_from_env() { printf '%s' "$2" | wp option update "$1"; }
+option_from_env home "$STORE_URL"
+option_from_env siteurl "$STORE_URL"
+option_from_env blogname "$STORE_TITLE"
 wp rewrite structure '/%postname%/'
 
 installed="$(wp plugin get woocommerce --field=version 2>/dev/null || true)"
