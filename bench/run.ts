@@ -18,10 +18,13 @@ const suites: Record<string, () => Promise<BenchTable[]>> = {
     return Array.isArray(out) ? out : [out];
   },
   ui: async () => (await import('./ui.ts')).runUiBench(),
+  // Runs a real Medusa store (minutes; needs PostgreSQL and Redis): only when asked for by name.
+  engines: async () => (await import('./engines.ts')).runEnginesBench(),
 };
+const ON_REQUEST = new Set(['engines']);
 
 for (const [name, run] of Object.entries(suites)) {
-  if (only.length > 0 && !only.includes(name)) continue;
+  if (only.length > 0 ? !only.includes(name) : ON_REQUEST.has(name)) continue;
   console.error(`bench: ${name} …`);
   for (const table of await run()) {
     console.log(toMarkdown(table) + '\n');

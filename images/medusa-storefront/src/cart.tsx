@@ -41,8 +41,8 @@ export function CartPage() {
       <p>
         Subtotal: <strong>{money(cart.item_total, cart.currency_code)}</strong>
       </p>
-      <a href="#/checkout">
-        <button type="button">Checkout</button>
+      <a href="#/checkout" class="button">
+        Checkout
       </a>
     </>
   );

@@ -22,11 +22,13 @@ import {
   linkSalesChannelsToApiKeyWorkflow,
   linkSalesChannelsToStockLocationWorkflow,
   updateRegionsWorkflow,
+  updateTaxRegionsWorkflow,
   updateStoresWorkflow,
 } from '@medusajs/medusa/core-flows'
 
 const MANUAL_PAYMENT = 'pp_system_default'
 const MANUAL_FULFILLMENT = 'manual_manual'
+const SYSTEM_TAX = 'tp_system'
 const NAMES = {
   stockLocation: 'Storefleet warehouse',
   fulfillmentSet: 'Storefleet delivery',
@@ -125,9 +127,14 @@ export default async function bootstrap({ container }: ExecArgs): Promise<void> 
   }
   const regionCurrency = region.currency_code
 
-  if ((await taxModule.listTaxRegions({ country_code: env.country })).length === 0) {
-    await createTaxRegionsWorkflow(container).run({ input: [{ country_code: env.country }] })
+  // Carts compute taxes through the region's tax provider: without one, adding an item fails.
+  const taxRegion = (await taxModule.listTaxRegions({ country_code: env.country })).find((t) => !t.parent_id)
+  if (!taxRegion) {
+    await createTaxRegionsWorkflow(container).run({ input: [{ country_code: env.country, provider_id: SYSTEM_TAX }] })
     log(`tax region created for ${env.country}`)
+  } else if (taxRegion.provider_id !== SYSTEM_TAX) {
+    await updateTaxRegionsWorkflow(container).run({ input: [{ id: taxRegion.id, provider_id: SYSTEM_TAX }] })
+    log(`tax region for ${env.country} uses the system tax provider`)
   }
 
   // Stock location, linked to the sales channel and the manual fulfillment provider.
