@@ -5,8 +5,10 @@
 // backend and storefront built from images/medusa-*, Debian's Chromium as the shopper.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
-import { stop } from './lib/procs.ts';
-import { MedusaStore } from './lib/medusa-store.ts';
+import { join } from 'node:path';
+import { run, start, stop } from './lib/procs.ts';
+import { freePort } from './lib/native.ts';
+import { MedusaStore, waitHttp } from './lib/medusa-store.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const timings: [string, number][] = [];
@@ -45,6 +47,8 @@ describe('a Medusa store rendered by the generator takes an order (native engine
     await timed('backend start until /health', () => shop.startBackend());
     const first = await timed('bootstrap (1st run)', () => shop.bootstrap());
     expect(first).toContain('bootstrap: done');
+    // The init container skips Medusa's data migration scripts; the bootstrap runs them.
+    expect(first).toMatch(/bootstrap: running \d+ migration script/);
     const before = await shop.snapshot();
     await timed('bootstrap (2nd run)', () => shop.bootstrap());
     expect(await shop.snapshot()).toEqual(before);
@@ -102,6 +106,44 @@ describe('a Medusa store rendered by the generator takes an order (native engine
       const out = await timed(`smoke test (run ${n})`, () => shop.smokeTest());
       expect(out).toContain('smoke-test: passed');
     }
+  }, 300_000);
+
+  it('bad input: a missing or malformed variable is named, a wrong key or a dead backend is explained to the shopper', async () => {
+    // Backend config and bootstrap: the rendered env with one variable broken.
+    const backend = shop.container('Deployment', 'medusa-backend', 'backend', shop.serverDir);
+    const noSecret = await run(backend.cmd, ['exec', './src/scripts/bootstrap.js'], { ...backend, env: { ...backend.env, JWT_SECRET: '' } });
+    expect(noSecret.code).not.toBe(0);
+    expect(noSecret.output).toContain('JWT_SECRET is not set');
+    const job = shop.container('Job', 'medusa-bootstrap', 'bootstrap', shop.serverDir);
+    const badKey = await run(job.cmd, job.args, { ...job, env: { ...job.env, PUBLISHABLE_KEY: 'not-a-key' } });
+    expect(badKey.code).not.toBe(0);
+    expect(badKey.output).toContain('PUBLISHABLE_KEY is malformed');
+    const unset = await run(job.cmd, job.args, { ...job, env: { ...job.env, STORE_COUNTRY: '' } });
+    expect(unset.code).toBe(2);
+    expect(unset.output).toContain('not set: STORE_COUNTRY');
+
+    // Storefront: exits naming what is missing; explains a rejected key and a dead backend.
+    const sf = shop.container('Deployment', 'medusa-storefront', 'storefront', shop.storefrontDir);
+    const missing = await run(sf.cmd, sf.args, { ...sf, env: { ...sf.env, MEDUSA_PUBLISHABLE_KEY: '', DEFAULT_REGION: 'Denmark' } });
+    expect(missing.code).toBe(2);
+    expect(missing.output).toContain('MEDUSA_PUBLISHABLE_KEY is not set');
+    expect(missing.output).toContain('DEFAULT_REGION is malformed');
+    const page = await browser!.newPage();
+    for (const [what, override, message] of [
+      ['wrong key', { MEDUSA_PUBLISHABLE_KEY: 'pk_0000000000000000000000000000000000000000' }, /publishable API key was rejected/],
+      ['dead backend', { MEDUSA_BACKEND_URL: `http://127.0.0.1:${await freePort()}` }, /backend cannot be reached/],
+    ] as const) {
+      const port = await freePort();
+      const p = start(`storefront-${what}`, sf.cmd, sf.args, { ...sf, env: { ...sf.env, ...override, HOST: '127.0.0.1', PORT: String(port) }, log: join(shop.tmp, `storefront-${port}.log`) });
+      try {
+        await waitHttp(`http://127.0.0.1:${port}/healthz`, 30_000, p);
+        await page.goto(`http://127.0.0.1:${port}/`);
+        await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 30_000 }).toMatch(message);
+      } finally {
+        await stop(p);
+      }
+    }
+    await page.close();
   }, 300_000);
 
   it('after a backend restart the bootstrap succeeds again and changes nothing', async () => {

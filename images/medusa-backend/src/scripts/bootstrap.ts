@@ -8,8 +8,10 @@
 // Every entity is found by a stable identity (country, name, handle, token, email), never by
 // "the first one", because Medusa's own loaders create defaults (e.g. "Default Publishable API
 // Key") on every start and `medusa exec`.
+import { dirname, join } from 'node:path'
 import type { ExecArgs } from '@medusajs/framework/types'
-import { ContainerRegistrationKeys, Modules, ProductStatus } from '@medusajs/framework/utils'
+import { MigrationScriptsMigrator } from '@medusajs/framework/migrations'
+import { ContainerRegistrationKeys, getResolvedPlugins, Modules, ProductStatus } from '@medusajs/framework/utils'
 import {
   createApiKeysWorkflow,
   createProductsWorkflow,
@@ -67,10 +69,32 @@ function readEnv(env: NodeJS.ProcessEnv): Env {
   return result
 }
 
+/**
+ * Medusa's data migration scripts (what `medusa db:migrate:scripts` runs), in this process: the
+ * init container runs `medusa db:migrate --skip-scripts`, because the scripts need a fully booted
+ * app and `db:migrate` would boot one more (~15-20 s) just for them. Recorded in
+ * script_migrations, so each runs once.
+ */
+async function runMigrationScripts(container: ExecArgs['container'], log: (msg: string) => void): Promise<void> {
+  const config = container.resolve(ContainerRegistrationKeys.CONFIG_MODULE)
+  const plugins = await getResolvedPlugins(process.cwd(), config, true)
+  const paths = [
+    join(dirname(require.resolve('@medusajs/medusa')), 'migration-scripts'),
+    ...(plugins ?? []).map((p: { resolve: string }) => join(p.resolve, 'migration-scripts')),
+  ]
+  const migrator = new MigrationScriptsMigrator({ container })
+  await migrator.ensureMigrationsTable()
+  const pending = await migrator.getPendingMigrations(paths)
+  if (pending.length === 0) return
+  log(`running ${pending.length} migration script(s)`)
+  await migrator.run(paths)
+}
+
 export default async function bootstrap({ container }: ExecArgs): Promise<void> {
   const env = readEnv(process.env)
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const log = (msg: string) => logger.info(`bootstrap: ${msg}`)
+  await runMigrationScripts(container, log)
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const link = container.resolve(ContainerRegistrationKeys.LINK)
   const pg = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
