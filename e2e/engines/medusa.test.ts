@@ -4,13 +4,13 @@
 // loopback ports, and everything runs natively: PostgreSQL and Redis from Debian, the project's
 // backend and storefront built from images/medusa-*, Debian's Chromium as the shopper.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../../ui/e2e/harness.ts';
 import { join } from 'node:path';
 import { run, start, stop } from './lib/procs.ts';
 import { freePort } from './lib/native.ts';
 import { MedusaStore, waitHttp } from './lib/medusa-store.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const timings: [string, number][] = [];
 const shop = new MedusaStore();
 let browser: Browser | undefined;
@@ -56,7 +56,7 @@ describe('a Medusa store rendered by the generator takes an order (native engine
 
   it('a shopper orders through the storefront in Chromium and sees the order number', async () => {
     await shop.startStorefront();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await launchBrowser();
     const page = await browser.newPage();
     page.setDefaultTimeout(60_000);
     await timed('shopper: open → confirmation', async () => {

@@ -4,26 +4,18 @@
 // only for the backend), cached under .storefleet/engines/ so a second run rebuilds nothing.
 import { createHash } from 'node:crypto';
 import { chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, start, type Proc } from './procs.ts';
+import { freePort } from '../../../ui/e2e/harness.ts';
+
+export { freePort };
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const CACHE = join(REPO, '.storefleet', 'engines');
 /** Node from the npm `node` package (the version the images' base pins), first on PATH. */
 export const PATH = `${join(REPO, 'node_modules', '.bin')}:${process.env.PATH}`;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export function hashFiles(dir: string, names: string[]): string {
   const h = createHash('sha256');

@@ -90,11 +90,27 @@ async function runMigrationScripts(container: ExecArgs['container'], log: (msg: 
   await migrator.run(paths)
 }
 
+/**
+ * The search indexes' create/alter step of `medusa db:migrate` (never a drop), for the same reason:
+ * the init container runs `--skip-search`, which saves a second app boot there. On a new store
+ * there is nothing to do; an index a Medusa upgrade adds is filled at the next backend start.
+ */
+async function migrateSearchIndexes(container: ExecArgs['container'], log: (msg: string) => void): Promise<void> {
+  if (!container.hasRegistration(Modules.SEARCH)) return
+  const search = container.resolve(Modules.SEARCH)
+  const plan = await search.createIndexMigrationPlan()
+  const todo = plan.filter((a) => a.action === 'create' || a.action === 'migrate')
+  if (todo.length === 0) return
+  await search.executeIndexMigrationPlan([...plan.filter((a) => a.action === 'noop'), ...todo])
+  log(`search indexes created or migrated: ${todo.map((a) => a.index).join(', ')} (filled at the next backend start)`)
+}
+
 export default async function bootstrap({ container }: ExecArgs): Promise<void> {
   const env = readEnv(process.env)
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const log = (msg: string) => logger.info(`bootstrap: ${msg}`)
   await runMigrationScripts(container, log)
+  await migrateSearchIndexes(container, log)
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const link = container.resolve(ContainerRegistrationKeys.LINK)
   const pg = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
