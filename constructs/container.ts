@@ -1,18 +1,10 @@
-// Container building blocks: resources, security contexts, probes, env. cdk8s-plus would add
+// Container building blocks: security contexts, probes, env (resources: kit/bounded.ts). cdk8s-plus would add
 // runAsNonRoot/read-only defaults the official images do not survive, so every container here
 // states its security context explicitly.
 import { k8s } from 'cdk8s-plus-28';
-import type { ContainerResources } from './props.ts';
 
 export const q = (s: string): k8s.Quantity => k8s.Quantity.fromString(s);
 export const port = (n: number): k8s.IntOrString => k8s.IntOrString.fromNumber(n);
-
-export function resources(r: ContainerResources): k8s.ResourceRequirements {
-  return {
-    requests: { cpu: q(r.requests.cpu), memory: q(r.requests.memory) },
-    limits: { cpu: q(r.limits.cpu), memory: q(r.limits.memory) },
-  };
-}
 
 export interface SecurityOptions {
   /** The image's own non-root user (wordpress 33, mariadb/postgres/redis 999, node 1000). */

@@ -6,7 +6,7 @@ import type { Construct } from 'constructs';
 import type { k8s } from 'cdk8s-plus-28';
 import type { ContainerResources, StoreProps } from './props.ts';
 import { WAVE } from './meta.ts';
-import { execProbe, resources, scratch, tcpProbe } from './container.ts';
+import { execProbe, scratch, tcpProbe } from './container.ts';
 import { DataVolume } from './volumes.ts';
 import { StoreWorkload } from './kit/store-workload.ts';
 
@@ -48,7 +48,7 @@ export function addDatabase(scope: Construct, props: StoreProps, db: DatabasePro
         image: db.image,
         ports: [{ name: db.port.name, containerPort: db.port.number }],
         env: db.env,
-        resources: resources(db.resources),
+        resources: db.resources,
         startupProbe: execProbe(db.readyCommand, { period: 5, failures: 60 }),
         readinessProbe: execProbe(db.readyCommand, { period: 10, failures: 3 }),
         livenessProbe: tcpProbe(db.port.number, { period: 20, failures: 6 }),

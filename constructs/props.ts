@@ -10,6 +10,11 @@ export type EngineId = string;
 export interface ResourceAmounts {
   cpu: string;
   memory: string;
+  /**
+   * Optional. Omitted: derived per container from what it can write (logs, a writable root,
+   * its emptyDirs; docs/constructs.md "Containers"). Set on requests and limits together.
+   */
+  ephemeralStorage?: string;
 }
 
 /** requests + limits of one container. */
@@ -28,13 +33,22 @@ export interface QuotaProps {
   persistentVolumeClaims: number;
   /** Total requested storage over all PVCs. */
   requestsStorage: string;
+  /**
+   * Sum of ephemeral-storage requests / limits of all pods. Optional: omitted, twice what the
+   * store's containers declare (room for a surge pod and re-run hook Jobs).
+   */
+  requestsEphemeralStorage?: string;
+  limitsEphemeralStorage?: string;
 }
 
 export interface LimitRangeProps {
   /** Applied to containers that declare nothing (everything we render declares its own). */
   defaultRequest: ResourceAmounts;
   default: ResourceAmounts;
-  /** Upper bound for any single container. */
+  /**
+   * Upper bound for any single container. Omitted ephemeral-storage values: defaultRequest 64Mi,
+   * default 256Mi, max the largest limit among the store's containers.
+   */
   max: ResourceAmounts;
 }
 

@@ -10,6 +10,8 @@ import { renderStoreObjects, STORE_KINDS } from './index.ts';
 import { ENGINES, LONGEST_NAME, PLANS, storeProps, TEMPLATE_PLATFORM } from './test-props.ts';
 import { MAX_NAME_LENGTH } from './meta.ts';
 import { engineOf } from './engines/index.ts';
+import { manifestPolicyViolations, WRITABLE_ROOT_ALLOWED } from './platform/manifest-policy.ts';
+import { containerResources } from './engines/schema.ts';
 
 type Obj = Record<string, any>;
 
@@ -167,6 +169,54 @@ describe.each(cases)('$engine store on plan $plan', ({ engine, plan }) => {
     expect(storage).toBeLessThanOrEqual(quantity(props.plan.quota.requestsStorage));
   });
 
+  it('passes the manifest policy (the rules check and the platform share)', () => {
+    expect(manifestPolicyViolations(objects, namespace)).toEqual([]);
+  });
+
+  it('bounds every container on disk and counts it in the quota and the limit range', () => {
+    const quota = objects.find((o) => o.kind === 'ResourceQuota')!.spec.hard;
+    const range = objects.find((o) => o.kind === 'LimitRange')!.spec.limits[0];
+    for (const part of ['defaultRequest', 'default', 'max']) expect(range[part]['ephemeral-storage'], part).toBeTruthy();
+    let requests = 0;
+    let limits = 0;
+    for (const o of objects) {
+      for (const { c } of containers(o)) {
+        const where = `${o.kind}/${o.metadata.name}/${c.name}`;
+        const request = quantity(c.resources.requests['ephemeral-storage'] ?? '0');
+        const limit = quantity(c.resources.limits['ephemeral-storage'] ?? '0');
+        expect(request, `${where} requests.ephemeral-storage`).toBeGreaterThan(0);
+        expect(limit, `${where} limits.ephemeral-storage`).toBeGreaterThanOrEqual(request);
+        expect(limit, `${where} within the limit range`).toBeLessThanOrEqual(quantity(range.max['ephemeral-storage']));
+        // The pod is evicted when its emptyDirs and writable layers pass the sum of its limits.
+        const mounted = (c.volumeMounts ?? []).map((m: Obj) => podSpec(o)!.volumes.find((v: Obj) => v.name === m.name));
+        const emptyDirs = mounted.filter((v: Obj) => v.emptyDir).reduce((sum: number, v: Obj) => sum + quantity(v.emptyDir.sizeLimit), 0);
+        expect(limit, `${where} covers its emptyDirs`).toBeGreaterThan(emptyDirs);
+        requests += request;
+        limits += limit;
+      }
+    }
+    expect(requests * 1.5).toBeLessThanOrEqual(quantity(quota['requests.ephemeral-storage']));
+    expect(limits * 1.5).toBeLessThanOrEqual(quantity(quota['limits.ephemeral-storage']));
+  });
+
+  it('runs every root filesystem read-only except the documented allow-list', () => {
+    for (const o of objects) {
+      for (const { c } of containers(o)) {
+        const key = `${o.metadata.name}/${c.name}`;
+        expect(c.securityContext.readOnlyRootFilesystem, key).toBe(!(key in WRITABLE_ROOT_ALLOWED));
+      }
+    }
+  });
+
+  it('never lets liveness check what readiness checks (a slow start must not become a restart loop)', () => {
+    const check = (p: Obj) => JSON.stringify({ exec: p.exec, httpGet: p.httpGet, tcpSocket: p.tcpSocket });
+    for (const o of objects.filter((x) => x.kind === 'Deployment' || x.kind === 'StatefulSet')) {
+      for (const c of o.spec.template.spec.containers) {
+        expect(check(c.livenessProbe), `${o.metadata.name}/${c.name}`).not.toBe(check(c.readinessProbe));
+      }
+    }
+  });
+
   it('probes every long-running container (readiness and liveness)', () => {
     for (const o of objects.filter((x) => x.kind === 'Deployment' || x.kind === 'StatefulSet')) {
       for (const c of o.spec.template.spec.containers) {
@@ -318,6 +368,36 @@ describe('names, hosts and TLS', () => {
         .spec.template.spec.containers[0].readinessProbe.httpGet;
     expect(probe(TEMPLATE_PLATFORM).httpHeaders).toBeUndefined();
     expect(probe(https).httpHeaders).toEqual([{ name: 'X-Forwarded-Proto', value: 'https' }]);
+  });
+});
+
+describe('ephemeral storage from the plan', () => {
+  it('uses the plan\'s container and quota sizes when given, the derived ones otherwise', () => {
+    const props = storeProps('medusa', 'small');
+    const plan = structuredClone(props.plan) as Obj;
+    plan.resources.medusa.redis = {
+      requests: { ...plan.resources.medusa.redis.requests, ephemeralStorage: '100Mi' },
+      limits: { ...plan.resources.medusa.redis.limits, ephemeralStorage: '3Gi' },
+    };
+    plan.quota = { ...plan.quota, requestsEphemeralStorage: '7Gi', limitsEphemeralStorage: '30Gi' };
+    plan.limitRange = { ...plan.limitRange, max: { ...plan.limitRange.max, ephemeralStorage: '4Gi' } };
+    const objects = renderStoreObjects({ ...props, plan: plan as typeof props.plan }) as Obj[];
+    const redis = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'redis')!.spec.template.spec.containers[0];
+    expect(redis.resources.requests['ephemeral-storage']).toBe('100Mi');
+    expect(redis.resources.limits['ephemeral-storage']).toBe('3Gi');
+    expect(objects.find((o) => o.kind === 'ResourceQuota')!.spec.hard).toMatchObject({ 'requests.ephemeral-storage': '7Gi', 'limits.ephemeral-storage': '30Gi' });
+    expect(objects.find((o) => o.kind === 'LimitRange')!.spec.limits[0].max['ephemeral-storage']).toBe('4Gi');
+    // The derived quota counts every container, so a bigger container raises it.
+    const derived = (r: Obj[]) => quantity(r.find((o) => o.kind === 'ResourceQuota')!.spec.hard['limits.ephemeral-storage']);
+    const base = renderStoreObjects(props) as Obj[];
+    const bigger = renderStoreObjects({ ...props, plan: { ...(plan as typeof props.plan), quota: props.plan.quota } }) as Obj[];
+    expect(derived(bigger)).toBeGreaterThan(derived(base));
+  });
+
+  it('refuses a container size that sets ephemeral storage on one side only', () => {
+    const half = { requests: { cpu: '1', memory: '1Gi', ephemeralStorage: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } };
+    expect(containerResources.safeParse(half).error?.issues[0].message).toMatch(/together/);
+    expect(containerResources.safeParse({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } }).success).toBe(true);
   });
 });
 

@@ -4,7 +4,7 @@
 import { Construct } from 'constructs';
 import type { StoreProps } from './props.ts';
 import { NAMES } from './meta.ts';
-import { env, resources, scratch } from './container.ts';
+import { env, scratch } from './container.ts';
 import { StoreJob } from './kit/store-job.ts';
 import { SCRIPTS_DIR, scriptsVolume } from './scripts.ts';
 import type { SmokeTestSpec } from './engines/engine.ts';
@@ -34,7 +34,7 @@ export class SmokeTest extends Construct {
         image: props.images.smokeTest,
         command: ['sh', `${SCRIPTS_DIR}/${test.script}`],
         env: [...test.env, env('HOME', '/tmp')],
-        resources: resources(test.resources),
+        resources: test.resources,
         volumeMounts: [scripts.mount, tmp.mount],
       },
       volumes: [scripts.volume, tmp.volume],

@@ -5,6 +5,7 @@ import { k8s } from 'cdk8s-plus-28';
 import type { StoreProps } from './props.ts';
 import { NAMES, storeLabels, storeNamespace, syncWave, WAVE } from './meta.ts';
 import { port, q } from './container.ts';
+import { DEFAULT_CONTAINER_EPHEMERAL, lazyQuantity, QUOTA_HEADROOM } from './kit/bounded.ts';
 
 /** Labels of the Namespace: Pod Security (enforce baseline, warn/audit restricted) + platform. */
 export function namespaceLabels(props: StoreProps): Record<string, string> {
@@ -55,6 +56,14 @@ export class StoreNamespace extends Construct {
           pods: q(String(quota.pods)),
           persistentvolumeclaims: q(String(quota.persistentVolumeClaims)),
           'requests.storage': q(quota.requestsStorage),
+          // Counted so one store cannot fill a node's disk; derived from what the store's
+          // containers declare unless the plan says (kit/bounded.ts).
+          'requests.ephemeral-storage': quota.requestsEphemeralStorage
+            ? q(quota.requestsEphemeralStorage)
+            : lazyQuantity(this, (use) => use.requests * QUOTA_HEADROOM),
+          'limits.ephemeral-storage': quota.limitsEphemeralStorage
+            ? q(quota.limitsEphemeralStorage)
+            : lazyQuantity(this, (use) => use.limits * QUOTA_HEADROOM),
           'services.loadbalancers': q('0'),
           'services.nodeports': q('0'),
         },
@@ -67,9 +76,21 @@ export class StoreNamespace extends Construct {
         limits: [
           {
             type: 'Container',
-            defaultRequest: { cpu: q(limitRange.defaultRequest.cpu), memory: q(limitRange.defaultRequest.memory) },
-            default: { cpu: q(limitRange.default.cpu), memory: q(limitRange.default.memory) },
-            max: { cpu: q(limitRange.max.cpu), memory: q(limitRange.max.memory) },
+            defaultRequest: {
+              cpu: q(limitRange.defaultRequest.cpu),
+              memory: q(limitRange.defaultRequest.memory),
+              'ephemeral-storage': q(limitRange.defaultRequest.ephemeralStorage ?? DEFAULT_CONTAINER_EPHEMERAL.request),
+            },
+            default: {
+              cpu: q(limitRange.default.cpu),
+              memory: q(limitRange.default.memory),
+              'ephemeral-storage': q(limitRange.default.ephemeralStorage ?? DEFAULT_CONTAINER_EPHEMERAL.limit),
+            },
+            max: {
+              cpu: q(limitRange.max.cpu),
+              memory: q(limitRange.max.memory),
+              'ephemeral-storage': limitRange.max.ephemeralStorage ? q(limitRange.max.ephemeralStorage) : lazyQuantity(this, (use) => use.maxLimit),
+            },
           },
         ],
       },

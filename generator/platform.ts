@@ -33,6 +33,9 @@ const planSchema = (list: Engine[]) => z.strictObject({
     pods: z.int().min(1).max(1000),
     persistentVolumeClaims: z.int().min(1).max(100),
     requestsStorage: quantity,
+    /** Optional: omitted, twice what the store's containers declare (constructs/kit/bounded.ts). */
+    requestsEphemeralStorage: quantity.optional(),
+    limitsEphemeralStorage: quantity.optional(),
   }),
   limitRange: z.strictObject({ defaultRequest: amounts, default: amounts, max: amounts }),
   storage: z.strictObject({

@@ -21,6 +21,11 @@ export const image = z
 
 export const version = z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'expected an exact version such as "10.3.5"' });
 
-export const amounts = z.strictObject({ cpu: quantity, memory: quantity });
+/** ephemeralStorage is optional: omitted, the constructs derive it per container (docs/constructs.md). */
+export const amounts = z.strictObject({ cpu: quantity, memory: quantity, ephemeralStorage: quantity.optional() });
 /** requests + limits of one container. */
-export const containerResources = z.strictObject({ requests: amounts, limits: amounts });
+export const containerResources = z
+  .strictObject({ requests: amounts, limits: amounts })
+  .refine((r) => (r.requests.ephemeralStorage === undefined) === (r.limits.ephemeralStorage === undefined), {
+    error: 'set requests.ephemeralStorage and limits.ephemeralStorage together (or neither: derived per container)',
+  });

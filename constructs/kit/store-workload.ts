@@ -1,16 +1,26 @@
 // One store workload: a Deployment (or a StatefulSet for databases) with its Service, in the
 // style of cdk8s-plus — the caller says what runs; the construct adds the scaffolding and the
 // secure defaults every store pod has (no service-account token, no service-link env, non-root
-// pod and containers with every capability dropped, RuntimeDefault seccomp, one replica).
+// pod and containers with every capability dropped, RuntimeDefault seccomp, read-only root
+// filesystem, ephemeral-storage requests and limits, one replica).
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { StoreProps } from '../props.ts';
+import type { ContainerResources, StoreProps } from '../props.ts';
 import { componentLabels, selectorLabels, storeNamespace, syncWave } from '../meta.ts';
 import { POD_DEFAULTS, podSecurityContext, port, securityContext } from '../container.ts';
+import { boundedResources, emptyDirBytes, recordEphemeral } from './bounded.ts';
 
-/** A container as the workload runs it: its security context comes from the workload. */
-export interface WorkloadContainer extends Omit<k8s.Container, 'securityContext'> {
-  /** Default true. false only for images that write outside their mounted volumes. */
+/**
+ * A container as the workload runs it: its security context and its k8s resources come from the
+ * workload (the plan's sizes, plus ephemeral storage derived from what it can write).
+ */
+export interface WorkloadContainer extends Omit<k8s.Container, 'securityContext' | 'resources'> {
+  /** The plan's sizes (platform.yaml `plans.<plan>.resources.<engine>.<container>`). */
+  resources: ContainerResources;
+  /**
+   * Default true: mount an emptyDir on each path the image writes. false only for images that
+   * write next to their own files (docs/constructs.md lists them and why).
+   */
   readOnlyRootFilesystem?: boolean;
 }
 
@@ -38,10 +48,17 @@ export interface StoreWorkloadProps {
   volumes?: k8s.Volume[];
 }
 
-/** The container with the workload's security context (non-root uid, nothing escalated or added). */
-export function secured(c: WorkloadContainer, uid: number): k8s.Container {
-  const { readOnlyRootFilesystem = true, ...rest } = c;
-  return { ...rest, securityContext: securityContext({ uid, readOnlyRootFilesystem }) };
+/**
+ * The container as it runs in a pod with `volumes`: the workload's security context (non-root uid,
+ * nothing escalated or added, read-only root unless it says otherwise) and bounded resources.
+ */
+export function secured(c: WorkloadContainer, uid: number, volumes?: readonly k8s.Volume[]): k8s.Container {
+  const { readOnlyRootFilesystem = true, resources, ...rest } = c;
+  return {
+    ...rest,
+    resources: boundedResources(resources, { writableRoot: !readOnlyRootFilesystem, emptyDirBytes: emptyDirBytes(c.volumeMounts, volumes) }),
+    securityContext: securityContext({ uid, readOnlyRootFilesystem }),
+  };
 }
 
 /** Props: StoreProps (store identity for namespace and labels only) and StoreWorkloadProps. */
@@ -63,13 +80,16 @@ export class StoreWorkload extends Construct {
       },
     });
 
+    const initContainers = p.initContainers?.map((c) => secured(c, p.uid, p.volumes));
+    const containers = p.containers.map((c) => secured(c, p.uid, p.volumes));
+    recordEphemeral(this, [...(initContainers ?? []), ...containers]);
     const template: k8s.PodTemplateSpec = {
       metadata: { labels },
       spec: {
         ...POD_DEFAULTS,
         securityContext: podSecurityContext({ fsGroup: p.uid, bindLowPorts: p.bindLowPorts }),
-        ...(p.initContainers ? { initContainers: p.initContainers.map((c) => secured(c, p.uid)) } : {}),
-        containers: p.containers.map((c) => secured(c, p.uid)),
+        ...(initContainers ? { initContainers } : {}),
+        containers,
         ...(p.volumes ? { volumes: p.volumes } : {}),
       },
     };

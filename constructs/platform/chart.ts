@@ -12,6 +12,7 @@ import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import type { ILimitRange, IResourceQuota, IService } from 'kubernetes-models/v1';
 import type { z } from 'zod';
 import type { ContainerResources } from '../props.ts';
+import { bytes, ephemeralStorage } from '../kit/bounded.ts';
 import { cidr, dnsLabel, image, networkPort, platformNamespace, replicas as replicaCount, storefleetEnvName } from './schema.ts';
 import { GITHUB_APP_KEY_FILE, GITHUB_APP_KEY_PATH, GITHUB_APP_SECRET_NAME, PLATFORM_SECRET_NAMES, TOKENS_FILE_PATH, type PlatformDeploymentProps } from './props.ts';
 
@@ -33,6 +34,8 @@ const DEFAULT_RESOURCES: ContainerResources = {
   requests: { cpu: '100m', memory: '256Mi' },
   limits: { cpu: '1', memory: '512Mi' },
 };
+/** The API's scratch space: the Git working clone and tsx's compile cache. */
+const TMP_SIZE = '1Gi';
 /** The UID of the `node` user in the official Node images (see the Dockerfile). */
 const RUN_AS = 1000;
 
@@ -112,6 +115,10 @@ class PlatformChart extends Chart {
     const replicas = p.replicas ?? 2;
     const port = p.port ?? 3000;
     const res = p.resources ?? DEFAULT_RESOURCES;
+    // Bounded on disk like every store container: read-only root, so logs and /tmp.
+    const disk = ephemeralStorage(res, { writableRoot: false, emptyDirBytes: bytes(TMP_SIZE) });
+    const requests = { cpu: res.requests.cpu, memory: res.requests.memory, 'ephemeral-storage': disk.request };
+    const limits = { cpu: res.limits.cpu, memory: res.limits.memory, 'ephemeral-storage': disk.limit };
     const argocdNs = p.egress.argocdNamespace ?? 'argocd';
     const labels = { 'app.kubernetes.io/name': PLATFORM_APP_NAME, 'app.kubernetes.io/component': 'api', 'app.kubernetes.io/part-of': 'storefleet' };
     const selector = { 'app.kubernetes.io/name': PLATFORM_APP_NAME, 'app.kubernetes.io/component': 'api' };
@@ -142,6 +149,8 @@ class PlatformChart extends Chart {
           'requests.memory': times(res.requests.memory, pods),
           'limits.cpu': times(res.limits.cpu, pods),
           'limits.memory': times(res.limits.memory, pods),
+          'requests.ephemeral-storage': times(disk.request, pods),
+          'limits.ephemeral-storage': times(disk.limit, pods),
           pods: String(pods),
           persistentvolumeclaims: '0',
           'services.loadbalancers': '0',
@@ -150,7 +159,7 @@ class PlatformChart extends Chart {
       },
     } satisfies Pick<IResourceQuota, 'spec'>);
     obj('limits', 'v1', 'LimitRange', 'platform-limits', {
-      spec: { limits: [{ type: 'Container', defaultRequest: { ...res.requests }, default: { ...res.limits }, max: { ...res.limits } }] },
+      spec: { limits: [{ type: 'Container', defaultRequest: requests, default: limits, max: limits }] },
     } satisfies Pick<ILimitRange, 'spec'>);
 
     const sealedData: Record<keyof typeof PLATFORM_SECRET_NAMES, Record<string, string>> = {
@@ -224,7 +233,7 @@ class PlatformChart extends Chart {
                   ...Object.entries(sortedRecord({ STOREFLEET_PUBLIC_URL: `${p.site.scheme}://${p.host}`, ...p.env })).map(([name, value]) => ({ name, value })),
                 ],
                 envFrom: [PLATFORM_SECRET_NAMES.git, PLATFORM_SECRET_NAMES.argocd].map((name) => ({ secretRef: { name } })),
-                resources: { requests: { ...res.requests }, limits: { ...res.limits } },
+                resources: { requests, limits },
                 startupProbe: probe('/healthz', 2, 30),
                 livenessProbe: probe('/healthz', 10, 3),
                 readinessProbe: probe('/readyz', 5, 2),
@@ -244,7 +253,7 @@ class PlatformChart extends Chart {
               },
             ],
             volumes: [
-              { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+              { name: 'tmp', emptyDir: { sizeLimit: TMP_SIZE } },
               { name: 'tokens', secret: { secretName: PLATFORM_SECRET_NAMES.tokens, defaultMode: 0o440 } },
               ...(appKey === undefined ? [] : [{ name: 'github-app', secret: { secretName: GITHUB_APP_SECRET_NAME, defaultMode: 0o440 } }]),
             ],

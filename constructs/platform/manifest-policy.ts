@@ -7,10 +7,11 @@ interface Container {
   name?: string;
   image?: string;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-  securityContext?: { runAsNonRoot?: boolean; allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[] } };
-  readinessProbe?: unknown;
-  livenessProbe?: unknown;
+  securityContext?: { runAsNonRoot?: boolean; allowPrivilegeEscalation?: boolean; readOnlyRootFilesystem?: boolean; capabilities?: { drop?: string[] } };
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
 }
+type Probe = Record<string, unknown>;
 interface PodSpec {
   securityContext?: { runAsNonRoot?: boolean };
   containers?: Container[];
@@ -18,6 +19,19 @@ interface PodSpec {
 }
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io/';
+
+/**
+ * Containers that may keep a writable root filesystem, as "<workload>/<container>" → why (the
+ * same list is in docs/constructs.md). Every other container runs read-only with emptyDirs for the
+ * paths its image writes.
+ */
+export const WRITABLE_ROOT_ALLOWED: Readonly<Record<string, string>> = {};
+
+/** What a probe checks, without its timing: equal checks mean liveness restarts whatever readiness only reports. */
+function probeCheck(p: Probe): string {
+  const { exec, httpGet, tcpSocket, grpc } = p;
+  return JSON.stringify({ exec, httpGet, tcpSocket, grpc });
+}
 const PINNED = /^[^@]+:[A-Za-z0-9_][A-Za-z0-9._-]*(@sha256:[a-f0-9]{64})?$|@sha256:[a-f0-9]{64}$/;
 
 function meta(o: Obj): { name: string; namespace?: string; labels: Record<string, string> } {
@@ -49,8 +63,21 @@ export function manifestPolicyViolations(objects: Obj[], namespace: string): str
     if (meta(nsObj).name !== namespace) out.push(`${id(nsObj)}: expected namespace ${namespace}`);
     if (!meta(nsObj).labels['pod-security.kubernetes.io/enforce']) out.push(`${id(nsObj)}: no pod-security enforce label`);
   }
-  if (!objects.some((o) => o.kind === 'ResourceQuota')) out.push('no ResourceQuota');
-  if (!objects.some((o) => o.kind === 'LimitRange')) out.push('no LimitRange');
+  const quota = objects.find((o) => o.kind === 'ResourceQuota');
+  if (!quota) out.push('no ResourceQuota');
+  const hard = ((quota?.spec as { hard?: Record<string, unknown> } | undefined)?.hard ?? {});
+  for (const key of ['requests.ephemeral-storage', 'limits.ephemeral-storage']) {
+    if (quota && !hard[key]) out.push(`${id(quota)}: does not count ${key}`);
+  }
+  const limitRange = objects.find((o) => o.kind === 'LimitRange');
+  if (!limitRange) out.push('no LimitRange');
+  else {
+    const limits = (limitRange.spec as { limits?: Array<Record<string, Record<string, unknown> | string>> }).limits ?? [];
+    const container = limits.find((l) => l.type === 'Container');
+    for (const part of ['defaultRequest', 'default', 'max']) {
+      if (!(container?.[part] as Record<string, unknown> | undefined)?.['ephemeral-storage']) out.push(`${id(limitRange)}: no ${part} ephemeral-storage for containers`);
+    }
+  }
   const defaultDeny = objects.some((o) => {
     if (o.kind !== 'NetworkPolicy') return false;
     const s = o.spec as { podSelector?: Obj; policyTypes?: string[]; ingress?: unknown[]; egress?: unknown[] };
@@ -86,15 +113,21 @@ export function manifestPolicyViolations(objects: Obj[], namespace: string): str
     for (const [c, needsProbes] of all) {
       const where = `${id(o)} container ${c.name ?? '?'}`;
       for (const part of ['requests', 'limits'] as const) {
-        for (const r of ['cpu', 'memory']) if (!c.resources?.[part]?.[r]) out.push(`${where}: no ${part}.${r}`);
+        for (const r of ['cpu', 'memory', 'ephemeral-storage']) if (!c.resources?.[part]?.[r]) out.push(`${where}: no ${part}.${r}`);
       }
       const sc = c.securityContext;
       if (!sc) out.push(`${where}: no securityContext`);
       if (!(sc?.runAsNonRoot ?? pod.securityContext?.runAsNonRoot)) out.push(`${where}: not runAsNonRoot`);
       if (sc?.allowPrivilegeEscalation !== false) out.push(`${where}: allowPrivilegeEscalation not false`);
       if (!sc?.capabilities?.drop?.includes('ALL')) out.push(`${where}: capabilities not dropped`);
+      if (sc?.readOnlyRootFilesystem !== true && !(`${m.name}/${c.name}` in WRITABLE_ROOT_ALLOWED)) {
+        out.push(`${where}: writable root filesystem (mount emptyDirs for the paths the image writes)`);
+      }
       if (!c.image || !imagePinned(c.image)) out.push(`${where}: image "${c.image}" not pinned to a tag or digest`);
       if (needsProbes && (!c.readinessProbe || !c.livenessProbe)) out.push(`${where}: no readiness/liveness probe`);
+      else if (needsProbes && probeCheck(c.readinessProbe!) === probeCheck(c.livenessProbe!)) {
+        out.push(`${where}: liveness probe checks the same as readiness (a slow start or dependency becomes a restart loop)`);
+      }
     }
   }
   return out;

@@ -93,10 +93,20 @@ describe('renderPlatformObjects', () => {
     expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(c.startupProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
-    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } });
+    // Ephemeral storage: logs (128Mi) + the 1Gi /tmp; requests a quarter of it.
+    expect(c.resources).toEqual({
+      requests: { cpu: '100m', memory: '256Mi', 'ephemeral-storage': '288Mi' },
+      limits: { cpu: '1', memory: '512Mi', 'ephemeral-storage': '1152Mi' },
+    });
     expect(find(objs, 'PodDisruptionBudget').spec).toEqual({ maxUnavailable: 1, selector: d.spec.selector });
     // Quota leaves room for the surge pod.
-    expect(find(objs, 'ResourceQuota').spec.hard).toMatchObject({ pods: '3', 'requests.cpu': '300m', 'limits.memory': '1536Mi' });
+    expect(find(objs, 'ResourceQuota').spec.hard).toMatchObject({
+      pods: '3',
+      'requests.cpu': '300m',
+      'limits.memory': '1536Mi',
+      'requests.ephemeral-storage': '864Mi',
+      'limits.ephemeral-storage': '3456Mi',
+    });
   });
 
   it('passes credentials only as SealedSecrets (strict scope) wired in through envFrom', () => {
@@ -214,6 +224,16 @@ describe('manifestPolicyViolations', () => {
     delete c.readinessProbe;
     c.image = 'ghcr.io/storefleet/storefleet:latest';
     delete c.securityContext.allowPrivilegeEscalation;
+    delete c.resources.requests['ephemeral-storage'];
+    c.securityContext.readOnlyRootFilesystem = false;
+    c.readinessProbe = undefined;
+    const second = structuredClone(c);
+    second.name = 'sidecar';
+    second.readinessProbe = { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1 };
+    d.spec.template.spec.containers.push(second);
+    delete find(objs, 'LimitRange').spec.limits[0].max['ephemeral-storage'];
+    const quota = structuredClone(find(objs, 'ResourceQuota'));
+    delete quota.spec.hard['limits.ephemeral-storage'];
     objs.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak', namespace: 'storefleet' }, stringData: { x: 'y' } });
     objs.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace: 'storefleet' } });
     objs.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'elsewhere', namespace: 'kube-system' } });
@@ -221,12 +241,18 @@ describe('manifestPolicyViolations', () => {
       objs.filter((o) => o.kind !== 'ResourceQuota'),
       'storefleet',
     );
+    const unbounded = manifestPolicyViolations([...objs.filter((o) => o.kind !== 'ResourceQuota'), quota], 'storefleet');
+    expect(unbounded).toContain('ResourceQuota/platform-quota: does not count limits.ephemeral-storage');
     for (const expected of [
       'no ResourceQuota',
       'Deployment/storefleet container api: no limits.cpu',
       'Deployment/storefleet container api: no readiness/liveness probe',
       'Deployment/storefleet container api: image "ghcr.io/storefleet/storefleet:latest" not pinned to a tag or digest',
       'Deployment/storefleet container api: allowPrivilegeEscalation not false',
+      'Deployment/storefleet container api: no requests.ephemeral-storage',
+      'Deployment/storefleet container api: writable root filesystem (mount emptyDirs for the paths the image writes)',
+      'Deployment/storefleet container sidecar: liveness probe checks the same as readiness (a slow start or dependency becomes a restart loop)',
+      'LimitRange/platform-limits: no max ephemeral-storage for containers',
       'Secret/leak: plain Secret rendered (only SealedSecrets may carry credentials)',
       'Role/r: RBAC objects are not allowed',
       'ConfigMap/elsewhere: outside namespace storefleet (kube-system)',

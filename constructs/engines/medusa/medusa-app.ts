@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { MedusaProps as StoreProps } from './config.ts';
 import { NAMES, storeHosts, storeUrl, WAVE } from '../../meta.ts';
-import { env, httpProbe, port, resources, secretEnv, tcpProbe } from '../../container.ts';
+import { env, httpProbe, port, scratch, secretEnv, tcpProbe } from '../../container.ts';
 import { MEDUSA_DB, POSTGRES_PORT } from './postgres.ts';
 import { REDIS_PORT } from './redis.ts';
 import { SCRIPTS_DIR, scriptsVolume } from '../../scripts.ts';
@@ -60,6 +60,8 @@ export class MedusaApp extends Construct {
   constructor(scope: Construct, id: string, props: StoreProps) {
     super(scope, id);
     const res = props.plan.resources.medusa;
+    // The backend image runs its built server from /srv/medusa and writes only temp files.
+    const tmp = scratch('tmp', '/tmp');
 
     new StoreWorkload(this, 'Backend', props, {
       name: NAMES.backend,
@@ -78,8 +80,8 @@ export class MedusaApp extends Construct {
           command: ['medusa', 'db:migrate', '--skip-scripts', '--skip-search'],
           workingDir: BACKEND_WORKDIR,
           env: backendEnv(props),
-          resources: resources(res.bootstrap),
-          readOnlyRootFilesystem: false,
+          resources: res.bootstrap,
+          volumeMounts: [tmp.mount],
         },
       ],
       containers: [
@@ -90,16 +92,17 @@ export class MedusaApp extends Construct {
           workingDir: BACKEND_WORKDIR,
           ports: [{ name: 'http', containerPort: BACKEND_PORT }],
           env: backendEnv(props),
-          resources: resources(res.backend),
-          readOnlyRootFilesystem: false,
+          resources: res.backend,
           // Start takes 10-60 s: the startup probe covers it, then readiness follows /health
           // (which fails while Postgres or Redis is down) and liveness only asks whether the
           // process still listens, so a database blip does not restart the backend.
           startupProbe: httpProbe('/health', BACKEND_PORT, { period: 5, failures: 60 }),
           readinessProbe: httpProbe('/health', BACKEND_PORT, { period: 10, failures: 3 }),
           livenessProbe: tcpProbe(BACKEND_PORT, { period: 20, failures: 6 }),
+          volumeMounts: [tmp.mount],
         },
       ],
+      volumes: [tmp.volume],
     });
 
     new StoreWorkload(this, 'Storefront', props, {
@@ -125,8 +128,8 @@ export class MedusaApp extends Construct {
             env('HOST', '0.0.0.0'),
             env('PORT', String(STOREFRONT_PORT)),
           ],
-          resources: resources(res.storefront),
-          readOnlyRootFilesystem: false,
+          // A small Node server of static files: it writes nothing, so its root is read-only too.
+          resources: res.storefront,
           // The server itself, not the backend: the pod is ready before the bootstrap hook has
           // set the publishable key (the page then explains what is wrong).
           readinessProbe: httpProbe('/healthz', STOREFRONT_PORT, { period: 10, failures: 3 }),
@@ -158,11 +161,10 @@ export class MedusaApp extends Construct {
           env('STORE_NAME', props.store.displayName),
         ],
         envFrom: [{ secretRef: { name: 'store-admin' } }],
-        resources: resources(res.bootstrap),
-        readOnlyRootFilesystem: false,
-        volumeMounts: [scripts.mount],
+        resources: res.bootstrap,
+        volumeMounts: [scripts.mount, tmp.mount],
       },
-      volumes: [scripts.volume],
+      volumes: [scripts.volume, tmp.volume],
     });
 
     // Network: databases only from the backend and the bootstrap Job; the backend from the

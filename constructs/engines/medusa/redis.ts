@@ -2,7 +2,7 @@
 import { Construct } from 'constructs';
 import type { MedusaProps as StoreProps } from './config.ts';
 import { NAMES, WAVE } from '../../meta.ts';
-import { execProbe, resources, scratch, tcpProbe } from '../../container.ts';
+import { execProbe, scratch, tcpProbe } from '../../container.ts';
 import { StoreWorkload } from '../../kit/store-workload.ts';
 
 export const REDIS_PORT = 6379;
@@ -28,7 +28,7 @@ export class Redis extends Construct {
           // args, not command: the image's entrypoint still runs (it only sets a umask as non-root).
           args: ['redis-server', '--save', '', '--appendonly', 'no'],
           ports: [{ name: 'redis', containerPort: REDIS_PORT }],
-          resources: resources(props.plan.resources.medusa.redis),
+          resources: props.plan.resources.medusa.redis,
           readinessProbe: execProbe(['redis-cli', 'ping'], { period: 10, failures: 3 }),
           livenessProbe: tcpProbe(REDIS_PORT, { period: 20, failures: 6 }),
           volumeMounts: [data.mount],

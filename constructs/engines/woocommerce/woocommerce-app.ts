@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { WooCommerceProps as StoreProps } from './config.ts';
 import { NAMES, storeHosts, storeUrl, WAVE } from '../../meta.ts';
-import { env, httpProbe, port, resources, secretEnv, tcpProbe } from '../../container.ts';
+import { env, httpProbe, port, scratch, secretEnv, tcpProbe } from '../../container.ts';
 import { StoreWorkload } from '../../kit/store-workload.ts';
 import { DataVolume } from '../../volumes.ts';
 import { MARIADB_PORT, WORDPRESS_DB } from './mariadb.ts';
@@ -51,6 +51,12 @@ export class WooCommerceApp extends Construct {
     const docroot: k8s.VolumeMount = { name: 'docroot', mountPath: '/var/www/html', subPath: 'html' };
     const wpEnv = wordpressEnv();
     const url = storeUrl(props, storeHosts(props).storefront);
+    // Everything WordPress writes goes to the document root (a PVC); besides that, PHP's and
+    // WP-CLI's temp files (HOME=/tmp) and Apache's pid and lock files (the image's APACHE_RUN_DIR
+    // and APACHE_LOCK_DIR) each get an emptyDir, so every root filesystem is read-only.
+    const tmp = scratch('tmp', '/tmp');
+    const apacheRun = scratch('apache-run', '/var/run/apache2');
+    const apacheLock = scratch('apache-lock', '/var/lock/apache2');
 
     new DataVolume(this, 'Data', props, { name: NAMES.wordpressData, component, size: props.plan.storage.wordpress, wave: WAVE.app });
 
@@ -69,9 +75,8 @@ export class WooCommerceApp extends Construct {
           image: props.images.woocommerce.wordpress,
           command: ['docker-ensure-installed.sh'],
           ...wpEnv,
-          resources: resources(res.setup),
-          readOnlyRootFilesystem: false,
-          volumeMounts: [docroot],
+          resources: res.setup,
+          volumeMounts: [docroot, tmp.mount],
         },
         {
           name: 'setup-woocommerce',
@@ -86,9 +91,8 @@ export class WooCommerceApp extends Construct {
             env('SAMPLE_PRODUCT_SKU', SAMPLE_PRODUCT_SKU),
           ],
           envFrom: [...wpEnv.envFrom, { secretRef: { name: 'store-admin' } }],
-          resources: resources(res.setup),
-          readOnlyRootFilesystem: false,
-          volumeMounts: [docroot, scripts.mount],
+          resources: res.setup,
+          volumeMounts: [docroot, scripts.mount, tmp.mount],
         },
       ],
       containers: [
@@ -97,16 +101,15 @@ export class WooCommerceApp extends Construct {
           image: props.images.woocommerce.wordpress,
           ports: [{ name: 'http', containerPort: WORDPRESS_PORT }],
           ...wpEnv,
-          resources: resources(res.wordpress),
-          readOnlyRootFilesystem: false,
+          resources: res.wordpress,
           // 200 before and after install, 500 while the database is down.
           readinessProbe: httpProbe('/wp-admin/install.php', WORDPRESS_PORT, { period: 10, failures: 3, headers: forwardedHeaders(props) }),
           // TCP only: a database blip must not restart WordPress.
           livenessProbe: tcpProbe(WORDPRESS_PORT, { period: 20, failures: 6, initialDelay: 30 }),
-          volumeMounts: [docroot],
+          volumeMounts: [docroot, tmp.mount, apacheRun.mount, apacheLock.mount],
         },
       ],
-      volumes: [{ name: 'docroot', persistentVolumeClaim: { claimName: NAMES.wordpressData } }, scripts.volume],
+      volumes: [{ name: 'docroot', persistentVolumeClaim: { claimName: NAMES.wordpressData } }, scripts.volume, tmp.volume, apacheRun.volume, apacheLock.volume],
     });
 
     // Network: the database only from WordPress (the setup script runs in the same pod); web

@@ -3,7 +3,7 @@
 // and e2e/extra-engine.test.ts proves that is enough (docs/engines.md walks through it).
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { env, httpProbe, resources, scratch, tcpProbe } from '../../../container.ts';
+import { env, httpProbe, scratch, tcpProbe } from '../../../container.ts';
 import { NAMES, storeHosts, WAVE } from '../../../meta.ts';
 import { allowConnection, StorePolicy, tcp } from '../../../network.ts';
 import { StoreWorkload } from '../../../kit/store-workload.ts';
@@ -35,7 +35,7 @@ class StaticSite extends Construct {
           name: 'nginx',
           image: props.images[ID].nginx,
           ports: [{ name: 'http', containerPort: PORT }],
-          resources: resources(props.plan.resources[ID].web),
+          resources: props.plan.resources[ID].web,
           readinessProbe: httpProbe('/', PORT, { period: 10, failures: 3 }),
           livenessProbe: tcpProbe(PORT, { period: 20, failures: 6 }),
           volumeMounts: [tmp.mount],
