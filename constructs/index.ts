@@ -1,10 +1,10 @@
 // Entry point of the constructs: one store's Kubernetes objects as plain JSON, in a fixed order.
 import { App, Chart } from 'cdk8s';
 import type { StoreProps } from './props.ts';
-import { StoreNamespace } from './store-namespace.ts';
-import { StoreSecrets } from './store-secrets.ts';
+import { StoreNamespace } from './kit/namespace-guardrails.ts';
+import { StoreSecrets } from './kit/sealed-secrets.ts';
 import { StoreScripts } from './scripts.ts';
-import { StoreIngress } from './store-ingress.ts';
+import { StoreIngress } from './kit/ingress.ts';
 import { SmokeTest } from './smoke-test.ts';
 import { engineOf } from './engines/index.ts';
 

@@ -6,7 +6,7 @@ import type { Engine } from '../engine.ts';
 import { ID, images, resources, SECRETS, type MedusaImages, type MedusaProps, type MedusaResources } from './config.ts';
 import { BACKEND_PORT, BACKEND_SERVICE_URL, DEFAULT_REGION, MedusaApp, STOREFRONT_PORT } from './medusa-app.ts';
 import { Postgres } from './postgres.ts';
-import { Redis } from './redis.ts';
+import { Cache } from '../../kit/cache.ts';
 
 export const medusa: Engine<MedusaImages, MedusaResources> = {
   id: ID,
@@ -45,7 +45,7 @@ export const medusa: Engine<MedusaImages, MedusaResources> = {
   },
   build(scope, props) {
     new Postgres(scope, 'postgres', props as MedusaProps);
-    new Redis(scope, 'redis', props as MedusaProps);
+    new Cache(scope, 'redis', props, { name: NAMES.redis, image: (props as MedusaProps).images.medusa.redis, resources: (props as MedusaProps).plan.resources.medusa.redis });
     new MedusaApp(scope, 'medusa', props as MedusaProps);
   },
 };

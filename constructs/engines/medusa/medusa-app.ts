@@ -7,9 +7,9 @@ import type { MedusaProps as StoreProps } from './config.ts';
 import { NAMES, storeHosts, storeUrl, WAVE } from '../../meta.ts';
 import { env, httpProbe, port, scratch, secretEnv, tcpProbe } from '../../container.ts';
 import { MEDUSA_DB, POSTGRES_PORT } from './postgres.ts';
-import { REDIS_PORT } from './redis.ts';
+import { REDIS_PORT } from '../../kit/cache.ts';
 import { SCRIPTS_DIR, scriptsVolume } from '../../scripts.ts';
-import { allowConnection, publicInternetEgress, StorePolicy } from '../../network.ts';
+import { allowConnection, publicInternetEgress, StorePolicy } from '../../kit/network-policy.ts';
 import { StoreWorkload } from '../../kit/store-workload.ts';
 import { StoreJob } from '../../kit/store-job.ts';
 

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { MedusaProps as StoreProps } from './config.ts';
 import { NAMES } from '../../meta.ts';
 import { env, secretEnv } from '../../container.ts';
-import { addDatabase } from '../../database.ts';
+import { addDatabase } from '../../kit/database.ts';
 
 export const POSTGRES_PORT = 5432;
 export const MEDUSA_DB = { name: 'medusa', user: 'medusa' } as const;

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { WooCommerceProps as StoreProps } from './config.ts';
 import { NAMES } from '../../meta.ts';
 import { env, secretEnv } from '../../container.ts';
-import { addDatabase } from '../../database.ts';
+import { addDatabase } from '../../kit/database.ts';
 
 export const MARIADB_PORT = 3306;
 export const WORDPRESS_DB = { name: 'wordpress', user: 'wordpress' } as const;

@@ -10,7 +10,7 @@ import { StoreWorkload } from '../../kit/store-workload.ts';
 import { DataVolume } from '../../volumes.ts';
 import { MARIADB_PORT, WORDPRESS_DB } from './mariadb.ts';
 import { SCRIPTS_DIR, scriptsVolume } from '../../scripts.ts';
-import { allowConnection, publicInternetEgress, StorePolicy } from '../../network.ts';
+import { allowConnection, publicInternetEgress, StorePolicy } from '../../kit/network-policy.ts';
 
 export const WORDPRESS_PORT = 80;
 /** www-data in the Debian wordpress image; the alpine CLI image calls it 82, so pin 33 there too. */

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { env, httpProbe, scratch, tcpProbe } from '../../../container.ts';
 import { NAMES, storeHosts, WAVE } from '../../../meta.ts';
-import { allowConnection, StorePolicy, tcp } from '../../../network.ts';
+import { allowConnection, StorePolicy, tcp } from '../../../kit/network-policy.ts';
 import { StoreWorkload } from '../../../kit/store-workload.ts';
 import { containerResources, image } from '../../schema.ts';
 import type { Engine, EngineStoreProps } from '../../engine.ts';

@@ -2,10 +2,10 @@
 // default-deny network policies and DNS egress.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { StoreProps } from './props.ts';
-import { NAMES, storeLabels, storeNamespace, syncWave, WAVE } from './meta.ts';
-import { port, q } from './container.ts';
-import { DEFAULT_CONTAINER_EPHEMERAL, lazyQuantity, QUOTA_HEADROOM } from './kit/bounded.ts';
+import type { StoreProps } from '../props.ts';
+import { NAMES, storeLabels, storeNamespace, syncWave, WAVE } from '../meta.ts';
+import { port, q } from '../container.ts';
+import { DEFAULT_CONTAINER_EPHEMERAL, lazyQuantity, QUOTA_HEADROOM } from './bounded.ts';
 
 /** Labels of the Namespace: Pod Security (enforce baseline, warn/audit restricted) + platform. */
 export function namespaceLabels(props: StoreProps): Record<string, string> {

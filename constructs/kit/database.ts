@@ -4,11 +4,11 @@
 // query must not restart the database).
 import type { Construct } from 'constructs';
 import type { k8s } from 'cdk8s-plus-28';
-import type { ContainerResources, StoreProps } from './props.ts';
-import { WAVE } from './meta.ts';
-import { execProbe, scratch, tcpProbe } from './container.ts';
-import { DataVolume } from './volumes.ts';
-import { StoreWorkload } from './kit/store-workload.ts';
+import type { ContainerResources, StoreProps } from '../props.ts';
+import { WAVE } from '../meta.ts';
+import { execProbe, scratch, tcpProbe } from '../container.ts';
+import { DataVolume } from '../volumes.ts';
+import { StoreWorkload } from './store-workload.ts';
 
 export interface DatabaseProps {
   /** Service, StatefulSet and container name, e.g. "mariadb". */

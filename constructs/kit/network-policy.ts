@@ -2,9 +2,9 @@
 // the narrow allows it needs, named after what they allow.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { StoreProps } from './props.ts';
-import { storeLabels, storeNamespace, syncWave, WAVE, selectorLabels } from './meta.ts';
-import { port } from './container.ts';
+import type { StoreProps } from '../props.ts';
+import { storeLabels, storeNamespace, syncWave, WAVE, selectorLabels } from '../meta.ts';
+import { port } from '../container.ts';
 
 /**
  * Private, loopback, link-local, carrier-grade NAT and multicast ranges. Internet egress excludes

@@ -2,9 +2,9 @@
 // configured.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { StoreProps } from './props.ts';
-import { NAMES, storeLabels, storeNamespace, syncWave, WAVE } from './meta.ts';
-import type { IngressRoute } from './engines/engine.ts';
+import type { StoreProps } from '../props.ts';
+import { NAMES, storeLabels, storeNamespace, syncWave, WAVE } from '../meta.ts';
+import type { IngressRoute } from '../engines/engine.ts';
 
 /** Name of the TLS secret cert-manager fills when platform.yaml does not name one. */
 export const DEFAULT_TLS_SECRET = 'store-tls';

@@ -2,9 +2,9 @@
 // ciphertext is bound to namespace + name, which spec.template.metadata repeats).
 import { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
-import type { SealedData, StoreProps } from './props.ts';
-import { engineOf } from './engines/index.ts';
-import { storeLabels, storeNamespace, syncWave, WAVE } from './meta.ts';
+import type { SealedData, StoreProps } from '../props.ts';
+import { engineOf } from '../engines/index.ts';
+import { storeLabels, storeNamespace, syncWave, WAVE } from '../meta.ts';
 
 /** The secret names and keys this store's engine needs, in a fixed order. */
 export function secretsFor(props: StoreProps): Array<[string, readonly string[]]> {
