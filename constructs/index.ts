@@ -1,12 +1,14 @@
 // Entry point of the constructs: one store's Kubernetes objects as plain JSON, in a fixed order.
 import { App, Chart } from 'cdk8s';
-import type { StoreProps } from './props.ts';
-import { StoreNamespace } from './kit/namespace-guardrails.ts';
-import { StoreSecrets } from './kit/sealed-secrets.ts';
+import type { Construct } from 'constructs';
+import type { ResourceAmounts, StoreProps } from './props.ts';
+import { NamespaceGuardrails, podSecurityLabels } from './kit/namespace-guardrails.ts';
+import { SealedSecrets } from './kit/sealed-secrets.ts';
 import { StoreScripts } from './scripts.ts';
-import { StoreIngress } from './kit/ingress.ts';
+import { Ingress } from './kit/ingress.ts';
 import { SmokeTest } from './smoke-test.ts';
-import { engineOf } from './engines/index.ts';
+import { engineOf, type Engine } from './engines/index.ts';
+import { NAMES, storeLabels, storePlacement, WAVE } from './meta.ts';
 
 export type { StoreProps } from './props.ts';
 export { engineIds, engineOf, engines, findEngine, registerEngine, type Engine } from './engines/index.ts';
@@ -28,16 +30,88 @@ export const STORE_KINDS = [
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
 ] as const;
 
-/** Builds the construct tree of one store. Construct IDs are pinned: they never derive names. */
+/** Name of the TLS secret cert-manager fills when platform.yaml does not name one. */
+export const DEFAULT_TLS_SECRET = 'store-tls';
+
+/** platform.yaml amounts → k8s keys; ephemeral storage only when the plan states it (else derived). */
+function k8sAmounts(a: ResourceAmounts): Record<string, string> {
+  return { cpu: a.cpu, memory: a.memory, ...(a.ephemeralStorage ? { 'ephemeral-storage': a.ephemeralStorage } : {}) };
+}
+
+/**
+ * The store namespace and its guardrails: Pod Security enforces baseline (warn/audit
+ * restricted), the plan's quota and limit range, default-deny, DNS egress. The Namespace carries
+ * the display name as an annotation only.
+ */
+function addGuardrails(scope: Construct, props: StoreProps): void {
+  const { quota, limitRange } = props.plan;
+  new NamespaceGuardrails(scope, 'namespace', {
+    placement: storePlacement(props, WAVE.guardrails),
+    namespaceLabels: { ...storeLabels(props), ...podSecurityLabels('baseline') },
+    namespaceAnnotations: {
+      'storefleet.dev/display-name': props.store.displayName,
+      'storefleet.dev/plan': props.store.plan,
+      'storefleet.dev/created-at': props.store.createdAt,
+    },
+    quota: {
+      name: NAMES.quota,
+      hard: {
+        'requests.cpu': quota.requestsCpu,
+        'requests.memory': quota.requestsMemory,
+        'limits.cpu': quota.limitsCpu,
+        'limits.memory': quota.limitsMemory,
+        pods: String(quota.pods),
+        persistentvolumeclaims: String(quota.persistentVolumeClaims),
+        'requests.storage': quota.requestsStorage,
+        ...(quota.requestsEphemeralStorage ? { 'requests.ephemeral-storage': quota.requestsEphemeralStorage } : {}),
+        ...(quota.limitsEphemeralStorage ? { 'limits.ephemeral-storage': quota.limitsEphemeralStorage } : {}),
+      },
+    },
+    limitRange: {
+      name: NAMES.limits,
+      defaultRequest: k8sAmounts(limitRange.defaultRequest),
+      default: k8sAmounts(limitRange.default),
+      max: k8sAmounts(limitRange.max),
+    },
+    dnsNamespace: props.site.dnsNamespace,
+  });
+}
+
+/** Checks that the generator sealed exactly the keys of the engine's contract; names what is missing. */
+export function checkSealedData(props: StoreProps, engine: Engine): void {
+  for (const [name, keys] of Object.entries(engine.secrets)) {
+    const data = props.sealed[name];
+    if (!data) throw new Error(`store ${props.store.name}: sealed secret "${name}" is missing`);
+    for (const key of keys) {
+      if (typeof data[key] !== 'string' || data[key] === '') {
+        throw new Error(`store ${props.store.name}: sealed secret "${name}" has no value for key ${key}`);
+      }
+    }
+  }
+}
+
+/** Builds the construct tree of one store from the kit's blocks. Construct IDs are pinned: they never derive names. */
 class StoreChart extends Chart {
   constructor(scope: App, props: StoreProps) {
     super(scope, 'store', { disableResourceNameHashes: true });
     const engine = engineOf(props.store.engine);
-    new StoreNamespace(this, 'namespace', props);
-    new StoreSecrets(this, 'secrets', props);
+    checkSealedData(props, engine);
+    addGuardrails(this, props);
+    // Only the engine's contract keys, in the contract's order.
+    const secrets = Object.fromEntries(
+      Object.entries(engine.secrets).map(([name, keys]) => [name, Object.fromEntries(keys.map((k) => [k, props.sealed[name][k]]))]),
+    );
+    new SealedSecrets(this, 'secrets', { placement: storePlacement(props, WAVE.guardrails), secrets });
     new StoreScripts(this, 'scripts', props, { folder: engine.folder, scripts: engine.scripts });
     engine.build(this, props);
-    new StoreIngress(this, 'ingress', props, engine.routes(props));
+    const tls = props.site.tls;
+    new Ingress(this, 'ingress', {
+      placement: storePlacement(props, WAVE.ingress),
+      name: NAMES.ingress,
+      className: props.site.ingressClassName,
+      routes: engine.routes(props),
+      ...(tls.mode === 'cert-manager' ? { tls: { clusterIssuer: tls.clusterIssuer, secretName: tls.secretName ?? DEFAULT_TLS_SECRET } } : {}),
+    });
     new SmokeTest(this, 'smoke-test', props, engine.smokeTest(props));
   }
 }

@@ -100,3 +100,8 @@ export const NAMES = {
   ingress: 'store',
   scripts: 'store-scripts',
 } as const;
+
+/** Where a store's objects go: its namespace, its store labels, the given sync wave. */
+export function storePlacement(props: StoreProps, wave: number): { namespace: string; labels: Record<string, string>; annotations: Record<string, string> } {
+  return { namespace: storeNamespace(props.store.name), labels: storeLabels(props), annotations: syncWave(wave) };
+}

@@ -13,8 +13,9 @@ import { StoreWorkload } from './store-workload.ts';
 export interface DatabaseProps {
   /** Service, StatefulSet and container name, e.g. "mariadb". */
   name: string;
-  /** Name of the data PVC. */
+  /** Name and size of the data PVC (platform.yaml plans.<plan>.storage.database). */
   dataClaim: string;
+  size: string;
   image: string;
   port: { name: string; number: number };
   /** The image's own non-root user (999 for mariadb and postgres). */
@@ -28,14 +29,17 @@ export interface DatabaseProps {
   runDir: string;
 }
 
-/** Adds the database's PVC, headless Service and StatefulSet to `scope` (construct IDs pinned). */
-export function addDatabase(scope: Construct, props: StoreProps, db: DatabaseProps): void {
+/**
+ * Adds the database's PVC, headless Service and StatefulSet to `scope` (construct IDs pinned).
+ * `store` gives the namespace and labels only; everything else is in DatabaseProps.
+ */
+export function addDatabase(scope: Construct, store: StoreProps, db: DatabaseProps): void {
   const tmp = scratch('tmp', '/tmp');
   const run = scratch('run', db.runDir);
 
-  new DataVolume(scope, 'Data', props, { name: db.dataClaim, component: db.name, size: props.plan.storage.database, wave: WAVE.database });
+  new DataVolume(scope, 'Data', store, { name: db.dataClaim, component: db.name, size: db.size, wave: WAVE.database });
 
-  new StoreWorkload(scope, 'Workload', props, {
+  new StoreWorkload(scope, 'Workload', store, {
     name: db.name,
     role: 'database',
     wave: WAVE.database,

@@ -1,40 +1,42 @@
-// The store's Ingress: the engine's routes (host → Service port), TLS through cert-manager when
-// configured.
+// One Ingress: host → in-namespace Service port rules, and TLS through cert-manager when asked
+// (the issuer annotation plus a tls block for every host of the rules).
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { StoreProps } from '../props.ts';
-import { NAMES, storeLabels, storeNamespace, syncWave, WAVE } from '../meta.ts';
-import type { IngressRoute } from '../engines/engine.ts';
+import { objectMeta, type Placement } from './placement.ts';
 
-/** Name of the TLS secret cert-manager fills when platform.yaml does not name one. */
-export const DEFAULT_TLS_SECRET = 'store-tls';
-
-function rule(host: string, service: string, servicePort: number): k8s.IngressRule {
-  return {
-    host,
-    http: {
-      paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { number: servicePort } } } }],
-    },
-  };
+export interface IngressProps {
+  placement: Placement;
+  /** The Ingress's name. */
+  name: string;
+  /** spec.ingressClassName (platform.yaml site.ingressClassName). */
+  className: string;
+  /** host → Service and port (a number, or the Service port's name). */
+  routes: ReadonlyArray<{ host: string; service: string; port: number | string }>;
+  /** cert-manager: the ClusterIssuer and the Secret it writes the certificate into. Omitted: plain http. */
+  tls?: { clusterIssuer: string; secretName: string };
 }
 
-/** Props: StoreProps (store name and labels; site.ingressClassName, tls) and the engine's routes. */
-export class StoreIngress extends Construct {
-  constructor(scope: Construct, id: string, props: StoreProps, routes: readonly IngressRoute[]) {
+export class Ingress extends Construct {
+  constructor(scope: Construct, id: string, p: IngressProps) {
     super(scope, id);
-    const rules = routes.map((r) => rule(r.host, r.service, r.port));
-    const tls = props.site.tls;
-    const annotations: Record<string, string> = { ...syncWave(WAVE.ingress) };
-    if (tls.mode === 'cert-manager') annotations['cert-manager.io/cluster-issuer'] = tls.clusterIssuer;
-
+    const rules: k8s.IngressRule[] = p.routes.map((r) => ({
+      host: r.host,
+      http: {
+        paths: [
+          {
+            path: '/',
+            pathType: 'Prefix',
+            backend: { service: { name: r.service, port: typeof r.port === 'number' ? { number: r.port } : { name: r.port } } },
+          },
+        ],
+      },
+    }));
     new k8s.KubeIngress(this, 'Resource', {
-      metadata: { name: NAMES.ingress, namespace: storeNamespace(props.store.name), labels: storeLabels(props), annotations },
+      metadata: objectMeta(p.placement, p.name, p.tls ? { 'cert-manager.io/cluster-issuer': p.tls.clusterIssuer } : {}),
       spec: {
-        ingressClassName: props.site.ingressClassName,
+        ingressClassName: p.className,
         rules,
-        ...(tls.mode === 'cert-manager'
-          ? { tls: [{ hosts: rules.map((r) => r.host as string), secretName: tls.secretName ?? DEFAULT_TLS_SECRET }] }
-          : {}),
+        ...(p.tls ? { tls: [{ hosts: p.routes.map((r) => r.host), secretName: p.tls.secretName }] } : {}),
       },
     });
   }

@@ -1,17 +1,20 @@
-// The store namespace and its guardrails: pod-security and platform labels, quota, limit range,
-// default-deny network policies and DNS egress.
+// A namespace and its guardrails: Pod Security labels (required), a ResourceQuota that also caps
+// LoadBalancer/NodePort Services at 0 and counts ephemeral storage, a LimitRange with
+// ephemeral-storage defaults, a default-deny NetworkPolicy and, when asked, DNS egress. Stores and
+// the platform both build their namespace from it.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { StoreProps } from '../props.ts';
-import { NAMES, storeLabels, storeNamespace, syncWave, WAVE } from '../meta.ts';
 import { port, q } from '../container.ts';
 import { DEFAULT_CONTAINER_EPHEMERAL, lazyQuantity, QUOTA_HEADROOM } from './bounded.ts';
+import { objectMeta, type Placement } from './placement.ts';
 
-/** Labels of the Namespace: Pod Security (enforce baseline, warn/audit restricted) + platform. */
-export function namespaceLabels(props: StoreProps): Record<string, string> {
+type Amount = string | k8s.Quantity;
+const quantity = (a: Amount): k8s.Quantity => (typeof a === 'string' ? q(a) : a);
+
+/** Pod Security: `enforce` blocks, warn and audit always report against "restricted". */
+export function podSecurityLabels(enforce: 'baseline' | 'restricted'): Record<string, string> {
   return {
-    ...storeLabels(props),
-    'pod-security.kubernetes.io/enforce': 'baseline',
+    'pod-security.kubernetes.io/enforce': enforce,
     'pod-security.kubernetes.io/enforce-version': 'latest',
     'pod-security.kubernetes.io/warn': 'restricted',
     'pod-security.kubernetes.io/warn-version': 'latest',
@@ -20,107 +23,101 @@ export function namespaceLabels(props: StoreProps): Record<string, string> {
   };
 }
 
-/**
- * Props: the whole StoreProps; uses store identity (names, labels), plan.quota, plan.limitRange,
- * site.dnsNamespace. The Namespace carries the display name as an annotation only.
- */
-export class StoreNamespace extends Construct {
-  constructor(scope: Construct, id: string, props: StoreProps) {
-    super(scope, id);
-    const namespace = storeNamespace(props.store.name);
-    const labels = storeLabels(props);
-    const annotations = syncWave(WAVE.guardrails);
-    const { quota, limitRange } = props.plan;
+const ENFORCE = 'pod-security.kubernetes.io/enforce';
 
+export interface NamespaceGuardrailsProps {
+  /** The namespace, its objects' labels and annotations. */
+  placement: Placement;
+  /**
+   * Labels of the Namespace object itself. Must enforce Pod Security "baseline" or "restricted"
+   * (podSecurityLabels()); the construct refuses anything else.
+   */
+  namespaceLabels: Record<string, string>;
+  /** Annotations of the Namespace object only (e.g. a display name). */
+  namespaceAnnotations?: Record<string, string>;
+  /** ResourceQuota name and limits (k8s keys: "requests.cpu", "pods", …). LoadBalancer and NodePort Services are always 0. */
+  quota: { name: string; hard: Record<string, Amount> };
+  /** LimitRange name and per-container amounts (k8s keys: cpu, memory, ephemeral-storage). */
+  limitRange: { name: string; defaultRequest: Record<string, Amount>; default: Record<string, Amount>; max: Record<string, Amount> };
+  /** When set: the `allow-dns` policy lets every pod reach kube-dns in this namespace (UDP/TCP 53). */
+  dnsNamespace?: string;
+}
+
+/**
+ * Ephemeral storage the quota and limit range do not state is derived from what the chart's kit
+ * workloads declare (kit/bounded.ts), so a namespace never leaves disk uncounted.
+ */
+export class NamespaceGuardrails extends Construct {
+  constructor(scope: Construct, id: string, p: NamespaceGuardrailsProps) {
+    super(scope, id);
+    const enforce = p.namespaceLabels[ENFORCE];
+    if (enforce !== 'baseline' && enforce !== 'restricted') {
+      throw new Error(`namespace ${p.placement.namespace}: label ${ENFORCE} must be "baseline" or "restricted" (got ${JSON.stringify(enforce)})`);
+    }
+    const { placement } = p;
+    const annotations = { ...placement.annotations, ...p.namespaceAnnotations };
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
-        name: namespace,
-        labels: namespaceLabels(props),
-        annotations: {
-          ...annotations,
-          'storefleet.dev/display-name': props.store.displayName,
-          'storefleet.dev/plan': props.store.plan,
-          'storefleet.dev/created-at': props.store.createdAt,
-        },
+        name: placement.namespace,
+        labels: p.namespaceLabels,
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       },
     });
 
-    new k8s.KubeResourceQuota(this, 'Quota', {
-      metadata: { name: NAMES.quota, namespace, labels, annotations },
-      spec: {
-        hard: {
-          'requests.cpu': q(quota.requestsCpu),
-          'requests.memory': q(quota.requestsMemory),
-          'limits.cpu': q(quota.limitsCpu),
-          'limits.memory': q(quota.limitsMemory),
-          pods: q(String(quota.pods)),
-          persistentvolumeclaims: q(String(quota.persistentVolumeClaims)),
-          'requests.storage': q(quota.requestsStorage),
-          // Counted so one store cannot fill a node's disk; derived from what the store's
-          // containers declare unless the plan says (kit/bounded.ts).
-          'requests.ephemeral-storage': quota.requestsEphemeralStorage
-            ? q(quota.requestsEphemeralStorage)
-            : lazyQuantity(this, (use) => use.requests * QUOTA_HEADROOM),
-          'limits.ephemeral-storage': quota.limitsEphemeralStorage
-            ? q(quota.limitsEphemeralStorage)
-            : lazyQuantity(this, (use) => use.limits * QUOTA_HEADROOM),
-          'services.loadbalancers': q('0'),
-          'services.nodeports': q('0'),
-        },
-      },
-    });
+    const hard: Record<string, k8s.Quantity> = {
+      'requests.ephemeral-storage': lazyQuantity(this, (use) => use.requests * QUOTA_HEADROOM),
+      'limits.ephemeral-storage': lazyQuantity(this, (use) => use.limits * QUOTA_HEADROOM),
+    };
+    for (const [key, value] of Object.entries(p.quota.hard)) hard[key] = quantity(value);
+    hard['services.loadbalancers'] = q('0');
+    hard['services.nodeports'] = q('0');
+    new k8s.KubeResourceQuota(this, 'Quota', { metadata: objectMeta(placement, p.quota.name), spec: { hard } });
 
+    const amounts = (given: Record<string, Amount>, ephemeral: k8s.Quantity) => {
+      const out: Record<string, k8s.Quantity> = { 'ephemeral-storage': ephemeral };
+      for (const [key, value] of Object.entries(given)) out[key] = quantity(value);
+      return out;
+    };
     new k8s.KubeLimitRange(this, 'Limits', {
-      metadata: { name: NAMES.limits, namespace, labels, annotations },
+      metadata: objectMeta(placement, p.limitRange.name),
       spec: {
         limits: [
           {
             type: 'Container',
-            defaultRequest: {
-              cpu: q(limitRange.defaultRequest.cpu),
-              memory: q(limitRange.defaultRequest.memory),
-              'ephemeral-storage': q(limitRange.defaultRequest.ephemeralStorage ?? DEFAULT_CONTAINER_EPHEMERAL.request),
-            },
-            default: {
-              cpu: q(limitRange.default.cpu),
-              memory: q(limitRange.default.memory),
-              'ephemeral-storage': q(limitRange.default.ephemeralStorage ?? DEFAULT_CONTAINER_EPHEMERAL.limit),
-            },
-            max: {
-              cpu: q(limitRange.max.cpu),
-              memory: q(limitRange.max.memory),
-              'ephemeral-storage': limitRange.max.ephemeralStorage ? q(limitRange.max.ephemeralStorage) : lazyQuantity(this, (use) => use.maxLimit),
-            },
+            defaultRequest: amounts(p.limitRange.defaultRequest, q(DEFAULT_CONTAINER_EPHEMERAL.request)),
+            default: amounts(p.limitRange.default, q(DEFAULT_CONTAINER_EPHEMERAL.limit)),
+            max: amounts(p.limitRange.max, lazyQuantity(this, (use) => use.maxLimit)),
           },
         ],
       },
     });
 
     new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
-      metadata: { name: 'default-deny', namespace, labels, annotations },
+      metadata: objectMeta(placement, 'default-deny'),
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
 
-    new k8s.KubeNetworkPolicy(this, 'AllowDns', {
-      metadata: { name: 'allow-dns', namespace, labels, annotations },
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [
-          {
-            to: [
-              {
-                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.site.dnsNamespace } },
-                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-              },
-            ],
-            ports: [
-              { protocol: 'UDP', port: port(53) },
-              { protocol: 'TCP', port: port(53) },
-            ],
-          },
-        ],
-      },
-    });
+    if (p.dnsNamespace !== undefined) {
+      new k8s.KubeNetworkPolicy(this, 'AllowDns', {
+        metadata: objectMeta(placement, 'allow-dns'),
+        spec: { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgress(p.dnsNamespace)] },
+      });
+    }
   }
+}
+
+/** Egress to kube-dns in `dnsNamespace`, UDP and TCP 53. */
+export function dnsEgress(dnsNamespace: string): k8s.NetworkPolicyEgressRule {
+  return {
+    to: [
+      {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': dnsNamespace } },
+        podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+      },
+    ],
+    ports: [
+      { protocol: 'UDP', port: port(53) },
+      { protocol: 'TCP', port: port(53) },
+    ],
+  };
 }

@@ -1,10 +1,11 @@
-// NetworkPolicy building blocks. The namespace denies everything by default; each component adds
-// the narrow allows it needs, named after what they allow.
+// NetworkPolicy building blocks. The namespace denies everything by default (NamespaceGuardrails);
+// each component adds the narrow allows it needs, named after what they allow.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { StoreProps } from '../props.ts';
-import { storeLabels, storeNamespace, syncWave, WAVE, selectorLabels } from '../meta.ts';
+import { storePlacement, WAVE, selectorLabels } from '../meta.ts';
 import { port } from '../container.ts';
+import { objectMeta, type Placement } from './placement.ts';
 
 /**
  * Private, loopback, link-local, carrier-grade NAT and multicast ranges. Internet egress excludes
@@ -24,6 +25,36 @@ export const NON_PUBLIC_IPV4 = [
   '240.0.0.0/4',
 ] as const;
 
+export interface NetworkPolicyProps {
+  placement: Placement;
+  /** Object name, named after what it allows, e.g. "allow-wordpress-to-mariadb". */
+  name: string;
+  /** Labels of the pods the policy selects. */
+  podSelector: Record<string, string>;
+  /** Each given list adds its policy type; an empty list denies that direction. */
+  ingress?: k8s.NetworkPolicyIngressRule[];
+  egress?: k8s.NetworkPolicyEgressRule[];
+}
+
+/** One NetworkPolicy selecting some pods of the namespace. */
+export class NetworkPolicy extends Construct {
+  constructor(scope: Construct, id: string, p: NetworkPolicyProps) {
+    super(scope, id);
+    const policyTypes: string[] = [];
+    if (p.ingress) policyTypes.push('Ingress');
+    if (p.egress) policyTypes.push('Egress');
+    new k8s.KubeNetworkPolicy(this, 'Resource', {
+      metadata: objectMeta(p.placement, p.name),
+      spec: {
+        podSelector: { matchLabels: p.podSelector },
+        policyTypes,
+        ...(p.ingress ? { ingress: p.ingress } : {}),
+        ...(p.egress ? { egress: p.egress } : {}),
+      },
+    });
+  }
+}
+
 export interface PolicyProps {
   /** Object name, e.g. "allow-wordpress-to-mariadb". */
   name: string;
@@ -33,28 +64,23 @@ export interface PolicyProps {
   egress?: k8s.NetworkPolicyEgressRule[];
 }
 
-/** One NetworkPolicy selecting the pods of a component. */
+/** A NetworkPolicy of a store: in its namespace, sync wave -1, selecting one component. */
 export class StorePolicy extends Construct {
   constructor(scope: Construct, id: string, props: StoreProps, p: PolicyProps) {
     super(scope, id);
-    const policyTypes: string[] = [];
-    if (p.ingress) policyTypes.push('Ingress');
-    if (p.egress) policyTypes.push('Egress');
-    new k8s.KubeNetworkPolicy(this, 'Resource', {
-      metadata: {
-        name: p.name,
-        namespace: storeNamespace(props.store.name),
-        labels: storeLabels(props),
-        annotations: syncWave(WAVE.guardrails),
-      },
-      spec: {
-        podSelector: { matchLabels: selectorLabels(props, p.component) },
-        policyTypes,
-        ...(p.ingress ? { ingress: p.ingress } : {}),
-        ...(p.egress ? { egress: p.egress } : {}),
-      },
+    new NetworkPolicy(this, 'Policy', {
+      placement: storePlacement(props, WAVE.guardrails),
+      name: p.name,
+      podSelector: selectorLabels(props, p.component),
+      ingress: p.ingress,
+      egress: p.egress,
     });
   }
+}
+
+/** Peer: every pod of another namespace, by its name. */
+export function namespacePeer(namespace: string): k8s.NetworkPolicyPeer {
+  return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } };
 }
 
 /** Peer: pods of a component in the same namespace. */

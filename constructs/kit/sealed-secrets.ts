@@ -1,47 +1,36 @@
-// The store's secrets, rendered only as SealedSecrets (bitnami.com/v1alpha1, strict scope: the
-// ciphertext is bound to namespace + name, which spec.template.metadata repeats).
+// Secrets, rendered only as SealedSecrets (bitnami.com/v1alpha1, strict scope: the ciphertext is
+// bound to namespace + name, which spec.template.metadata repeats). Nothing here ever sees a
+// plaintext value; keys are written in sorted order so re-renders are byte-identical.
 import { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
-import type { SealedData, StoreProps } from '../props.ts';
-import { engineOf } from '../engines/index.ts';
-import { storeLabels, storeNamespace, syncWave, WAVE } from '../meta.ts';
+import { objectMeta, type Placement } from './placement.ts';
 
-/** The secret names and keys this store's engine needs, in a fixed order. */
-export function secretsFor(props: StoreProps): Array<[string, readonly string[]]> {
-  return Object.entries(engineOf(props.store.engine).secrets);
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+export interface SealedSecretsProps {
+  placement: Placement;
+  /** Secret name → key → base64 ciphertext (sealed for this namespace and name). */
+  secrets: Record<string, Record<string, string>>;
 }
 
-/** Checks that the generator sealed exactly the keys of the contract; names what is missing. */
-export function checkSealedData(props: StoreProps): void {
-  const sealed: SealedData = props.sealed;
-  for (const [name, keys] of secretsFor(props)) {
-    const data = sealed[name];
-    if (!data) throw new Error(`store ${props.store.name}: sealed secret "${name}" is missing`);
-    for (const key of keys) {
-      if (typeof data[key] !== 'string' || data[key] === '') {
-        throw new Error(`store ${props.store.name}: sealed secret "${name}" has no value for key ${key}`);
-      }
-    }
-  }
-}
-
-/** Props: StoreProps (store identity for names/labels, sealed ciphertext per secret and key). */
-export class StoreSecrets extends Construct {
-  constructor(scope: Construct, id: string, props: StoreProps) {
+/** One SealedSecret per secret. Throws if a value is not base64 ciphertext (never pass plaintext). */
+export class SealedSecrets extends Construct {
+  constructor(scope: Construct, id: string, p: SealedSecretsProps) {
     super(scope, id);
-    checkSealedData(props);
-    const namespace = storeNamespace(props.store.name);
-    const labels = storeLabels(props);
-    for (const [name, keys] of secretsFor(props)) {
+    const { placement } = p;
+    for (const [name, data] of Object.entries(p.secrets)) {
       const encryptedData: Record<string, string> = {};
-      for (const key of [...keys].sort()) encryptedData[key] = props.sealed[name][key];
+      for (const key of Object.keys(data).sort()) {
+        if (!BASE64.test(data[key])) throw new Error(`sealed secret ${placement.namespace}/${name}: key ${key} is not base64 ciphertext`);
+        encryptedData[key] = data[key];
+      }
       new ApiObject(this, name, {
         apiVersion: 'bitnami.com/v1alpha1',
         kind: 'SealedSecret',
-        metadata: { name, namespace, labels, annotations: syncWave(WAVE.guardrails) },
+        metadata: objectMeta(placement, name),
         spec: {
           encryptedData,
-          template: { type: 'Opaque', metadata: { name, namespace, labels } },
+          template: { type: 'Opaque', metadata: { name, namespace: placement.namespace, labels: placement.labels } },
         },
       });
     }

@@ -17,6 +17,7 @@ export class Postgres extends Construct {
     super(scope, id);
     addDatabase(this, props, {
       name: NAMES.postgres,
+      size: props.plan.storage.database,
       dataClaim: NAMES.postgresData,
       image: props.images.medusa.postgres,
       port: { name: 'postgres', number: POSTGRES_PORT },

@@ -16,6 +16,7 @@ export class MariaDb extends Construct {
     super(scope, id);
     addDatabase(this, props, {
       name: NAMES.mariadb,
+      size: props.plan.storage.database,
       dataClaim: NAMES.mariadbData,
       image: props.images.woocommerce.mariadb,
       port: { name: 'mysql', number: MARIADB_PORT },
