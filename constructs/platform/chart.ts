@@ -2,17 +2,25 @@
 // namespace. The generator renders it into platform/ of the GitOps repo and the `storefleet-platform`
 // Argo CD Application applies it. The API gets no Kubernetes API permission at all (no RBAC objects,
 // no service-account token): Argo CD is the only writer to the cluster.
+// Built from the kit's blocks like a store (namespace guardrails, sealed secrets, ingress, network
+// policy); the Deployment, Service and PodDisruptionBudget stay explicit here: several replicas
+// spread over nodes, a credentials checksum and named ports are the platform's own, and the
+// kit's StoreWorkload is a single-replica store pod.
 import { createHash } from 'node:crypto';
 import { ApiObject, App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 // Type-only: the models' interfaces make the compiler reject misspelt or misplaced fields.
 import type { IDeployment } from 'kubernetes-models/apps/v1';
-import type { IIngress, INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import type { ILimitRange, IResourceQuota, IService } from 'kubernetes-models/v1';
+import type { IService } from 'kubernetes-models/v1';
 import type { z } from 'zod';
 import type { ContainerResources } from '../props.ts';
 import { bytes, ephemeralStorage } from '../kit/bounded.ts';
+import { NamespaceGuardrails, dnsEgress } from '../kit/namespace-guardrails.ts';
+import { SealedSecrets } from '../kit/sealed-secrets.ts';
+import { Ingress } from '../kit/ingress.ts';
+import { NetworkPolicy, namespacePeer } from '../kit/network-policy.ts';
+import { port as portOf } from '../container.ts';
 import { cidr, dnsLabel, image, networkPort, platformNamespace, replicas as replicaCount, storefleetEnvName } from './schema.ts';
 import { GITHUB_APP_KEY_FILE, GITHUB_APP_KEY_PATH, GITHUB_APP_SECRET_NAME, PLATFORM_SECRET_NAMES, TOKENS_FILE_PATH, type PlatformDeploymentProps } from './props.ts';
 
@@ -106,7 +114,6 @@ function times(quantity: string, factor: number): string {
   return `${Number((Number(m[1]) * factor).toFixed(3))}${m[2]}`;
 }
 
-const nsSelector = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
 
 class PlatformChart extends Chart {
   constructor(scope: Construct, id: string, p: PlatformDeploymentProps) {
@@ -125,25 +132,20 @@ class PlatformChart extends Chart {
     const obj = (id: string, apiVersion: string, kind: string, name: string, body: Record<string, unknown>, extraMeta: Record<string, unknown> = {}) =>
       new ApiObject(this, id, { apiVersion, kind, metadata: { name, namespace: ns, labels, ...extraMeta }, ...body });
 
-    new ApiObject(this, 'namespace', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: ns,
-        labels: {
-          'app.kubernetes.io/part-of': 'storefleet',
-          'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-          'pod-security.kubernetes.io/warn': 'restricted',
-          'pod-security.kubernetes.io/audit': 'restricted',
-        },
-      },
-    });
-
+    const placement = { namespace: ns, labels };
     // Room for every replica plus the surge pod of a rolling update.
     const pods = replicas + 1;
-    obj('quota', 'v1', 'ResourceQuota', 'platform-quota', {
-      spec: {
+    new NamespaceGuardrails(this, 'guardrails', {
+      placement,
+      namespaceLabels: {
+        'app.kubernetes.io/part-of': 'storefleet',
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+        'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/audit': 'restricted',
+      },
+      quota: {
+        name: 'platform-quota',
         hard: {
           'requests.cpu': times(res.requests.cpu, pods),
           'requests.memory': times(res.requests.memory, pods),
@@ -153,38 +155,24 @@ class PlatformChart extends Chart {
           'limits.ephemeral-storage': times(disk.limit, pods),
           pods: String(pods),
           persistentvolumeclaims: '0',
-          'services.loadbalancers': '0',
-          'services.nodeports': '0',
         },
       },
-    } satisfies Pick<IResourceQuota, 'spec'>);
-    obj('limits', 'v1', 'LimitRange', 'platform-limits', {
-      spec: { limits: [{ type: 'Container', defaultRequest: requests, default: limits, max: limits }] },
-    } satisfies Pick<ILimitRange, 'spec'>);
+      limitRange: { name: 'platform-limits', defaultRequest: requests, default: limits, max: limits },
+    });
 
     const sealedData: Record<keyof typeof PLATFORM_SECRET_NAMES, Record<string, string>> = {
       git: p.sealed.git,
       argocd: p.sealed.argocd,
       tokens: { 'tokens.yaml': p.sealed.tokens },
     };
+    // Strict scope (the default): each ciphertext only decrypts as <ns>/<secret name>.
+    const secrets: Record<string, Record<string, string>> = {};
     for (const [which, secretName] of Object.entries(PLATFORM_SECRET_NAMES) as [keyof typeof PLATFORM_SECRET_NAMES, string][]) {
-      // Strict scope (the default): the ciphertext only decrypts as <ns>/<secretName>.
-      obj(`sealed-${which}`, 'bitnami.com/v1alpha1', 'SealedSecret', secretName, {
-        spec: {
-          encryptedData: sortedRecord(sealedData[which]),
-          template: { type: 'Opaque', metadata: { name: secretName, namespace: ns, labels } },
-        },
-      });
+      secrets[secretName] = sealedData[which];
     }
     const appKey = p.sealed.githubAppPrivateKey;
-    if (appKey !== undefined) {
-      obj('sealed-github-app', 'bitnami.com/v1alpha1', 'SealedSecret', GITHUB_APP_SECRET_NAME, {
-        spec: {
-          encryptedData: { [GITHUB_APP_KEY_FILE]: appKey },
-          template: { type: 'Opaque', metadata: { name: GITHUB_APP_SECRET_NAME, namespace: ns, labels } },
-        },
-      });
-    }
+    if (appKey !== undefined) secrets[GITHUB_APP_SECRET_NAME] = { [GITHUB_APP_KEY_FILE]: appKey };
+    new SealedSecrets(this, 'sealed', { placement, secrets });
 
     // Rolls the pods when a credential read at start only changes (the environment, the GitHub
     // App key). The tokens file is not part of it: the API re-reads it when the mounted file changes.
@@ -268,66 +256,36 @@ class PlatformChart extends Chart {
 
     const tls = p.site.tls;
     // As for store ingresses (docs/constructs.md): the issuer annotation plus a tls block.
-    const tlsAnnotations = tls.mode === 'cert-manager' ? { 'cert-manager.io/cluster-issuer': tls.clusterIssuer } : undefined;
-    obj(
-      'ingress',
-      'networking.k8s.io/v1',
-      'Ingress',
-      PLATFORM_APP_NAME,
-      {
-        spec: {
-          ingressClassName: p.site.ingressClassName,
-          ...(tls.mode === 'cert-manager' ? { tls: [{ hosts: [p.host], secretName: tls.secretName ?? 'storefleet-tls' }] } : {}),
-          rules: [
-            {
-              host: p.host,
-              http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: PLATFORM_APP_NAME, port: { name: 'http' } } } }] },
-            },
-          ],
-        },
-      } satisfies Pick<IIngress, 'spec'>,
-      tlsAnnotations ? { annotations: tlsAnnotations } : {},
-    );
+    new Ingress(this, 'ingress', {
+      placement,
+      name: PLATFORM_APP_NAME,
+      className: p.site.ingressClassName,
+      routes: [{ host: p.host, service: PLATFORM_APP_NAME, port: 'http' }],
+      ...(tls.mode === 'cert-manager' ? { tls: { clusterIssuer: tls.clusterIssuer, secretName: tls.secretName ?? 'storefleet-tls' } } : {}),
+    });
 
     obj('pdb', 'policy/v1', 'PodDisruptionBudget', PLATFORM_APP_NAME, {
       spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
     } satisfies Pick<IPodDisruptionBudget, 'spec'>);
 
-    obj('deny-all', 'networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', {
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-    } satisfies Pick<INetworkPolicy, 'spec'>);
-    const from = [{ namespaceSelector: nsSelector(p.site.ingressControllerNamespace) }];
-    if (p.monitoringNamespace) from.push({ namespaceSelector: nsSelector(p.monitoringNamespace) });
-    obj('api-policy', 'networking.k8s.io/v1', 'NetworkPolicy', PLATFORM_APP_NAME, {
-      spec: {
-        podSelector: { matchLabels: selector },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from, ports: [{ protocol: 'TCP', port }] }],
-        egress: [
-          {
-            to: [{ namespaceSelector: nsSelector(p.site.dnsNamespace), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-            ports: [
-              { protocol: 'UDP', port: 53 },
-              { protocol: 'TCP', port: 53 },
-            ],
-          },
-          {
-            to: p.egress.gitRemote.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
-            ports: p.egress.gitRemote.ports.map((n) => ({ protocol: 'TCP', port: n })),
-          },
-          // Argo CD's API server (REST, SSE, /api/webhook) and the ApplicationSet controller's webhook.
-          // Ports are the pods' ports: policies match after the Service's port translation.
-          {
-            to: [{ namespaceSelector: nsSelector(argocdNs), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'argocd-server' } } }],
-            ports: [{ protocol: 'TCP', port: 8080 }],
-          },
-          {
-            to: [{ namespaceSelector: nsSelector(argocdNs), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'argocd-applicationset-controller' } } }],
-            ports: [{ protocol: 'TCP', port: 7000 }],
-          },
-        ],
-      },
-    } satisfies Pick<INetworkPolicy, 'spec'>);
+    const from = [namespacePeer(p.site.ingressControllerNamespace)];
+    if (p.monitoringNamespace) from.push(namespacePeer(p.monitoringNamespace));
+    const tcp = (n: number) => ({ protocol: 'TCP', port: portOf(n) });
+    const argocdPods = (name: string) => ({ ...namespacePeer(argocdNs), podSelector: { matchLabels: { 'app.kubernetes.io/name': name } } });
+    new NetworkPolicy(this, 'api-policy', {
+      placement,
+      name: PLATFORM_APP_NAME,
+      podSelector: selector,
+      ingress: [{ from, ports: [tcp(port)] }],
+      egress: [
+        dnsEgress(p.site.dnsNamespace),
+        { to: p.egress.gitRemote.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: p.egress.gitRemote.ports.map(tcp) },
+        // Argo CD's API server (REST, SSE, /api/webhook) and the ApplicationSet controller's webhook.
+        // Ports are the pods' ports: policies match after the Service's port translation.
+        { to: [argocdPods('argocd-server')], ports: [tcp(8080)] },
+        { to: [argocdPods('argocd-applicationset-controller')], ports: [tcp(7000)] },
+      ],
+    });
   }
 }
 

@@ -44,6 +44,8 @@ describe('renderPlatformObjects', () => {
       'Namespace/storefleet',
       'ResourceQuota/platform-quota',
       'LimitRange/platform-limits',
+      // The namespace's guardrails come first (kit NamespaceGuardrails), before any pod.
+      'NetworkPolicy/default-deny',
       'SealedSecret/storefleet-git',
       'SealedSecret/storefleet-argocd',
       'SealedSecret/storefleet-tokens',
@@ -51,7 +53,6 @@ describe('renderPlatformObjects', () => {
       'Service/storefleet',
       'Ingress/storefleet',
       'PodDisruptionBudget/storefleet',
-      'NetworkPolicy/default-deny',
       'NetworkPolicy/storefleet',
     ]);
     for (const o of objs) expect(() => validateAgainstSchema(o)).not.toThrow();
