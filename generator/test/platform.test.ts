@@ -62,7 +62,22 @@ describe('platform.yaml validation', () => {
     ['bad plan name', ['plans', 'XL'], { quota: {} }, [`${F}: plans.XL: plan names are lowercase words (a-z, 0-9, -), at most 20`]],
     ['no plans', ['plans'], {}, [`${F}: plans: define at least one plan`, `${F}: defaultPlan: "small" is not one of the plans ()`]],
     ['pods not a number', ['plans', 'large', 'quota', 'pods'], 'many', [`${F}: plans.large.quota.pods: Invalid input: expected number, received string`]],
+    ['ephemeral storage on one side only', ['plans', 'large', 'resources', 'medusa', 'redis', 'requests', 'ephemeralStorage'], '1Gi', [`${F}: plans.large.resources.medusa.redis: set requests.ephemeralStorage and limits.ephemeralStorage together (or neither: derived per container)`]],
+    ['bad ephemeral quota', ['plans', 'small', 'quota', 'limitsEphemeralStorage'], 'lots', [`${F}: plans.small.quota.limitsEphemeralStorage: expected a Kubernetes quantity such as "500m" or "2Gi"`]],
   ];
+
+  it('accepts ephemeral-storage sizes for a container, the quota and the limit range (all optional)', () => {
+    let text = mutate(['plans', 'large', 'resources', 'medusa', 'redis'], { requests: { cpu: '100m', memory: '256Mi', ephemeralStorage: '1Gi' }, limits: { cpu: '1', memory: '512Mi', ephemeralStorage: '2Gi' } });
+    const doc = parseDocument(text);
+    doc.setIn(['plans', 'large', 'quota', 'requestsEphemeralStorage'], '10Gi');
+    doc.setIn(['plans', 'large', 'quota', 'limitsEphemeralStorage'], '40Gi');
+    doc.setIn(['plans', 'large', 'limitRange', 'max', 'ephemeralStorage'], '4Gi');
+    text = doc.toString();
+    const plan = parsePlatform(text).plans.large;
+    expect(plan.resources.medusa).toMatchObject({ redis: { limits: { ephemeralStorage: '2Gi' } } });
+    expect(plan.quota).toMatchObject({ requestsEphemeralStorage: '10Gi', limitsEphemeralStorage: '40Gi' });
+    expect(plan.limitRange.max.ephemeralStorage).toBe('4Gi');
+  });
 
   it.each(bad)('rejects %s with the exact error', (_label, path, value, expected) => {
     expect(errorsOf(mutate(path, value))).toEqual(expected);
