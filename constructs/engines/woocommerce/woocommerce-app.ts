@@ -10,7 +10,7 @@ import { StoreWorkload } from '../../kit/store-workload.ts';
 import { DataVolume } from '../../volumes.ts';
 import { MARIADB_PORT, WORDPRESS_DB } from './mariadb.ts';
 import { SCRIPTS_DIR, scriptsVolume } from '../../scripts.ts';
-import { allowConnection, publicInternetEgress, StorePolicy } from '../../kit/network-policy.ts';
+import { allowConnection, namespacePeer, publicInternetEgress, StorePolicy } from '../../kit/network-policy.ts';
 
 export const WORDPRESS_PORT = 80;
 /** www-data in the Debian wordpress image; the alpine CLI image calls it 82, so pin 33 there too. */
@@ -121,7 +121,7 @@ export class WooCommerceApp extends Construct {
       component,
       ingress: [
         {
-          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.site.ingressControllerNamespace } } }],
+          from: [namespacePeer(props.site.ingressControllerNamespace)],
           ports: [{ protocol: 'TCP', port: port(WORDPRESS_PORT) }],
         },
       ],

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { env, httpProbe, scratch, tcpProbe } from '../../../container.ts';
 import { NAMES, storeHosts, WAVE } from '../../../meta.ts';
-import { allowConnection, StorePolicy, tcp } from '../../../kit/network-policy.ts';
+import { allowConnection, namespacePeer, StorePolicy, tcp } from '../../../kit/network-policy.ts';
 import { StoreWorkload } from '../../../kit/store-workload.ts';
 import { containerResources, image } from '../../schema.ts';
 import type { Engine, EngineStoreProps } from '../../engine.ts';
@@ -47,7 +47,7 @@ class StaticSite extends Construct {
     new StorePolicy(this, 'AllowIngressController', props, {
       name: 'allow-ingress-to-web',
       component: WEB,
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.site.ingressControllerNamespace } } }], ports: [tcp(PORT)] }],
+      ingress: [{ from: [namespacePeer(props.site.ingressControllerNamespace)], ports: [tcp(PORT)] }],
     });
   }
 }
