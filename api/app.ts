@@ -4,7 +4,6 @@
 // api/git/lifetimes.ts, and errors become problem documents in api/http/problems.ts.
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -14,7 +13,7 @@ import { engineOf } from '../constructs/engines/index.ts';
 import type { StoreSpec } from '../generator/spec.ts';
 import { storeName } from '../generator/spec.ts';
 import { createStoreRequest, idempotencyKey, manifestFile, type PlatformInfo, type StoreDetail, type StoreSummary, type StoreUrls, type WriteAnswer } from '../contract/index.ts';
-import { authenticate, requester, type TokenStore } from './auth.ts';
+import { authenticate, identify, requester, requireUser, type TokenStore } from './auth.ts';
 import { CachedJson, sendCachedJson } from './cached-json.ts';
 import type { ServeConfig } from './config.ts';
 import type { StoreLifetimes } from './git/lifetimes.ts';
@@ -23,12 +22,14 @@ import type { RepoState, Snapshot } from './git/repo-state.ts';
 import { problemOf } from './http/problems.ts';
 import type { ApiMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
+import { rateLimits } from './rate-limits.ts';
 import { ApiProblem, unavailableProblem, validationProblem } from './problem.ts';
 import type { PendingChange } from './stores/port.ts';
 import { canSee } from './stores/rules.ts';
 import type { StoreService } from './stores/service.ts';
 import type { Requester, WriteResult } from './stores/types.ts';
 import type { GitStoreFacts, StatusProvider } from './status-provider.ts';
+import { trustProxySetting } from './trusted-proxies.ts';
 
 export interface ApiContext {
   config: ServeConfig;
@@ -61,7 +62,7 @@ export function createApp(ctx: ApiContext): Express {
   const pendingChanges = stores.transport.pendingChanges;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', trustProxySetting(config.trustedProxies));
   app.set('etag', false);
 
   app.use(
@@ -136,33 +137,10 @@ export function createApp(ctx: ApiContext): Express {
     res.json(openapi);
   });
 
-  // ---- everything else under /api needs a token; writes are rate limited per IP and per user ----
-  const limitHandler = (req: Request, res: Response) => {
-    const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-    const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 60;
-    sendProblem(req, res, new ApiProblem(429, 'rate-limited', 'Too many requests', `Too many writes; retry in ${seconds} s.`, { headers: { 'Retry-After': String(seconds) } }));
-  };
-  const isWrite = (req: Request) => req.method !== 'POST' && req.method !== 'DELETE';
-  const ipLimiter = rateLimit({
-    windowMs: 60_000,
-    limit: config.rateLimit.ipWritesPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    skip: isWrite,
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
-    handler: limitHandler,
-  });
-  const userLimiter = rateLimit({
-    windowMs: 60_000,
-    limit: config.rateLimit.userWritesPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    skip: isWrite,
-    keyGenerator: (_req, res) => `user:${(res.locals.user as Requester).id}`,
-    handler: limitHandler,
-  });
+  // ---- everything else under /api needs a token; see api/rate-limits.ts for the limits ----
+  const limits = rateLimits(config, sendProblem);
   const auth = authenticate(ctx.tokens);
-  app.use('/api', ipLimiter, auth, userLimiter);
+  app.use('/api', identify(ctx.tokens), limits.unauthenticated, requireUser, limits.userWrites);
   ctx.extend?.(app, { authenticate: auth });
 
   const tipOrUnavailable = (): string => {

@@ -89,27 +89,36 @@ export function requester(res: Response): Requester {
   return u;
 }
 
-/** Requires a valid bearer token. EventSource cannot send headers: GET /api/events may use ?token=. */
-export function authenticate(tokens: TokenStore) {
+/** The presented token: Bearer header, or ?token= on GET /api/events (EventSource cannot send headers). */
+function presentedToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (typeof header === 'string') return /^Bearer ([^\s]+)$/i.exec(header.trim())?.[1];
+  if (req.method === 'GET' && (req.baseUrl + req.path === '/api/events' || req.path === '/api/events') && typeof req.query.token === 'string') return req.query.token;
+  return undefined;
+}
+
+/** Sets res.locals.user when the request carries a valid token; never refuses (see requireUser). */
+export function identify(tokens: TokenStore) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const header = req.headers.authorization;
-    let token: string | undefined;
-    if (typeof header === 'string') {
-      const m = /^Bearer ([^\s]+)$/i.exec(header.trim());
-      token = m?.[1];
-    } else if (req.method === 'GET' && (req.baseUrl + req.path === '/api/events' || req.path === '/api/events') && typeof req.query.token === 'string') {
-      token = req.query.token;
-    }
+    const token = presentedToken(req);
     const user = token && TOKEN_SYNTAX.test(token) ? tokens.lookup(token) : undefined;
-    if (!user) {
-      next(
-        new ApiProblem(401, 'unauthorized', 'Authentication required', header ? 'The token is not valid.' : 'Send Authorization: Bearer <token>.', {
-          headers: { 'WWW-Authenticate': 'Bearer realm="storefleet"' },
-        }),
-      );
-      return;
-    }
-    res.locals.user = user;
+    if (user) res.locals.user = user;
     next();
   };
+}
+
+/** 401 unless identify() found a valid token. */
+export function requireUser(req: Request, res: Response, next: NextFunction): void {
+  if (res.locals.user) return next();
+  next(
+    new ApiProblem(401, 'unauthorized', 'Authentication required', req.headers.authorization ? 'The token is not valid.' : 'Send Authorization: Bearer <token>.', {
+      headers: { 'WWW-Authenticate': 'Bearer realm="storefleet"' },
+    }),
+  );
+}
+
+/** Requires a valid bearer token (identify + requireUser). */
+export function authenticate(tokens: TokenStore) {
+  const who = identify(tokens);
+  return (req: Request, res: Response, next: NextFunction) => who(req, res, (err?: unknown) => (err ? next(err) : requireUser(req, res, next)));
 }

@@ -6,6 +6,7 @@ import type { ParseArgsOptionsConfig } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseCommand, UsageError } from '../generator/args.ts';
+import { isTrustedProxyEntry } from './trusted-proxies.ts';
 
 type Kind = 'string' | 'int' | 'list' | 'bool';
 
@@ -42,7 +43,8 @@ export const OPTIONS: OptionDoc[] = [
   { key: 'tokensFile', env: 'STOREFLEET_TOKENS_FILE', kind: 'string', doc: 'YAML/JSON file of API tokens (hashed). Default <data-dir>/tokens.yaml, created with the admin token.' },
   { key: 'corsOrigins', env: 'STOREFLEET_CORS_ORIGINS', kind: 'list', default: [], doc: 'Origins allowed to call the API from a browser (comma-separated). Empty: CORS off.' },
   { key: 'rateLimit.userWritesPerMinute', env: 'STOREFLEET_RATE_LIMIT_USER_WRITES_PER_MINUTE', kind: 'int', default: 60, doc: 'Writes (POST/DELETE) per user per minute; more get 429 with Retry-After.' },
-  { key: 'rateLimit.ipWritesPerMinute', env: 'STOREFLEET_RATE_LIMIT_IP_WRITES_PER_MINUTE', kind: 'int', default: 300, doc: 'Writes per client IP per minute.' },
+  { key: 'rateLimit.unauthenticatedPerMinute', env: 'STOREFLEET_RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE', kind: 'int', default: 60, doc: 'Requests without a valid token per client address per minute (their own budget: they never use up a user\'s); more get 429.' },
+  { key: 'trustedProxies', env: 'STOREFLEET_TRUSTED_PROXIES', kind: 'list', default: [], doc: 'Reverse proxies whose X-Forwarded-For names the client (comma-separated IPs, CIDRs, or loopback, linklocal, uniquelocal). Empty: the client is the TCP peer and X-Forwarded-For is ignored.' },
   { key: 'bodyLimitBytes', env: 'STOREFLEET_BODY_LIMIT_BYTES', kind: 'int', default: 16384, doc: 'Largest request body; larger ones get 413.' },
   { key: 'retryAfterSeconds', env: 'STOREFLEET_RETRY_AFTER_SECONDS', kind: 'int', default: 5, doc: 'Retry-After sent with 503 when the Git remote is unreachable.' },
   { key: 'uiDir', env: 'STOREFLEET_UI_DIR', kind: 'string', doc: 'Built dashboard to serve (default ui/dist of this checkout, built on first start if missing).' },
@@ -122,7 +124,8 @@ export const configSchema = z.strictObject({
     .optional(),
   tokensFile: z.string().min(1).optional(),
   corsOrigins: z.array(z.string().min(1)),
-  rateLimit: z.strictObject({ userWritesPerMinute: z.int().min(1), ipWritesPerMinute: z.int().min(1) }),
+  rateLimit: z.strictObject({ userWritesPerMinute: z.int().min(1), unauthenticatedPerMinute: z.int().min(1) }),
+  trustedProxies: z.array(z.string().refine(isTrustedProxyEntry, { error: 'expected an IP address, a CIDR (address/prefix), loopback, linklocal or uniquelocal' })),
   bodyLimitBytes: z.int().min(256),
   retryAfterSeconds: z.int().min(1),
   uiDir: z.string().optional(),
@@ -229,7 +232,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env,
   if (!result.success) {
     const msgs = result.error.issues.map((i) => {
       const key = i.path.join('.');
-      const opt = OPTIONS.find((o) => o.key === key);
+      const opt = OPTIONS.find((o) => o.key === key || key.startsWith(`${o.key}.`)); // list entries: key.<index>
       return `${key}${opt ? ` (${opt.flag ?? opt.env})` : ''}: ${i.message}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${msgs.join('\n  ')}`);

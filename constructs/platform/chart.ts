@@ -218,7 +218,9 @@ class PlatformChart extends Chart {
                   { name: 'NODE_ENV', value: 'production' },
                   { name: 'STOREFLEET_TOKENS_FILE', value: TOKENS_FILE_PATH },
                   ...(appKey === undefined ? [] : [{ name: 'STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE', value: GITHUB_APP_KEY_PATH }]),
-                  ...Object.entries(sortedRecord({ STOREFLEET_PUBLIC_URL: `${p.site.scheme}://${p.host}`, ...p.env })).map(([name, value]) => ({ name, value })),
+                  // The API port admits only the ingress controller (NetworkPolicy below), whose pods have
+                  // private addresses: trust its X-Forwarded-For so rate limits see the real client.
+                  ...Object.entries(sortedRecord({ STOREFLEET_PUBLIC_URL: `${p.site.scheme}://${p.host}`, STOREFLEET_TRUSTED_PROXIES: 'uniquelocal', ...p.env })).map(([name, value]) => ({ name, value })),
                 ],
                 envFrom: [PLATFORM_SECRET_NAMES.git, PLATFORM_SECRET_NAMES.argocd].map((name) => ({ secretRef: { name } })),
                 resources: { requests, limits },

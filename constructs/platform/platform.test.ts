@@ -128,6 +128,8 @@ describe('renderPlatformObjects', () => {
       { name: 'STOREFLEET_ARGOCD_URL', value: 'http://argocd-server.argocd.svc' },
       { name: 'STOREFLEET_GIT_BRANCH', value: 'main' },
       { name: 'STOREFLEET_PUBLIC_URL', value: 'http://storefleet.localtest.me' },
+      // Rate limits see the client behind the Ingress hop (docs/configuration.md).
+      { name: 'STOREFLEET_TRUSTED_PROXIES', value: 'uniquelocal' },
     ]);
     // No credential value appears anywhere outside encryptedData.
     expect(JSON.stringify(objs.map((o) => (o.kind === 'SealedSecret' ? {} : o)))).not.toContain(CIPHER);
