@@ -21,6 +21,7 @@ import { redactUrl, type Mirror } from './git/mirror.ts';
 import type { RepoState, Snapshot } from './git/repo-state.ts';
 import { problemOf } from './http/problems.ts';
 import type { ApiMetrics } from './metrics.ts';
+import { EventStreams } from './event-streams.ts';
 import { openApiDocument } from './openapi.ts';
 import { rateLimits } from './rate-limits.ts';
 import { ApiProblem, unavailableProblem, validationProblem } from './problem.ts';
@@ -121,13 +122,14 @@ export function createApp(ctx: ApiContext): Express {
   });
   app.get('/readyz', (_req, res) => {
     const git = mirror.tip && !mirror.lastFetchError ? { ok: true } : { ok: false, reason: mirror.lastFetchError ?? 'not fetched yet' };
-    const statusDep = ctx.status.ready();
+    // A rejected tokens file is reported but keeps the replica in service: the last good tokens work.
+    const checks = { git, status: ctx.status.ready(), tokens: ctx.tokens.health() };
     if (!git.ok) {
       const p = unavailableProblem(`Git remote: ${git.reason}`, config.retryAfterSeconds);
-      res.status(503).set(p.headers).type('application/problem+json').json({ ...p.body('/readyz'), checks: { git, status: statusDep } });
+      res.status(503).set(p.headers).type('application/problem+json').json({ ...p.body('/readyz'), checks });
       return;
     }
-    res.json({ status: 'ready', checks: { git, status: statusDep } });
+    res.json({ status: 'ready', checks });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -141,6 +143,8 @@ export function createApp(ctx: ApiContext): Express {
   const limits = rateLimits(config, sendProblem);
   const auth = authenticate(ctx.tokens);
   app.use('/api', identify(ctx.tokens), limits.unauthenticated, requireUser, limits.userWrites);
+  const streams = new EventStreams({ tokens: ctx.tokens, maxPerUser: config.events.maxStreamsPerUser });
+  app.get('/api/events', streams.admit);
   ctx.extend?.(app, { authenticate: auth });
 
   const tipOrUnavailable = (): string => {

@@ -7,7 +7,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { ServeConfig } from './config.ts';
-import type { Requester } from './git/types.ts';
+import type { Requester } from './stores/types.ts';
 import { ApiProblem } from './problem.ts';
 
 const WINDOW_MS = 60_000;

@@ -74,7 +74,7 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     const paths = { adminTokenFile: join(config.dataDir, 'admin-token'), tokensFile };
     if (ensureAdminToken(paths)) log.info({ adminTokenFile: paths.adminTokenFile }, 'admin token created');
   }
-  const tokens = new TokenStore(tokensFile);
+  const tokens = new TokenStore(tokensFile, { log: log.child({ component: 'tokens' }) });
 
   const uiDir = config.ui ? (config.uiDir ?? DEFAULT_UI_DIR) : undefined;
   if (uiDir) await ensureUiBuilt(uiDir, (m) => log.info(m));
@@ -165,6 +165,7 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     embedded,
     async close() {
       if (timer) clearInterval(timer);
+      tokens.close();
       await live.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
