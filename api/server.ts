@@ -145,9 +145,18 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     mountUi,
   };
   const app = createApp(context);
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
+  let server: Server;
+  try {
+    server = await new Promise((resolve, reject) => {
+      const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+    });
+  } catch (err) {
+    // Stop what already runs (status polling, timers, the mirror) so the process can exit.
+    tokens.close();
+    await live.stop();
+    mirror.close();
+    throw new ListenError(config.host, config.port, err as NodeJS.ErrnoException);
+  }
   server.keepAliveTimeout = 65_000;
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -174,6 +183,20 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
       mirror.close();
     },
   };
+}
+
+/** The server could not listen; the message says why and what to do. */
+export class ListenError extends Error {
+  constructor(host: string, port: number, cause: NodeJS.ErrnoException) {
+    const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const why: Record<string, string> = {
+      EADDRINUSE: 'the address is already in use (another process listens there: stop it, or choose another port with --port / STOREFLEET_PORT)',
+      EACCES: 'permission denied (ports below 1024 need privileges: choose a higher port with --port / STOREFLEET_PORT)',
+      EADDRNOTAVAIL: 'no network interface has that address (choose one of this machine\'s addresses, 127.0.0.1 or 0.0.0.0, with --host / STOREFLEET_HOST)',
+    };
+    super(`cannot listen on ${where}: ${why[cause.code ?? ''] ?? cause.message}`, { cause });
+    this.name = 'ListenError';
+  }
 }
 
 /** The JWT's `iss`: a numeric App ID as a number (as GitHub documents it), a client ID (Iv…) as is. */

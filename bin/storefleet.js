@@ -7,7 +7,10 @@ register();
 const argv = process.argv.slice(2);
 if (argv[0] === 'serve') {
   const { serveCommand } = await import('../api/serve.ts');
-  process.exitCode = await serveCommand(argv.slice(1));
+  const code = await serveCommand(argv.slice(1));
+  // A failed start exits at once, whatever handles are left (npm start must not hang).
+  if (code !== 0) process.exit(code);
+  process.exitCode = code;
 } else if (argv[0] === 'token') {
   const { tokenCommand } = await import('../api/token-cli.ts');
   process.exitCode = await tokenCommand(argv.slice(1));
