@@ -142,7 +142,12 @@ export function createApp(ctx: ApiContext): Express {
   // ---- everything else under /api needs a token; see api/rate-limits.ts for the limits ----
   const limits = rateLimits(config, sendProblem);
   const auth = authenticate(ctx.tokens);
-  app.use('/api', identify(ctx.tokens), limits.unauthenticated, requireUser, limits.userWrites);
+  // Per-user data, and the one-time store admin password of a create: never kept by any cache.
+  const noStore: express.RequestHandler = (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
+  app.use('/api', noStore, identify(ctx.tokens), limits.unauthenticated, requireUser, limits.userWrites);
   const streams = new EventStreams({ tokens: ctx.tokens, maxPerUser: config.events.maxStreamsPerUser });
   app.get('/api/events', streams.admit);
   ctx.extend?.(app, { authenticate: auth });
