@@ -1,10 +1,10 @@
 // Rate limits that cannot be turned against others: requests without a valid token have their own
 // per-client-address budget, authenticated writes are limited per user, and behind a trusted
-// reverse proxy (a real http-proxy hop on loopback that appends X-Forwarded-For) the client
+// reverse proxy (a real http-proxy-3 hop on loopback that appends X-Forwarded-For) the client
 // address is the real one, so one anonymous client cannot block everybody behind the Ingress.
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import httpProxy from 'http-proxy';
+import { createProxyServer } from 'http-proxy-3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 import type { RunningServer } from './server.ts';
@@ -94,13 +94,13 @@ describe('directly on the API', () => {
 
 describe('behind a trusted reverse proxy on loopback', () => {
   let api: RunningServer;
-  let proxy: ReturnType<typeof httpProxy.createProxyServer>;
+  let proxy: ReturnType<typeof createProxyServer>;
   let server: Server;
   let base: string;
   beforeAll(async () => {
     // The proxy reaches the API from 127.0.0.1; clients reach the proxy from 127.0.0.2 and 127.0.0.3.
     api = await startApi(remote.fileUrl, limits({ STOREFLEET_TRUSTED_PROXIES: '127.0.0.1' }));
-    proxy = httpProxy.createProxyServer({ target: api.url, xfwd: true });
+    proxy = createProxyServer({ target: api.url, xfwd: true });
     server = createServer((req, res) => proxy.web(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
