@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashToken, tokensYaml } from './auth.ts';
+import { parseTokensFile } from './token-store.ts';
 import type { RunningServer } from './server.ts';
 import { call, seededRemote, startApi, TOKENS } from './test-support/harness.ts';
 
@@ -76,5 +77,21 @@ describe('a broken tokens.yaml', () => {
     expect(await status(TOKENS.bob)).toBe(401);
     expect(await status(CAROL)).toBe(200);
     expect(await status(TOKENS.alice)).toBe(200);
+  });
+});
+
+describe('parseTokensFile', () => {
+  const digest = hashToken(TOKENS.admin);
+  it('refuses the same digest twice, naming the second entry\'s line', () => {
+    const text = tokensYaml({ tokens: [entries[0], { user: 'other', role: 'member', sha256: digest }] });
+    const line = text.split('\n').lastIndexOf(`    sha256: ${digest}`) + 1;
+    expect(parseTokensFile(text, 't.yaml')).toEqual({ ok: false, error: `t.yaml line ${line}: tokens.1.sha256: the same digest appears twice` });
+  });
+
+  it('names the entry of a missing key and never echoes a value (a pasted token stays out of logs)', () => {
+    const r = parseTokensFile(`tokens:\n  - user: admin\n    role: admin\n    sha256: ${TOKENS.alice}\n`, 't.yaml');
+    expect(r).toEqual({ ok: false, error: 't.yaml line 4: tokens.0.sha256: expected the hex SHA-256 of the token' });
+    const missing = parseTokensFile('tokens:\n  - user: admin\n    role: admin\n', 't.yaml');
+    expect(missing.ok === false && missing.error).toMatch(/^t\.yaml line 2: tokens\.0\.sha256: /);
   });
 });
