@@ -7,7 +7,7 @@ import { hashToken, tokensYaml } from './auth.ts';
 import type { RunningServer } from './server.ts';
 import { seededRemote, startApi, TOKENS } from './test-support/harness.ts';
 
-const WAIT = { timeout: 10_000, interval: 50 };
+const WAIT = { timeout: 30_000, interval: 50 };
 let api: RunningServer;
 const aborts: AbortController[] = [];
 

@@ -10,7 +10,7 @@ import { parseTokensFile } from './token-store.ts';
 import type { RunningServer } from './server.ts';
 import { call, seededRemote, startApi, TOKENS } from './test-support/harness.ts';
 
-const WAIT = { timeout: 10_000, interval: 50 };
+const WAIT = { timeout: 30_000, interval: 50 };
 const CAROL = 'sf_test-carol-token-00000000000000000000';
 let api: RunningServer;
 let file: string;
