@@ -307,6 +307,12 @@ export async function startGitHubMock(owner: string, repo: string, baseBranch: s
     });
     const out: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
+    // http-backend need not read all of stdin (a GET never does; a refused request exits early):
+    // writing into its closed pipe then fails with EPIPE, which says nothing about the answer (its
+    // stdout and exit decide that) and must not surface as an uncaught exception of the test run.
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
     child.stdin.end(body);
     child.on('close', () => {
       const all = Buffer.concat(out);
