@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from './git/exec.ts';
 import type { RunningServer } from './server.ts';
-import { createStoreRequest } from './schemas.ts';
+import { createStoreRequest } from '../contract/index.ts';
 import { seededRemote, startApi, TOKENS, type Remote } from './test-support/harness.ts';
 import { propertyParams } from './test-support/property.ts';
 
