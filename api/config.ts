@@ -192,6 +192,14 @@ function parseFlags(argv: string[]): Map<string, string> {
   }
 }
 
+/** Options that existed once: a file or environment that still sets one gets a message saying what replaced it. */
+const RETIRED: Record<string, { env: string; why: string }> = {
+  'rateLimit.ipWritesPerMinute': {
+    env: 'STOREFLEET_RATE_LIMIT_IP_WRITES_PER_MINUTE',
+    why: 'removed: one client address could spend everybody\'s write budget behind a proxy. Writes are limited per user (rateLimit.userWritesPerMinute) and requests without a valid token per client address on their own budget (rateLimit.unauthenticatedPerMinute); delete this setting',
+  },
+};
+
 /** Builds the configuration from flags (`argv`), environment and an optional config file. */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServeConfig {
   const flags = parseFlags(argv);
@@ -212,12 +220,16 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env,
         for (const [k, v] of Object.entries(obj)) {
           const key = prefix + k;
           if (keys.has(key)) setPath(merged, key, v);
+          else if (RETIRED[key]) throw new ConfigError(`${file}: "${key}" was ${RETIRED[key].why}`);
           else if (v && typeof v === 'object' && !Array.isArray(v)) walk(v as Record<string, unknown>, key + '.');
           else throw new ConfigError(`${file}: unknown option "${key}" (see docs/configuration.md)`);
         }
       };
       walk(data as Record<string, unknown>, '');
     }
+  }
+  for (const [key, r] of Object.entries(RETIRED)) {
+    if (env[r.env] !== undefined) throw new ConfigError(`${r.env} (${key}) was ${r.why}`);
   }
   for (const o of OPTIONS) {
     const raw = env[o.env];

@@ -31,6 +31,13 @@ describe('configuration', () => {
     expect(() => loadConfig(['--config', join(dir, 'c.yaml')], {}, dir)).toThrow(/unknown option "gti.remote"/);
   });
 
+  it('names what replaced a retired option, in a file or the environment', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'c.yaml'), 'rateLimit:\n  ipWritesPerMinute: 300\n');
+    expect(() => loadConfig(['--config', join(dir, 'c.yaml')], {}, dir)).toThrow(/"rateLimit.ipWritesPerMinute" was removed.*rateLimit.userWritesPerMinute.*rateLimit.unauthenticatedPerMinute/);
+    expect(() => loadConfig([], { STOREFLEET_RATE_LIMIT_IP_WRITES_PER_MINUTE: '300' })).toThrow(/STOREFLEET_RATE_LIMIT_IP_WRITES_PER_MINUTE \(rateLimit.ipWritesPerMinute\) was removed/);
+  });
+
   it('docs/configuration.md documents every option, flag and variable', () => {
     const doc = readFileSync(join(ROOT, 'docs/configuration.md'), 'utf8');
     for (const o of OPTIONS) {
