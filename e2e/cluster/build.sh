@@ -4,7 +4,7 @@
 # and skips every binary that is already there. Prints component and duration.
 # Builds run under `nice -n 19` with few parallel compile jobs, so they yield the CPU to
 # everything else on a shared machine. Usage: build.sh [component ...]  (default: all)
-#   components: etcd kubernetes kwok sealed-secrets argocd
+#   components: etcd kubernetes kwok sealed-secrets argocd seaweedfs restic
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
@@ -84,8 +84,20 @@ build_argocd() {
     "-X $p.version=${ARGOCD_VERSION#v} -X $p.buildDate=$build_date -X $p.gitTreeState=clean"
 }
 
+build_seaweedfs() {
+  # The local S3-compatible backup target (e2e/backup-target/). Upstream builds it the same way:
+  # CGO off, no extra build tags.
+  go_build seaweedfs github.com/seaweedfs/seaweedfs/weed weed "$SEAWEEDFS_VERSION" \
+    "-X github.com/seaweedfs/seaweedfs/weed/util/version.COMMIT=${SEAWEEDFS_VERSION##*-}"
+}
+
+build_restic() {
+  # The same version as the backup CronJobs' image, for the native backup round trip.
+  go_build restic github.com/restic/restic/cmd/restic restic "$RESTIC_VERSION"
+}
+
 components=("$@")
-[ ${#components[@]} -gt 0 ] || components=(etcd kubernetes kwok sealed-secrets argocd)
+[ ${#components[@]} -gt 0 ] || components=(etcd kubernetes kwok sealed-secrets argocd seaweedfs restic)
 total0=$(now)
 for c in "${components[@]}"; do
   t0=$(now)

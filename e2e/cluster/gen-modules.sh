@@ -3,7 +3,7 @@
 # Each wrapper is a go.mod with `tool` directives (Go >= 1.24) for the upstream commands, so
 # `go build <pkg>` inside the wrapper builds them with a pinned, committed go.sum.
 # Replace blocks are derived from upstream's own go.mod, never typed by hand.
-# Usage: gen-modules.sh [kubernetes|etcd|kwok|argocd|sealed-secrets ...]   (default: all)
+# Usage: gen-modules.sh [kubernetes|etcd|kwok|argocd|sealed-secrets|seaweedfs|restic ...]   (default: all)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
@@ -91,8 +91,26 @@ gen_sealed_secrets() {
   (cd "$dir" && go get -tool "$declared/cmd/controller@$SEALED_SECRETS_VERSION" && go mod tidy)
 }
 
+gen_seaweedfs() {
+  local dir="$here/modules/seaweedfs" up
+  up="$(upstream_gomod github.com/seaweedfs/seaweedfs "$SEAWEEDFS_VERSION")"
+  start_module "$dir" storefleet.dev/e2e/cluster/seaweedfs
+  {
+    echo
+    echo "// Copied by gen-modules.sh from the replace directives of github.com/seaweedfs/seaweedfs $SEAWEEDFS_VERSION."
+    awk '/^replace[[:space:]]*\(/{r=1} r{print} r&&/^\)/{r=0} /^replace [^(]/{print}' "$up"
+  } >>"$dir/go.mod"
+  (cd "$dir" && go get -tool "github.com/seaweedfs/seaweedfs/weed@$SEAWEEDFS_VERSION" && go mod tidy)
+}
+
+gen_restic() {
+  local dir="$here/modules/restic"
+  start_module "$dir" storefleet.dev/e2e/cluster/restic
+  (cd "$dir" && go get -tool "github.com/restic/restic/cmd/restic@$RESTIC_VERSION" && go mod tidy)
+}
+
 components=("$@")
-[ ${#components[@]} -gt 0 ] || components=(kubernetes etcd kwok argocd sealed-secrets)
+[ ${#components[@]} -gt 0 ] || components=(kubernetes etcd kwok argocd sealed-secrets seaweedfs restic)
 for c in "${components[@]}"; do
   echo "== generating wrapper module: $c"
   "gen_${c//-/_}"

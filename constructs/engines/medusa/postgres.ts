@@ -5,6 +5,7 @@ import type { MedusaProps as StoreProps } from './config.ts';
 import { NAMES } from '../../meta.ts';
 import { env, secretEnv } from '../../container.ts';
 import { addDatabase } from '../../kit/database.ts';
+import type { BackupSource } from '../../backup/backup.ts';
 
 export const POSTGRES_PORT = 5432;
 export const MEDUSA_DB = { name: 'medusa', user: 'medusa' } as const;
@@ -34,4 +35,18 @@ export class Postgres extends Construct {
       runDir: '/var/run/postgresql',
     });
   }
+}
+
+/** What the backup construct needs to dump this database and load it back (constructs/backup/). */
+export function postgresBackupSource(props: StoreProps): BackupSource {
+  return {
+    engine: 'postgres',
+    image: props.images.medusa.postgres,
+    uid: POSTGRES_UID,
+    service: NAMES.postgres,
+    port: POSTGRES_PORT,
+    database: MEDUSA_DB.name,
+    user: MEDUSA_DB.user,
+    password: { secret: 'postgres-credentials', key: 'POSTGRES_PASSWORD' },
+  };
 }

@@ -4,6 +4,7 @@ import type { WooCommerceProps as StoreProps } from './config.ts';
 import { NAMES } from '../../meta.ts';
 import { env, secretEnv } from '../../container.ts';
 import { addDatabase } from '../../kit/database.ts';
+import type { BackupSource } from '../../backup/backup.ts';
 
 export const MARIADB_PORT = 3306;
 export const WORDPRESS_DB = { name: 'wordpress', user: 'wordpress' } as const;
@@ -34,4 +35,18 @@ export class MariaDb extends Construct {
       runDir: '/run/mysqld',
     });
   }
+}
+
+/** What the backup construct needs to dump this database and load it back (constructs/backup/). */
+export function mariadbBackupSource(props: StoreProps): BackupSource {
+  return {
+    engine: 'mariadb',
+    image: props.images.woocommerce.mariadb,
+    uid: MARIADB_UID,
+    service: NAMES.mariadb,
+    port: MARIADB_PORT,
+    database: WORDPRESS_DB.name,
+    user: WORDPRESS_DB.user,
+    password: { secret: 'mariadb-credentials', key: 'MARIADB_PASSWORD' },
+  };
 }

@@ -80,6 +80,8 @@ export function binary(name: string): string {
     kwokctl: versions.KWOK_VERSION,
     argocd: versions.ARGOCD_VERSION,
     'sealed-secrets-controller': versions.SEALED_SECRETS_VERSION,
+    weed: versions.SEAWEEDFS_VERSION,
+    restic: versions.RESTIC_VERSION,
   };
   if (!v[name]) throw new Error(`unknown binary ${name}`);
   return join(cacheDir, 'bin', `${name}-${v[name]}`);

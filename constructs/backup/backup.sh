@@ -1,0 +1,40 @@
+#!/bin/sh
+# Backs up the store's database to its restic repository: the engine's dump tool runs under
+# `restic backup --stdin-from-command`, so a failing dump fails the backup instead of storing a
+# truncated file. Then scheduled snapshots beyond the plan's retention are forgotten and pruned.
+# Env (besides database.sh's): BACKUP_KIND (scheduled|manual|final), KEEP_DAILY, KEEP_WEEKLY,
+# KEEP_MONTHLY (retention of scheduled snapshots).
+set -eu
+# shellcheck source=database.sh
+. "${0%/*}/database.sh"
+
+case "${BACKUP_KIND:-}" in
+  scheduled | manual | final) ;;
+  *) fail "BACKUP_KIND must be scheduled, manual or final" ;;
+esac
+
+repository=$(repository_status)
+if [ "$repository" = 10 ]; then
+  log "no repository yet: initialising it"
+  "$RESTIC" init
+fi
+
+# The dump command as the positional parameters (POSIX sh has no arrays).
+if [ "$DB_ENGINE" = mariadb ]; then
+  # --single-transaction: a consistent InnoDB snapshot without locking the shop;
+  # --no-tablespaces: the application user has no PROCESS privilege.
+  set -- mariadb-dump --user="$DB_USER" --single-transaction --quick --no-tablespaces --triggers -- "$DB_NAME"
+else
+  # --clean --if-exists: the dump replaces what is there, so a live store can be rolled back.
+  set -- pg_dump --username="$DB_USER" --clean --if-exists --no-owner --no-privileges -- "$DB_NAME"
+fi
+
+log "backing up database $DB_NAME ($DB_ENGINE, $BACKUP_KIND)"
+"$RESTIC" backup --stdin-from-command --stdin-filename="$DUMP_FILE" --tag="$BACKUP_KIND" -- "$@"
+
+if [ "$BACKUP_KIND" = scheduled ]; then
+  # Only scheduled snapshots age out here; manual and final ones have their own retention.
+  "$RESTIC" forget --tag=scheduled --group-by=tags \
+    --keep-daily="${KEEP_DAILY:?}" --keep-weekly="${KEEP_WEEKLY:?}" --keep-monthly="${KEEP_MONTHLY:?}" --prune
+fi
+log "done"

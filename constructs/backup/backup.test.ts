@@ -1,0 +1,158 @@
+// The backup construct: scripts shellcheck-clean and shipped unchanged, every value as env data,
+// credentials only by reference to a cluster-wide SealedSecret, egress exactly to the target.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { App, Chart } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { ENGINES, storeProps } from '../test-props.ts';
+import { BACKUP_SCRIPTS, restoreInitContainers, allowBackupTarget, repositoryUrl } from './backup.ts';
+import { backupProps, backupSource, backupTarget, renderBackupObjects } from './test-props.ts';
+
+const dir = fileURLToPath(new URL('./', import.meta.url));
+const scripts = readdirSync(dir).filter((f) => f.endsWith('.sh')).sort();
+
+const byKind = (objs: Array<Record<string, any>>, kind: string) => objs.filter((o) => o.kind === kind);
+
+describe('backup scripts', () => {
+  it('ships every script of the folder', () => {
+    expect(scripts).toEqual(Object.keys(BACKUP_SCRIPTS).sort());
+  });
+
+  it.each(scripts)('%s is clean under shellcheck (POSIX sh, following the sourced file)', (file) => {
+    const r = spawnSync('shellcheck', ['--shell=sh', '--severity=style', '--format=gcc', '--external-sources', '--source-path=SCRIPTDIR', `${dir}${file}`], {
+      encoding: 'utf8',
+    });
+    expect(r.error, 'shellcheck is not installed: apt-get install -y shellcheck').toBeUndefined();
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it.each(scripts)('%s parses as POSIX sh and stops on errors', (file) => {
+    const text = readFileSync(`${dir}${file}`, 'utf8');
+    expect(text.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(text).toMatch(/^set -eu$/m);
+    execFileSync('sh', ['-n', `${dir}${file}`]);
+  });
+
+  it('refuses a missing or unknown engine before touching anything', () => {
+    for (const engine of ['', 'sqlite']) {
+      const r = spawnSync('sh', [`${dir}backup.sh`], { encoding: 'utf8', env: { PATH: process.env.PATH, DB_ENGINE: engine } });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('DB_ENGINE must be mariadb or postgres');
+    }
+  });
+
+  it('refuses an unknown backup kind and restore mode', () => {
+    const base = { PATH: process.env.PATH, DB_ENGINE: 'postgres', DB_NAME: 'medusa', DB_USER: 'medusa', RESTIC_REPOSITORY: 'x', RESTIC_PASSWORD: 'x' };
+    const b = spawnSync('sh', [`${dir}backup.sh`], { encoding: 'utf8', env: { ...base, BACKUP_KIND: 'hourly' } });
+    expect(b.status).toBe(1);
+    expect(b.stderr).toContain('BACKUP_KIND must be scheduled, manual or final');
+    const r = spawnSync('sh', [`${dir}restore.sh`], { encoding: 'utf8', env: { ...base, RESTORE_MODE: 'merge' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('RESTORE_MODE must be if-empty or replace');
+  });
+});
+
+describe.each(ENGINES)('backup objects (%s)', (engine) => {
+  const props = storeProps(engine, 'small');
+  const objs = renderBackupObjects(props);
+  const source = backupSource(props);
+  const cron = byKind(objs, 'CronJob')[0];
+  const pod = cron.spec.jobTemplate.spec.template.spec;
+
+  it('renders deterministically', () => {
+    expect(renderBackupObjects(props)).toEqual(objs);
+  });
+
+  it('ships the scripts in the ConfigMap unchanged and runs backup.sh from it', () => {
+    const cm = byKind(objs, 'ConfigMap')[0];
+    for (const f of scripts) expect(cm.data[f]).toBe(readFileSync(`${dir}${f}`, 'utf8'));
+    const mount = pod.containers[0].volumeMounts.find((m: any) => m.name === 'backup-scripts');
+    expect(pod.containers[0].command).toEqual(['sh', `${mount.mountPath}/backup.sh`]);
+    expect(pod.volumes.find((v: any) => v.name === 'backup-scripts').configMap.name).toBe(cm.metadata.name);
+  });
+
+  it("dumps with the database's own image and copies restic from the pinned restic image", () => {
+    expect(pod.containers[0].image).toBe(source.image);
+    expect(pod.initContainers[0].image).toBe('docker.io/restic/restic:0.18.1');
+    expect(pod.initContainers[0].command).toEqual(['cp', '/usr/bin/restic', '/backup-tools/restic']);
+  });
+
+  it('passes credentials only by reference to the cluster-wide sealed backup target', () => {
+    const sealed = byKind(objs, 'SealedSecret')[0];
+    expect(sealed.metadata.annotations['sealedsecrets.bitnami.com/cluster-wide']).toBe('true');
+    expect(sealed.spec.template.metadata.annotations['sealedsecrets.bitnami.com/cluster-wide']).toBe('true');
+    expect(Object.keys(sealed.spec.encryptedData).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'RESTIC_PASSWORD']);
+    const envs = pod.containers[0].env as Array<{ name: string; value?: string; valueFrom?: any }>;
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'RESTIC_PASSWORD']) {
+      const e = envs.find((x) => x.name === name)!;
+      expect(e.value).toBeUndefined();
+      expect(e.valueFrom.secretKeyRef).toEqual({ name: sealed.metadata.name, key: name });
+    }
+    const pw = envs.find((x) => x.name === (engine === 'woocommerce' ? 'MYSQL_PWD' : 'PGPASSWORD'))!;
+    expect(pw.valueFrom.secretKeyRef).toEqual({ name: source.password.secret, key: source.password.key });
+    // No other env var carries a secret value: every plain value is one of the known settings.
+    const plain = envs.filter((e) => e.value !== undefined).map((e) => e.name).sort();
+    expect(plain).toEqual(
+      [
+        'AWS_DEFAULT_REGION', 'BACKUP_KIND', 'DB_ENGINE', 'DB_NAME', 'DB_USER', 'HOME', 'KEEP_DAILY', 'KEEP_MONTHLY', 'KEEP_WEEKLY',
+        'RESTIC_CACHE_DIR', 'RESTIC_HOST', 'RESTIC_REPOSITORY',
+        ...(engine === 'woocommerce' ? ['MYSQL_HOST', 'MYSQL_TCP_PORT'] : ['PGHOST', 'PGPORT']),
+      ].sort(),
+    );
+  });
+
+  it('puts each store in its own repository under the prefix', () => {
+    const repo = pod.containers[0].env.find((e: any) => e.name === 'RESTIC_REPOSITORY').value;
+    expect(repo).toBe(`s3:https://s3.eu-central-1.example.com/storefleet-backups/stores/${props.store.name}`);
+    expect(repositoryUrl(backupTarget({ endpoint: 'http://127.0.0.1:8333/' }), 'a')).toBe('s3:http://127.0.0.1:8333/storefleet-backups/stores/a');
+  });
+
+  it('runs one backup at a time on the plan schedule, in UTC, non-root with a read-only root filesystem', () => {
+    expect(cron.spec.schedule).toBe('17 3 * * *');
+    expect(cron.spec.timeZone).toBe('Etc/UTC');
+    expect(cron.spec.concurrencyPolicy).toBe('Forbid');
+    expect(pod.automountServiceAccountToken).toBe(false);
+    for (const c of [...pod.initContainers, ...pod.containers]) {
+      expect(c.securityContext).toMatchObject({ runAsUser: source.uid, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+      expect(c.securityContext.capabilities.drop).toEqual(['ALL']);
+    }
+    const keep = Object.fromEntries(pod.containers[0].env.filter((e: any) => e.name.startsWith('KEEP_')).map((e: any) => [e.name, e.value]));
+    expect(keep).toEqual({ KEEP_DAILY: '7', KEEP_WEEKLY: '4', KEEP_MONTHLY: '3' });
+  });
+
+  it('allows backup pods exactly the database port and the backup target, and the database admits them', () => {
+    const policies = byKind(objs, 'NetworkPolicy');
+    const egress = policies.find((p) => p.spec.podSelector.matchLabels['app.kubernetes.io/name'] === 'backup')!;
+    expect(egress.spec.policyTypes).toEqual(['Egress']);
+    expect(egress.spec.egress).toEqual([
+      { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': source.service, 'app.kubernetes.io/instance': props.store.name } } }], ports: [{ protocol: 'TCP', port: source.port }] },
+      { to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+    ]);
+    const ingress = policies.find((p) => p.spec.podSelector.matchLabels['app.kubernetes.io/name'] === source.service)!;
+    expect(ingress.spec.policyTypes).toEqual(['Ingress']);
+    expect(ingress.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'backup', 'app.kubernetes.io/instance': props.store.name } } }]);
+  });
+
+  it('restore step: copies restic, then restores into an empty database only, the latest or a chosen snapshot', () => {
+    const latest = restoreInitContainers(props, backupProps(), source);
+    expect(latest.initContainers.map((c) => c.name)).toEqual(['backup-tools', 'restore']);
+    const restore = latest.initContainers[1];
+    expect(restore.command).toEqual(['sh', '/opt/storefleet-backup/restore.sh']);
+    const envOf = (c: typeof restore) => Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+    expect(envOf(restore)).toMatchObject({ RESTORE_MODE: 'if-empty', RESTORE_SNAPSHOT: 'latest', DB_ENGINE: source.engine });
+    const chosen = restoreInitContainers(props, backupProps({ restoreSnapshot: '4f2a9c1e' }), source);
+    expect(envOf(chosen.initContainers[1])).toMatchObject({ RESTORE_SNAPSHOT: '4f2a9c1e' });
+    expect(latest.volumes.map((v) => v.name)).toEqual(['backup-scripts', 'backup-tools', 'backup-tmp']);
+  });
+
+  it('allowBackupTarget lets the app component (which runs the restore step) reach the target only', () => {
+    const app = new App();
+    const chart = new Chart(app, 't', { disableResourceNameHashes: true });
+    allowBackupTarget(chart, props, backupProps(), 'wordpress');
+    const [policy] = chart.toJson() as Array<Record<string, any>>;
+    expect(policy.metadata.name).toBe('allow-wordpress-to-backup-target');
+    expect(policy.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
+  });
+});

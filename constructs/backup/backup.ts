@@ -1,0 +1,277 @@
+// A store's database backups: a CronJob that streams the engine's own dump (mariadb-dump,
+// pg_dump) into restic (transport, encryption, deduplication, retention) on an S3-compatible
+// target, the restore step that loads a snapshot into a fresh database before the app starts,
+// and the NetworkPolicies that allow exactly the backup target. The scripts are files next to
+// this module (shellcheck-clean) and get every value as environment data.
+import { readFileSync } from 'node:fs';
+import { Construct } from 'constructs';
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import type { ContainerResources, StoreProps } from '../props.ts';
+import { componentLabels, storeLabels, storeNamespace, syncWave, WAVE } from '../meta.ts';
+import { env, POD_DEFAULTS, podSecurityContext, resources, scratch, secretEnv, securityContext } from '../container.ts';
+import { podsOf, StorePolicy, tcp } from '../network.ts';
+
+function load(file: string): string {
+  return readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
+}
+
+/** The scripts of the backup ConfigMap (database.sh is sourced by the other two). */
+export const BACKUP_SCRIPTS = {
+  'backup.sh': load('backup.sh'),
+  'database.sh': load('database.sh'),
+  'restore.sh': load('restore.sh'),
+} as const;
+
+/** Keys of the backup target's SealedSecret: S3 credentials and the restic repository password. */
+export const BACKUP_CREDENTIAL_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'RESTIC_PASSWORD'] as const;
+export type BackupCredentialKey = (typeof BACKUP_CREDENTIAL_KEYS)[number];
+
+/** The site-wide backup target (platform.yaml `backup.target`). */
+export interface BackupTargetProps {
+  /** S3 endpoint URL, e.g. "https://s3.eu-central-1.amazonaws.com". */
+  endpoint: string;
+  bucket: string;
+  region: string;
+  /** Key prefix in the bucket; a store's restic repository is <prefix>/<store name>. */
+  prefix: string;
+  /** NetworkPolicy cannot match host names: where the endpoint is, as CIDRs and ports. */
+  egress: { cidrs: string[]; ports: number[] };
+  /**
+   * Ciphertext per key, sealed with cluster-wide scope (one value for every store namespace):
+   * the only form in which the credentials appear in Git.
+   */
+  credentials: Record<BackupCredentialKey, string>;
+  /** The restic image, pinned (its static binary is copied into the database image's pod). */
+  image: string;
+}
+
+/** The store's plan (platform.yaml `plans.<plan>.backup`). */
+export interface BackupPolicyProps {
+  /** Cron expression, evaluated in UTC. */
+  schedule: string;
+  /** Scheduled snapshots kept: the last N days, weeks and months with a snapshot. */
+  keep: { daily: number; weekly: number; monthly: number };
+  resources: ContainerResources;
+}
+
+export interface StoreBackupProps {
+  target: BackupTargetProps;
+  policy: BackupPolicyProps;
+  /** Snapshot the restore step loads into an empty database: "latest" or a snapshot ID. */
+  restoreSnapshot?: string;
+}
+
+/** What the engine tells about its database (the engine's module owns these facts). */
+export interface BackupSource {
+  engine: 'mariadb' | 'postgres';
+  /** The database image: it has the engine's dump and client tools in the server's version. */
+  image: string;
+  /** The image's own non-root user. */
+  uid: number;
+  /** Component (selector label) and Service name of the database. */
+  service: string;
+  port: number;
+  database: string;
+  user: string;
+  /** Secret and key holding the password of `user`. */
+  password: { secret: string; key: string };
+}
+
+/** Fixed names of the backup objects inside a store namespace. */
+export const BACKUP_NAMES = {
+  component: 'backup',
+  cronJob: 'backup',
+  scripts: 'backup-scripts',
+  credentials: 'backup-target',
+} as const;
+
+const SCRIPTS_DIR = '/opt/storefleet-backup';
+const TOOLS_DIR = '/backup-tools';
+const CLUSTER_WIDE = { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } as const;
+
+/** The store's restic repository URL (restic's S3 syntax). */
+export function repositoryUrl(target: BackupTargetProps, store: string): string {
+  return `s3:${target.endpoint.replace(/\/+$/, '')}/${target.bucket}/${target.prefix}/${store}`;
+}
+
+/** Environment shared by backup and restore: connection, repository and credentials (by reference). */
+function backupEnv(props: StoreProps, b: StoreBackupProps, s: BackupSource): k8s.EnvVar[] {
+  const connection =
+    s.engine === 'mariadb'
+      ? [env('MYSQL_HOST', s.service), env('MYSQL_TCP_PORT', String(s.port)), secretEnv('MYSQL_PWD', s.password.secret, s.password.key)]
+      : [env('PGHOST', s.service), env('PGPORT', String(s.port)), secretEnv('PGPASSWORD', s.password.secret, s.password.key)];
+  return [
+    env('DB_ENGINE', s.engine),
+    env('DB_NAME', s.database),
+    env('DB_USER', s.user),
+    ...connection,
+    env('RESTIC_REPOSITORY', repositoryUrl(b.target, props.store.name)),
+    // Snapshots carry the store's name, not the pod's random host name.
+    env('RESTIC_HOST', props.store.name),
+    env('RESTIC_CACHE_DIR', '/tmp/restic-cache'),
+    env('AWS_DEFAULT_REGION', b.target.region),
+    ...BACKUP_CREDENTIAL_KEYS.map((k) => secretEnv(k, BACKUP_NAMES.credentials, k)),
+    env('HOME', '/tmp'),
+  ];
+}
+
+/** Volumes of a backup or restore container: scripts, the copied restic binary, scratch /tmp. */
+function backupVolumes(): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[]; tools: k8s.VolumeMount } {
+  const tmp = scratch('backup-tmp', '/tmp');
+  const tools = { name: 'backup-tools', mountPath: TOOLS_DIR };
+  return {
+    volumes: [
+      { name: 'backup-scripts', configMap: { name: BACKUP_NAMES.scripts, defaultMode: 0o444 } },
+      { name: 'backup-tools', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+      tmp.volume,
+    ],
+    mounts: [{ name: 'backup-scripts', mountPath: SCRIPTS_DIR, readOnly: true }, { ...tools, readOnly: true }, tmp.mount],
+    tools,
+  };
+}
+
+/** Init container that copies restic's static binary from the pinned image into a shared emptyDir. */
+function toolsContainer(b: StoreBackupProps, s: BackupSource, tools: k8s.VolumeMount): k8s.Container {
+  return {
+    name: 'backup-tools',
+    image: b.target.image,
+    command: ['cp', '/usr/bin/restic', `${TOOLS_DIR}/restic`],
+    resources: resources(b.policy.resources),
+    securityContext: securityContext({ uid: s.uid, readOnlyRootFilesystem: true }),
+    volumeMounts: [tools],
+  };
+}
+
+/** The egress rule to the backup target (S3 over its CIDRs and ports, nothing else). */
+export function backupTargetEgress(target: BackupTargetProps): k8s.NetworkPolicyEgressRule {
+  return {
+    to: target.egress.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+    ports: target.egress.ports.map((p) => tcp(p)),
+  };
+}
+
+/** Allows the pods of `component` to reach the backup target (the restore step runs in them). */
+export function allowBackupTarget(scope: Construct, props: StoreProps, b: StoreBackupProps, component: string): void {
+  new StorePolicy(scope, `Allow${component}ToBackupTarget`, props, {
+    name: `allow-${component}-to-backup-target`,
+    component,
+    egress: [backupTargetEgress(b.target)],
+  });
+}
+
+/**
+ * The backup CronJob of one store, its scripts and credentials, and the NetworkPolicies for it:
+ * backup pods → database, backup pods → backup target.
+ */
+export class StoreBackup extends Construct {
+  constructor(scope: Construct, id: string, props: StoreProps, b: StoreBackupProps, s: BackupSource) {
+    super(scope, id);
+    const namespace = storeNamespace(props.store.name);
+    const labels = storeLabels(props);
+    const guardrails = syncWave(WAVE.guardrails);
+
+    const encryptedData: Record<string, string> = {};
+    for (const key of BACKUP_CREDENTIAL_KEYS) encryptedData[key] = b.target.credentials[key];
+    new ApiObject(this, 'Credentials', {
+      apiVersion: 'bitnami.com/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name: BACKUP_NAMES.credentials, namespace, labels, annotations: { ...guardrails, ...CLUSTER_WIDE } },
+      spec: {
+        encryptedData,
+        template: { type: 'Opaque', metadata: { name: BACKUP_NAMES.credentials, namespace, labels, annotations: CLUSTER_WIDE } },
+      },
+    });
+
+    new k8s.KubeConfigMap(this, 'Scripts', {
+      metadata: { name: BACKUP_NAMES.scripts, namespace, labels, annotations: guardrails },
+      data: { ...BACKUP_SCRIPTS },
+    });
+
+    const podLabels = componentLabels(props, BACKUP_NAMES.component, 'backup');
+    const v = backupVolumes();
+    new k8s.KubeCronJob(this, 'CronJob', {
+      metadata: { name: BACKUP_NAMES.cronJob, namespace, labels: podLabels, annotations: syncWave(WAVE.app) },
+      spec: {
+        schedule: b.policy.schedule,
+        timeZone: 'Etc/UTC',
+        // One backup at a time; a missed run is made up within the hour, not piled up.
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 3600,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          metadata: { labels: podLabels },
+          spec: {
+            backoffLimit: 2,
+            activeDeadlineSeconds: 4 * 3600,
+            template: {
+              metadata: { labels: podLabels },
+              spec: {
+                ...POD_DEFAULTS,
+                restartPolicy: 'Never',
+                securityContext: podSecurityContext({ fsGroup: s.uid }),
+                initContainers: [toolsContainer(b, s, v.tools)],
+                containers: [
+                  {
+                    name: 'backup',
+                    image: s.image,
+                    command: ['sh', `${SCRIPTS_DIR}/backup.sh`],
+                    env: [
+                      ...backupEnv(props, b, s),
+                      env('BACKUP_KIND', 'scheduled'),
+                      env('KEEP_DAILY', String(b.policy.keep.daily)),
+                      env('KEEP_WEEKLY', String(b.policy.keep.weekly)),
+                      env('KEEP_MONTHLY', String(b.policy.keep.monthly)),
+                    ],
+                    resources: resources(b.policy.resources),
+                    securityContext: securityContext({ uid: s.uid, readOnlyRootFilesystem: true }),
+                    volumeMounts: v.mounts,
+                  },
+                ],
+                volumes: v.volumes,
+              },
+            },
+          },
+        },
+      },
+    });
+
+    // The namespace denies everything by default: backup pods may reach the database and the
+    // backup target, and the database admits them.
+    new StorePolicy(this, 'AllowBackupToDatabase', props, {
+      name: `allow-backup-to-${s.service}`,
+      component: BACKUP_NAMES.component,
+      egress: [{ to: [podsOf(props, s.service)], ports: [tcp(s.port)] }, backupTargetEgress(b.target)],
+    });
+    new StorePolicy(this, 'AllowDatabaseFromBackup', props, {
+      name: `allow-${s.service}-from-backup`,
+      component: s.service,
+      ingress: [{ from: [podsOf(props, BACKUP_NAMES.component)], ports: [tcp(s.port)] }],
+    });
+  }
+}
+
+/**
+ * The restore step for the app pod, to run before any init container that installs or migrates:
+ * loads `restoreSnapshot` (default: the latest) into the database if it has no tables yet. A store
+ * without backups starts empty. The app's component also needs allowBackupTarget().
+ */
+export function restoreInitContainers(props: StoreProps, b: StoreBackupProps, s: BackupSource): { initContainers: k8s.Container[]; volumes: k8s.Volume[] } {
+  const v = backupVolumes();
+  return {
+    initContainers: [
+      toolsContainer(b, s, v.tools),
+      {
+        name: 'restore',
+        image: s.image,
+        command: ['sh', `${SCRIPTS_DIR}/restore.sh`],
+        env: [...backupEnv(props, b, s), env('RESTORE_MODE', 'if-empty'), env('RESTORE_SNAPSHOT', b.restoreSnapshot ?? 'latest')],
+        resources: resources(b.policy.resources),
+        securityContext: securityContext({ uid: s.uid, readOnlyRootFilesystem: true }),
+        volumeMounts: v.mounts,
+      },
+    ],
+    volumes: v.volumes,
+  };
+}
