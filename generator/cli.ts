@@ -1,5 +1,6 @@
-// The storefleet CLI (generator side): init, new, render, check, bootstrap. `serve` lives in api/
-// and is dispatched by bin/storefleet.js, so the generator never imports the API.
+// The storefleet CLI (generator side): init, new, render, check, bootstrap,
+// seal-backup-credentials. `serve` lives in api/ and is dispatched by bin/storefleet.js, so the
+// generator never imports the API.
 // Exit codes: 0 success · 1 invalid input, or `check` found differences · 2 usage error.
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,7 +13,8 @@ import { formatIssue, ValidationError } from './errors.ts';
 import { renderStore } from './render.ts';
 import { listStoreFolders, loadPlatform, scanStores, readFolderFiles, readStoreFiles, writeFolderFiles, writeStoreFiles } from './repo.ts';
 import { isPlatformManifest, PLATFORM_DIR, renderPlatformDeployment } from './platform-deployment.ts';
-import { createDevSealingKeyPair, loadSealingKeyCommands } from './sealing.ts';
+import { createDevSealingKeyPair, loadSealingKeyCommands, publicKeyFromCertificate, sealClusterWide } from './sealing.ts';
+import { BACKUP_CREDENTIAL_KEYS } from '../constructs/backup/backup.ts';
 import { newStoreSpec, parseStoreSpec, storeName, type StoreSpec } from './spec.ts';
 import { issuesFromZod } from './errors.ts';
 import { storeDir, storeSpecPath } from './layout.ts';
@@ -165,6 +167,20 @@ async function checkCommand(argv: string[], out: Output): Promise<number> {
   return EXIT.ok;
 }
 
+function sealBackupCredentialsCommand(argv: string[], out: Output, env: NodeJS.ProcessEnv = process.env): number {
+  const parsed = parse('seal-backup-credentials', argv, {}, out);
+  if (!parsed) return EXIT.ok;
+  const repo = resolve(onePositional(parsed.positionals, '<repo-dir>'));
+  // Values come from the environment only: command-line arguments end up in shell history and ps.
+  const missing = BACKUP_CREDENTIAL_KEYS.filter((k) => !env[k]);
+  if (missing.length > 0) throw new UsageError(`set ${missing.join(', ')} in the environment (never as arguments)`);
+  const key = publicKeyFromCertificate(loadPlatform(repo).sealingCertificatePem);
+  out.log('# platform.yaml backup.target.credentials (sealed, cluster-wide scope)');
+  out.log('credentials:');
+  for (const k of BACKUP_CREDENTIAL_KEYS) out.log(`  ${k}: ${sealClusterWide(key, env[k] as string)}`);
+  return EXIT.ok;
+}
+
 export interface Output {
   log(line: string): void;
   error(line: string): void;
@@ -189,6 +205,8 @@ export async function main(argv: string[], out: Output = consoleOutput): Promise
         return await renderCommand(rest, out);
       case 'check':
         return await checkCommand(rest, out);
+      case 'seal-backup-credentials':
+        return sealBackupCredentialsCommand(rest, out);
       case 'bootstrap': {
         const { bootstrapCommand } = await import('./bootstrap.ts');
         return await bootstrapCommand(rest, out);

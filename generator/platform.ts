@@ -7,8 +7,9 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { PlanProps, ImagesProps, SiteProps } from '../constructs/props.ts';
 import { engines, type Engine } from '../constructs/engines/index.ts';
-import { amounts, image, quantity } from '../constructs/engines/schema.ts';
+import { amounts, containerResources, image, quantity } from '../constructs/engines/schema.ts';
 import { ValidationError, issuesFromZod, type Issue } from './errors.ts';
+import { backupConfigIssues, backupSchema, planBackupSchema } from './backup-config.ts';
 
 export { image, quantity };
 
@@ -43,6 +44,7 @@ const planSchema = (list: Engine[]) => z.strictObject({
     ...Object.fromEntries(list.flatMap((e) => e.storage.map((key) => [key, quantity.optional()]))),
   }),
   resources: z.strictObject(perEngine(list, (e) => e.resources)),
+  backup: planBackupSchema(containerResources).optional(),
 });
 
 const tls = z.discriminatedUnion(
@@ -107,6 +109,8 @@ export function platformSchemaFor(list: Engine[]) {
       defaultPlan: z.string(),
       images: z.strictObject({ ...perEngine(list, (e) => e.images), smokeTest: image }),
       storefleet: storefleetDeployment.optional(),
+      /** Optional: where and how store databases are backed up (docs/platform-yaml.md). */
+      backup: backupSchema(image).optional(),
       plans: z
         .record(z.string().regex(PLAN_NAME, { error: 'plan names are lowercase words (a-z, 0-9, -), at most 20' }), planSchema(list))
         .refine((p) => Object.keys(p).length > 0, { error: 'define at least one plan' }),
@@ -125,6 +129,7 @@ export function platformSchemaFor(list: Engine[]) {
       if (p.site.scheme === 'http' && p.site.tls.mode !== 'none') {
         ctx.addIssue({ code: 'custom', path: ['site', 'scheme'], message: 'tls is configured: use scheme "https"' });
       }
+      for (const issue of backupConfigIssues(p)) ctx.addIssue({ code: 'custom', ...issue });
       // An engine is offered when images.<engine> is set; then every plan sizes it.
       for (const e of list) {
         const offered = (p.images as Record<string, unknown>)[e.id] !== undefined;

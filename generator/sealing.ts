@@ -32,9 +32,22 @@ export function publicKeyFromCertificate(certificatePem: string): KeyObject {
 
 /** Encrypts one value for the controller, bound to namespace/name (strict scope). Returns base64. */
 export function seal(publicKey: KeyObject, namespace: string, name: string, plaintext: string | Buffer): string {
+  return sealWithLabel(publicKey, strictLabel(namespace, name), plaintext);
+}
+
+/**
+ * Encrypts one value with cluster-wide scope (the SealedSecret carries the annotation
+ * sealedsecrets.bitnami.com/cluster-wide: "true"): the label is empty, so one ciphertext unseals
+ * in every namespace. For values that are the same for every store, such as the backup target's.
+ */
+export function sealClusterWide(publicKey: KeyObject, plaintext: string | Buffer): string {
+  return sealWithLabel(publicKey, '', plaintext);
+}
+
+function sealWithLabel(publicKey: KeyObject, label: string, plaintext: string | Buffer): string {
   const sessionKey = randomBytes(SESSION_KEY_BYTES);
   const rsaCiphertext = publicEncrypt(
-    { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: Buffer.from(strictLabel(namespace, name)) },
+    { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: Buffer.from(label) },
     sessionKey,
   );
   const cipher = createCipheriv('aes-256-gcm', sessionKey, Buffer.alloc(12));
@@ -46,6 +59,15 @@ export function seal(publicKey: KeyObject, namespace: string, name: string, plai
 
 /** The controller's side: decrypts a value sealed for namespace/name. Used by tests and tooling. */
 export function unseal(privateKeyPem: string, namespace: string, name: string, ciphertextB64: string): string {
+  return unsealWithLabel(privateKeyPem, strictLabel(namespace, name), ciphertextB64);
+}
+
+/** The controller's side of sealClusterWide(). Used by tests and tooling. */
+export function unsealClusterWide(privateKeyPem: string, ciphertextB64: string): string {
+  return unsealWithLabel(privateKeyPem, '', ciphertextB64);
+}
+
+function unsealWithLabel(privateKeyPem: string, label: string, ciphertextB64: string): string {
   const data = Buffer.from(ciphertextB64, 'base64');
   if (data.length < 2) throw new Error('sealed value is too short');
   const rsaLength = data.readUInt16BE(0);
@@ -55,7 +77,7 @@ export function unseal(privateKeyPem: string, namespace: string, name: string, c
       key: createPrivateKey(privateKeyPem),
       padding: constants.RSA_PKCS1_OAEP_PADDING,
       oaepHash: 'sha256',
-      oaepLabel: Buffer.from(strictLabel(namespace, name)),
+      oaepLabel: Buffer.from(label),
     },
     data.subarray(2, 2 + rsaLength),
   );

@@ -22,6 +22,10 @@ export const COMMAND_USAGE = {
   bootstrap: `storefleet bootstrap --repo <git-url> --out <dir> [options]
     Write the Argo CD bootstrap manifests for a GitOps repo (storefleet bootstrap --help,
     docs/operations.md).`,
+  'seal-backup-credentials': `storefleet seal-backup-credentials <repo-dir>
+    Print platform.yaml's backup.target.credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+    and RESTIC_PASSWORD, read from the environment (never arguments), sealed with cluster-wide
+    scope for the repo's sealing certificate. Keep RESTIC_PASSWORD safe: backups need it.`,
   token: `storefleet token create <user> --role admin|member [--name <text>] [--email <address>]
   storefleet token list
   storefleet token revoke <user>

@@ -3,6 +3,8 @@ import type { StoreProps } from '../props.ts';
 import { App, Chart } from 'cdk8s';
 import { mariadbBackupSource } from '../engines/woocommerce/mariadb.ts';
 import { postgresBackupSource } from '../engines/medusa/postgres.ts';
+import type { WooCommerceProps } from '../engines/woocommerce/config.ts';
+import type { MedusaProps } from '../engines/medusa/config.ts';
 import { BACKUP_CREDENTIAL_KEYS, StoreBackup, type BackupSource, type BackupTargetProps, type StoreBackupProps } from './backup.ts';
 
 export function backupTarget(o: Partial<BackupTargetProps> = {}): BackupTargetProps {
@@ -31,7 +33,7 @@ export function backupProps(o: Partial<StoreBackupProps> = {}): StoreBackupProps
 }
 
 export function backupSource(props: StoreProps): BackupSource {
-  return props.store.engine === 'woocommerce' ? mariadbBackupSource(props) : postgresBackupSource(props);
+  return props.store.engine === 'woocommerce' ? mariadbBackupSource(props as WooCommerceProps) : postgresBackupSource(props as MedusaProps);
 }
 
 /** The backup objects of one store, rendered alone. */

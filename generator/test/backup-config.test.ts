@@ -1,0 +1,151 @@
+// platform.yaml's backup section: optional (a platform.yaml without it is unchanged), strict,
+// credentials only as cluster-wide sealed values made by `storefleet seal-backup-credentials`.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { ValidationError } from '../errors.ts';
+import { parsePlatform } from '../platform.ts';
+import { storeBackupProps } from '../backup-config.ts';
+import { main } from '../cli.ts';
+import { unsealClusterWide } from '../sealing.ts';
+import { TEMPLATE_PLATFORM_TEXT, testKeyPair } from './helpers.ts';
+
+const F = 'platform.yaml';
+const fakeSealed = () => randomBytes(2 + 256 + 40).toString('base64');
+
+const TARGET = () => ({
+  target: {
+    endpoint: 'http://127.0.0.1:16333',
+    bucket: 'storefleet-backups',
+    region: 'us-east-1',
+    egress: { cidrs: ['127.0.0.1/32'], ports: [16333] },
+    credentials: { AWS_ACCESS_KEY_ID: fakeSealed(), AWS_SECRET_ACCESS_KEY: fakeSealed(), RESTIC_PASSWORD: fakeSealed() },
+  },
+  image: 'docker.io/restic/restic:0.18.1',
+  finalBackupRetentionDays: 30,
+});
+const POLICY = { schedule: '17 3 * * *', keep: { daily: 7, weekly: 4, monthly: 0 } };
+
+/** The template with backups configured for every plan, then `edits` applied (undefined deletes). */
+function withBackup(edits: Array<[(string | number)[], unknown]> = [], target: unknown = TARGET()): string {
+  const doc = parseDocument(TEMPLATE_PLATFORM_TEXT);
+  doc.setIn(['backup'], doc.createNode(target));
+  for (const plan of ['small', 'medium', 'large']) doc.setIn(['plans', plan, 'backup'], doc.createNode(POLICY));
+  for (const [path, value] of edits) {
+    if (value === undefined) doc.deleteIn(path);
+    else doc.setIn(path, doc.createNode(value));
+  }
+  return doc.toString();
+}
+
+function errorsOf(text: string): string[] {
+  try {
+    parsePlatform(text, F);
+  } catch (err) {
+    if (err instanceof ValidationError) return err.message.split('\n');
+    throw err;
+  }
+  return [];
+}
+
+describe('platform.yaml backup section', () => {
+  it('is optional: the template has none and its stores get no backup props', () => {
+    const p = parsePlatform(TEMPLATE_PLATFORM_TEXT);
+    expect(p.backup).toBeUndefined();
+    expect(storeBackupProps(p, 'small')).toBeUndefined();
+  });
+
+  it('gives each plan its schedule and retention, with the target, defaults filled in', () => {
+    const p = parsePlatform(withBackup([[['plans', 'large', 'backup', 'schedule'], '0 */6 * * *']]));
+    const small = storeBackupProps(p, 'small')!;
+    expect(small.target).toMatchObject({ endpoint: 'http://127.0.0.1:16333', bucket: 'storefleet-backups', prefix: 'stores', image: 'docker.io/restic/restic:0.18.1' });
+    expect(small.policy).toEqual({ ...POLICY, resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } } });
+    expect(storeBackupProps(p, 'large')!.policy.schedule).toBe('0 */6 * * *');
+    expect(p.backup!.finalBackupRetentionDays).toBe(30);
+  });
+
+  const bad: Array<[string, Array<[(string | number)[], unknown]>, string]> = [
+    ['a plaintext secret key', [[['backup', 'target', 'credentials', 'AWS_SECRET_ACCESS_KEY'], 'wJalrXUtnFEMI/K7MDENG']], `${F}: backup.target.credentials.AWS_SECRET_ACCESS_KEY: too short for a sealed value: seal it with \`storefleet seal-backup-credentials\`, never paste the plain credential`],
+    ['a password with spaces', [[['backup', 'target', 'credentials', 'RESTIC_PASSWORD'], 'correct horse battery staple']], `${F}: backup.target.credentials.RESTIC_PASSWORD: expected a sealed value (base64): seal it with \`storefleet seal-backup-credentials\`, never paste the plain credential`],
+    ['a missing credential', [[['backup', 'target', 'credentials', 'AWS_ACCESS_KEY_ID'], undefined]], `${F}: backup.target.credentials.AWS_ACCESS_KEY_ID: is required`],
+    ['an unknown credential', [[['backup', 'target', 'credentials', 'TOKEN'], fakeSealed()]], `${F}: backup.target.credentials.TOKEN: unknown field`],
+    ['a plan without a policy', [[['plans', 'medium', 'backup'], undefined]], `${F}: plans.medium.backup: is required when \`backup\` sets a target (schedule and keep)`],
+    ['a bad schedule', [[['plans', 'small', 'backup', 'schedule'], 'daily']], `${F}: plans.small.backup.schedule: expected a cron expression of five fields, e.g. "17 3 * * *" (UTC)`],
+    ['keeping nothing', [[['plans', 'small', 'backup', 'keep'], { daily: 0, weekly: 0, monthly: 0 }]], `${F}: plans.small.backup.keep: keep at least one snapshot (daily, weekly or monthly above 0)`],
+    ['a bad bucket', [[['backup', 'target', 'bucket'], 'My_Bucket']], `${F}: backup.target.bucket: expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)`],
+    ['a bad endpoint', [[['backup', 'target', 'endpoint'], 'ftp://s3.example.com']], `${F}: backup.target.endpoint: expected the S3 endpoint URL, e.g. "https://s3.eu-central-1.amazonaws.com"`],
+    ['an egress that is not a CIDR', [[['backup', 'target', 'egress', 'cidrs'], ['s3.example.com']]], `${F}: backup.target.egress.cidrs[0]: expected a CIDR such as "52.219.0.0/16"`],
+    ['an unpinned restic image', [[['backup', 'image'], 'docker.io/restic/restic:latest']], `${F}: backup.image: image tag "latest" is not allowed: pin an exact version`],
+    ['a prefix with ..', [[['backup', 'target', 'prefix'], '../other']], `${F}: backup.target.prefix: expected a key prefix such as "stores" (lowercase path segments)`],
+  ];
+  it.each(bad)('refuses %s with a clear message', (_what, edits, message) => {
+    expect(errorsOf(withBackup(edits))).toEqual([message]);
+  });
+
+  it('refuses a plan policy without a target', () => {
+    const doc = parseDocument(TEMPLATE_PLATFORM_TEXT);
+    doc.setIn(['plans', 'small', 'backup'], doc.createNode(POLICY));
+    expect(errorsOf(doc.toString())).toEqual([`${F}: plans.small.backup: has no target: add the top-level \`backup\` section`]);
+  });
+
+  it('refuses an http target for an https site', () => {
+    const text = withBackup([
+      [['site', 'scheme'], 'https'],
+      [['site', 'tls'], { mode: 'cert-manager', clusterIssuer: 'letsencrypt' }],
+    ]);
+    expect(errorsOf(text)).toEqual([`${F}: backup.target.endpoint: site scheme is "https": the backup target must be https too`]);
+  });
+});
+
+describe('storefleet seal-backup-credentials', () => {
+  const dirs: string[] = [];
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'RESTIC_PASSWORD']) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+
+  async function run(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(argv, { log: (l) => out.push(l), error: (l) => err.push(l), progress: () => {} });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  async function repo(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'sf-seal-'));
+    dirs.push(dir);
+    const r = join(dir, 'gitops');
+    expect((await run('init', r)).code).toBe(0);
+    writeFileSync(join(r, 'sealing', 'cert.pem'), (await testKeyPair()).certificatePem);
+    return r;
+  }
+
+  it('seals the values from the environment cluster-wide; the output parses in platform.yaml and holds no plaintext', async () => {
+    const plain = { AWS_ACCESS_KEY_ID: `AK${randomBytes(8).toString('hex')}`, AWS_SECRET_ACCESS_KEY: randomBytes(24).toString('base64'), RESTIC_PASSWORD: randomBytes(16).toString('hex') };
+    Object.assign(process.env, plain);
+    const r = await run('seal-backup-credentials', await repo());
+    expect(r.code).toBe(0);
+    for (const v of Object.values(plain)) expect(r.out + r.err).not.toContain(v);
+    const credentials = parseDocument(r.out).toJS().credentials as Record<string, string>;
+    const p = parsePlatform(withBackup([], { ...TARGET(), target: { ...TARGET().target, credentials } }));
+    const { privateKeyPem } = await testKeyPair();
+    for (const [k, v] of Object.entries(plain)) expect(unsealClusterWide(privateKeyPem, p.backup!.target.credentials[k as keyof typeof plain])).toBe(v);
+  });
+
+  it('takes values from the environment only and names what is missing', async () => {
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.RESTIC_PASSWORD;
+    process.env.AWS_SECRET_ACCESS_KEY = 'x';
+    const r = await run('seal-backup-credentials', await repo());
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('set AWS_ACCESS_KEY_ID, RESTIC_PASSWORD in the environment (never as arguments)');
+    expect(r.out).toBe('');
+  });
+});
