@@ -20,8 +20,10 @@ const suites: Record<string, () => Promise<BenchTable[]>> = {
   ui: async () => (await import('./ui.ts')).runUiBench(),
   // Runs a real Medusa store (minutes; needs PostgreSQL and Redis): only when asked for by name.
   engines: async () => (await import('./engines.ts')).runEnginesBench(),
+  // Runs real databases, restic and SeaweedFS (npm run cluster:build -- seaweedfs restic): only when asked for by name.
+  backups: async () => (await import('./backups.ts')).runBackupBench(),
 };
-const ON_REQUEST = new Set(['engines']);
+const ON_REQUEST = new Set(['engines', 'backups']);
 
 for (const [name, run] of Object.entries(suites)) {
   if (only.length > 0 ? !only.includes(name) : ON_REQUEST.has(name)) continue;

@@ -106,6 +106,7 @@ function backupEnv(props: StoreProps, b: StoreBackupProps, s: BackupSource): k8s
     env('DB_NAME', s.database),
     env('DB_USER', s.user),
     ...connection,
+    env('RESTIC_BIN', `${TOOLS_DIR}/restic`),
     env('RESTIC_REPOSITORY', repositoryUrl(b.target, props.store.name)),
     // Snapshots carry the store's name, not the pod's random host name.
     env('RESTIC_HOST', props.store.name),

@@ -20,9 +20,8 @@ case "${DB_ENGINE:-}" in
 esac
 : "${DB_NAME:?DB_NAME is required}" "${DB_USER:?DB_USER is required}"
 : "${RESTIC_REPOSITORY:?RESTIC_REPOSITORY is required}" "${RESTIC_PASSWORD:?RESTIC_PASSWORD is required}"
-
 # The restic binary an init container copied from the pinned restic image.
-RESTIC=${RESTIC_BIN:-/backup-tools/restic}
+RESTIC=${RESTIC_BIN:?RESTIC_BIN is required}
 # The one file a snapshot holds: the dump, streamed from stdin.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 DUMP_FILE="$DB_NAME.sql"

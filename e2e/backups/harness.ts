@@ -1,0 +1,95 @@
+// One engine's backup round trip on this machine, shared by the backup tier and the benchmark:
+// the store's rendered backup CronJob and restore step, its database (from Debian) and the
+// "cluster" around them (Service → 127.0.0.1, unsealed secrets, the restic binary of the image).
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { binary } from '../cluster/lib/config.ts';
+import { restoreInitContainers, type StoreBackupProps } from '../../constructs/backup/backup.ts';
+import { backupProps, backupSource, backupTarget, renderBackupObjects } from '../../constructs/backup/test-props.ts';
+import { storeProps } from '../../constructs/test-props.ts';
+import type { Engine } from '../../constructs/props.ts';
+import { startMariaDb, startPostgres, type RunningDatabase } from './databases.ts';
+import { runPod, type ContainerRun, type PodWorld } from './pod-runner.ts';
+import type { S3Target } from './s3-target.ts';
+import { seedOrders, seedWordPress } from './seed.ts';
+
+/** Per engine: its database server, the application database, and the shop-shaped seed. */
+export const ENGINE_DATABASES = {
+  woocommerce: { start: startMariaDb, db: { database: 'wordpress', user: 'wordpress' }, seed: seedWordPress },
+  medusa: { start: startPostgres, db: { database: 'medusa', user: 'medusa' }, seed: seedOrders },
+} as const;
+
+export interface RoundTrip {
+  engine: Engine;
+  db: RunningDatabase;
+  store: string;
+  /** The secret holding the database password, as the engine names it. */
+  passwordSecret: string;
+  /** Runs the rendered backup CronJob's pod; `secrets` overrides unsealed values (failure tests). */
+  backup(secrets?: Record<string, string>): Promise<ContainerRun[]>;
+  /** Runs the rendered restore step (init containers of the app pod). */
+  restore(o?: Partial<StoreBackupProps>): Promise<ContainerRun[]>;
+  /** The store's snapshots, read with restic itself (not with the scripts under test). */
+  snapshots(): Array<{ id: string; tags?: string[]; hostname: string; paths: string[] }>;
+  /** Every secret value in play (for "never printed" checks). */
+  secretValues(): string[];
+  stop(): Promise<void>;
+}
+
+export async function startRoundTrip(engine: Engine, dir: string, s3: S3Target): Promise<RoundTrip> {
+  const spec = ENGINE_DATABASES[engine];
+  const props = storeProps(engine, 'small', { name: `rt-${engine}` });
+  const source = backupSource(props);
+  const port = Number(new URL(s3.endpoint).port);
+  const target = backupTarget({ endpoint: s3.endpoint, bucket: s3.bucket, region: s3.region, egress: { cidrs: ['127.0.0.1/32'], ports: [port] } });
+  const backup = (o: Partial<StoreBackupProps> = {}) => backupProps({ target, ...o });
+  const objects = renderBackupObjects(props, backup());
+  const backupPod = objects.find((o) => o.kind === 'CronJob')!.spec.jobTemplate.spec.template.spec;
+  const resticPassword = randomBytes(24).toString('base64url');
+  const db = await spec.start(join(dir, engine), spec.db);
+  const passwordSecret = `${source.password.secret}/${source.password.key}`;
+
+  const world = (overrides: Record<string, string> = {}): PodWorld => ({
+    dir,
+    objects,
+    imageFiles: { '/usr/bin/restic': binary('restic') },
+    services: { [source.service]: { port: source.port, host: db.host, hostPort: db.port } },
+    secrets: {
+      [passwordSecret]: db.password,
+      'backup-target/AWS_ACCESS_KEY_ID': s3.accessKeyId,
+      'backup-target/AWS_SECRET_ACCESS_KEY': s3.secretAccessKey,
+      'backup-target/RESTIC_PASSWORD': resticPassword,
+      ...overrides,
+    },
+  });
+  const repository = (backupPod.containers[0].env as Array<{ name: string; value?: string }>).find((e) => e.name === 'RESTIC_REPOSITORY')!.value!;
+
+  return {
+    engine,
+    db,
+    store: props.store.name,
+    passwordSecret,
+    backup: (secrets) => runPod(backupPod, world(secrets)),
+    restore: (o) => {
+      const step = restoreInitContainers(props, backup(o), source);
+      return runPod({ initContainers: step.initContainers, containers: [], volumes: step.volumes }, world());
+    },
+    snapshots() {
+      const r = spawnSync(binary('restic'), ['snapshots', '--json', '--no-cache'], {
+        encoding: 'utf8',
+        env: {
+          RESTIC_REPOSITORY: repository,
+          RESTIC_PASSWORD: resticPassword,
+          AWS_ACCESS_KEY_ID: s3.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+          AWS_DEFAULT_REGION: s3.region,
+        },
+      });
+      if (r.status !== 0) throw new Error(`restic snapshots failed: ${r.stderr}`);
+      return JSON.parse(r.stdout || '[]');
+    },
+    secretValues: () => [db.password, resticPassword, s3.secretAccessKey],
+    stop: () => db.stop(),
+  };
+}
