@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './s3-target.ts';
+import { freePort, stopper } from './process.ts';
 
 export interface RunningDatabase {
   engine: 'mariadb' | 'postgres';
@@ -45,20 +45,6 @@ function run(cmd: string, args: string[], o: { ids?: { uid: number; gid: number 
   if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${cmd} ${args[0] ?? ''} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return r.stdout;
-}
-
-function stopper(child: ChildProcess): () => Promise<void> {
-  let stopped: Promise<void> | undefined;
-  return () =>
-    (stopped ??= new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      child.once('exit', () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      process.kill(child.pid!, 'SIGTERM');
-    }));
 }
 
 async function until(what: string, child: ChildProcess, log: string, probe: () => boolean, timeoutMs = 60_000): Promise<void> {

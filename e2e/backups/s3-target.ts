@@ -4,9 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { binary } from '../cluster/lib/config.ts';
+import { freePort, stopper } from './process.ts';
 
 const HOST = '127.0.0.1';
 
@@ -28,18 +28,6 @@ export interface S3TargetOptions {
   bucket?: string;
   /** Fixed S3 port (the dev cluster's); default: a free port. */
   port?: number;
-}
-
-/** A free TCP port on 127.0.0.1 (the kernel's choice; closed again before use). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 // Ports every listener of `weed mini` needs. gRPC ports are given explicitly: its default is
@@ -115,17 +103,7 @@ export async function startS3Target(o: S3TargetOptions): Promise<S3Target> {
   const child = spawn(weed, args, { stdio: ['ignore', out, out], cwd: o.dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: o.dir } });
   if (child.pid === undefined) throw new Error(`could not start ${weed}`);
   const pid = child.pid;
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      process.kill(pid, 'SIGTERM');
-    }));
+  const stop = stopper(child, 10_000);
   const endpoint = `http://${HOST}:${p.s3}`;
   try {
     await waitForHttp(`${endpoint}/`, child, log, 120_000);

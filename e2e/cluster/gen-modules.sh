@@ -15,6 +15,11 @@ upstream_gomod() {
   go mod download -json "$1@$2" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\?$/\1/p'
 }
 
+# The replace directives (blocks and single lines) of a go.mod, as written there.
+replace_directives() {
+  awk '/^replace[[:space:]]*\(/{r=1} r{print} r&&/^\)/{r=0} /^replace [^(]/{print}' "$1"
+}
+
 start_module() { # dir module-path
   rm -rf "$1"; mkdir -p "$1"
   printf 'module %s\n\ngo 1.26.0\n' "$2" >"$1/go.mod"
@@ -64,7 +69,7 @@ gen_argocd() {
   {
     echo
     echo "// Copied by gen-modules.sh from the replace block of github.com/argoproj/argo-cd/v3 $ARGOCD_VERSION."
-    awk '/^replace[[:space:]]*\(/{r=1} r{print} r&&/^\)/{r=0} /^replace [^(]/{print}' "$up"
+    replace_directives "$up"
   } >>"$dir/go.mod"
   (cd "$dir" && go get -tool "github.com/argoproj/argo-cd/v3/cmd@$ARGOCD_VERSION" && go mod tidy)
 }
@@ -85,7 +90,7 @@ gen_sealed_secrets() {
     fi
     if grep -q '^replace' "$up"; then
       echo "// Copied from github.com/bitnami-labs/sealed-secrets $SEALED_SECRETS_VERSION."
-      awk '/^replace[[:space:]]*\(/{r=1} r{print} r&&/^\)/{r=0} /^replace [^(]/{print}' "$up"
+      replace_directives "$up"
     fi
   } >>"$dir/go.mod"
   (cd "$dir" && go get -tool "$declared/cmd/controller@$SEALED_SECRETS_VERSION" && go mod tidy)
@@ -98,7 +103,7 @@ gen_seaweedfs() {
   {
     echo
     echo "// Copied by gen-modules.sh from the replace directives of github.com/seaweedfs/seaweedfs $SEAWEEDFS_VERSION."
-    awk '/^replace[[:space:]]*\(/{r=1} r{print} r&&/^\)/{r=0} /^replace [^(]/{print}' "$up"
+    replace_directives "$up"
   } >>"$dir/go.mod"
   (cd "$dir" && go get -tool "github.com/seaweedfs/seaweedfs/weed@$SEAWEEDFS_VERSION" && go mod tidy)
 }

@@ -6,12 +6,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { ValidationError } from '../errors.ts';
 import { parsePlatform } from '../platform.ts';
 import { storeBackupProps } from '../backup-config.ts';
-import { main } from '../cli.ts';
 import { unsealClusterWide } from '../sealing.ts';
-import { TEMPLATE_PLATFORM_TEXT, testKeyPair } from './helpers.ts';
+import { platformErrors, runCli, TEMPLATE_PLATFORM_TEXT, testKeyPair } from './helpers.ts';
 
 const F = 'platform.yaml';
 const fakeSealed = () => randomBytes(2 + 256 + 40).toString('base64');
@@ -41,15 +39,7 @@ function withBackup(edits: Array<[(string | number)[], unknown]> = [], target: u
   return doc.toString();
 }
 
-function errorsOf(text: string): string[] {
-  try {
-    parsePlatform(text, F);
-  } catch (err) {
-    if (err instanceof ValidationError) return err.message.split('\n');
-    throw err;
-  }
-  return [];
-}
+const errorsOf = (text: string) => platformErrors(text, F);
 
 describe('platform.yaml backup section', () => {
   it('is optional: the template has none and its stores get no backup props', () => {
@@ -111,12 +101,7 @@ describe('storefleet seal-backup-credentials', () => {
     }
   });
 
-  async function run(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(argv, { log: (l) => out.push(l), error: (l) => err.push(l), progress: () => {} });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const run = runCli;
 
   async function repo(): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), 'sf-seal-'));

@@ -2,21 +2,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../cli.ts';
 import { storeDir } from '../layout.ts';
-import { testKeyPair } from './helpers.ts';
+import { runCli, testKeyPair } from './helpers.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { log: (l) => out.push(l), error: (l) => err.push(l), progress: () => {} });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 async function newRepo(): Promise<string> {
   const base = mkdtempSync(join(tmpdir(), 'sf-cli-'));

@@ -8,6 +8,8 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 import { parsePlatform, type ResolvedPlatform } from '../platform.ts';
+import { ValidationError } from '../errors.ts';
+import { main } from '../cli.ts';
 import type { StoreSpec } from '../spec.ts';
 
 export const TEMPLATE_PLATFORM_TEXT = readFileSync(fileURLToPath(new URL('../../gitops-repo-template/platform.yaml', import.meta.url)), 'utf8');
@@ -49,6 +51,25 @@ export function spec(overrides: Partial<StoreSpec> = {}): StoreSpec {
     createdAt: '2026-11-23T16:00:00Z',
     ...overrides,
   };
+}
+
+/** platform.yaml validation messages of `text` (as `file`), one per line; [] when valid. */
+export function platformErrors(text: string, file = 'platform.yaml'): string[] {
+  try {
+    parsePlatform(text, file);
+  } catch (err) {
+    if (err instanceof ValidationError) return err.message.split('\n');
+    throw err;
+  }
+  return [];
+}
+
+/** Runs the CLI in-process and collects what it prints. */
+export async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { log: (l) => out.push(l), error: (l) => err.push(l), progress: () => {} });
+  return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 export { generateKeyPairSync };

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { ValidationError } from '../errors.ts';
 import { parsePlatform } from '../platform.ts';
 import { resolvePlatform } from '../repo.ts';
-import { TEMPLATE_PLATFORM_TEXT, testKeyPair } from './helpers.ts';
+import { platformErrors, TEMPLATE_PLATFORM_TEXT, testKeyPair } from './helpers.ts';
 
 const F = 'platform.yaml';
 
@@ -15,15 +14,7 @@ function mutate(path: (string | number)[], value: unknown): string {
   return doc.toString();
 }
 
-function errorsOf(text: string): string[] {
-  try {
-    parsePlatform(text, F);
-  } catch (err) {
-    if (err instanceof ValidationError) return err.message.split('\n');
-    throw err;
-  }
-  return [];
-}
+const errorsOf = (text: string) => platformErrors(text, F);
 
 describe('platform.yaml validation', () => {
   it('accepts the shipped local profile', () => {
