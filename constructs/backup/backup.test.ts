@@ -4,6 +4,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { ConfigMap, Pod } from 'kubernetes-models/v1';
+import { CronJob } from 'kubernetes-models/batch/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { SealedSecret } from '@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1';
 import { describe, expect, it } from 'vitest';
 import { ENGINES, storeProps } from '../test-props.ts';
 import { BACKUP_SCRIPTS, restoreInitContainers, allowBackupTarget, repositoryUrl } from './backup.ts';
@@ -63,6 +68,17 @@ describe.each(ENGINES)('backup objects (%s)', (engine) => {
 
   it('renders deterministically', () => {
     expect(renderBackupObjects(props)).toEqual(objs);
+  });
+
+  it('validates every object, and a pod with the restore step, against the Kubernetes schemas', () => {
+    const models: Record<string, new (data: any) => { validate(): void }> = { ConfigMap, CronJob, NetworkPolicy, SealedSecret };
+    expect(objs.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'CronJob', 'NetworkPolicy', 'NetworkPolicy', 'SealedSecret']);
+    for (const o of objs) expect(() => new models[o.kind](o).validate(), `${o.kind}/${o.metadata.name}`).not.toThrow();
+    const step = restoreInitContainers(props, backupProps(), source);
+    const chart = new Chart(new App(), 'pod', { disableResourceNameHashes: true });
+    new k8s.KubePod(chart, 'app', { metadata: { name: 'app' }, spec: { initContainers: step.initContainers, containers: [{ name: 'app', image: 'x:1' }], volumes: step.volumes } });
+    const [pod] = chart.toJson();
+    expect(() => new Pod(pod).validate()).not.toThrow();
   });
 
   it('ships the scripts in the ConfigMap unchanged and runs backup.sh from it', () => {
