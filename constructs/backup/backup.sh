@@ -23,10 +23,10 @@ fi
 if [ "$DB_ENGINE" = mariadb ]; then
   # --single-transaction: a consistent InnoDB snapshot without locking the shop;
   # --no-tablespaces: the application user has no PROCESS privilege.
-  set -- mariadb-dump --user="$DB_USER" --single-transaction --quick --no-tablespaces --triggers -- "$DB_NAME"
+  set -- mariadb-dump --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --single-transaction --quick --no-tablespaces --triggers -- "$DB_NAME"
 else
   # --clean --if-exists: the dump replaces what is there, so a live store can be rolled back.
-  set -- pg_dump --username="$DB_USER" --clean --if-exists --no-owner --no-privileges -- "$DB_NAME"
+  set -- pg_dump --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --clean --if-exists --no-owner --no-privileges -- "$DB_NAME"
 fi
 
 log "backing up database $DB_NAME ($DB_ENGINE, $BACKUP_KIND)"

@@ -49,7 +49,7 @@ describe('backup scripts', () => {
   });
 
   it('refuses an unknown backup kind and restore mode', () => {
-    const base = { PATH: process.env.PATH, DB_ENGINE: 'postgres', DB_NAME: 'medusa', DB_USER: 'medusa', RESTIC_REPOSITORY: 'x', RESTIC_PASSWORD: 'x', RESTIC_BIN: 'restic' };
+    const base = { PATH: process.env.PATH, DB_ENGINE: 'postgres', DB_HOST: 'postgres', DB_PORT: '5432', DB_NAME: 'medusa', DB_USER: 'medusa', RESTIC_REPOSITORY: 'x', RESTIC_PASSWORD: 'x', RESTIC_BIN: 'restic' };
     const b = spawnSync('sh', [`${dir}backup.sh`], { encoding: 'utf8', env: { ...base, BACKUP_KIND: 'hourly' } });
     expect(b.status).toBe(1);
     expect(b.stderr).toContain('BACKUP_KIND must be scheduled, manual or final');
@@ -112,9 +112,8 @@ describe.each(ENGINES)('backup objects (%s)', (engine) => {
     const plain = envs.filter((e) => e.value !== undefined).map((e) => e.name).sort();
     expect(plain).toEqual(
       [
-        'AWS_DEFAULT_REGION', 'BACKUP_KIND', 'DB_ENGINE', 'DB_NAME', 'DB_USER', 'HOME', 'KEEP_DAILY', 'KEEP_MONTHLY', 'KEEP_WEEKLY',
+        'AWS_DEFAULT_REGION', 'BACKUP_KIND', 'DB_ENGINE', 'DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_USER', 'HOME', 'KEEP_DAILY', 'KEEP_MONTHLY', 'KEEP_WEEKLY',
         'RESTIC_BIN', 'RESTIC_CACHE_DIR', 'RESTIC_HOST', 'RESTIC_REPOSITORY',
-        ...(engine === 'woocommerce' ? ['MYSQL_HOST', 'MYSQL_TCP_PORT'] : ['PGHOST', 'PGPORT']),
       ].sort(),
     );
   });

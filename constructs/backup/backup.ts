@@ -97,15 +97,15 @@ export function repositoryUrl(target: BackupTargetProps, store: string): string 
 
 /** Environment shared by backup and restore: connection, repository and credentials (by reference). */
 function backupEnv(props: StoreProps, b: StoreBackupProps, s: BackupSource): k8s.EnvVar[] {
-  const connection =
-    s.engine === 'mariadb'
-      ? [env('MYSQL_HOST', s.service), env('MYSQL_TCP_PORT', String(s.port)), secretEnv('MYSQL_PWD', s.password.secret, s.password.key)]
-      : [env('PGHOST', s.service), env('PGPORT', String(s.port)), secretEnv('PGPASSWORD', s.password.secret, s.password.key)];
+  // The password goes in the clients' own variable: it never appears on a command line.
+  const password = secretEnv(s.engine === 'mariadb' ? 'MYSQL_PWD' : 'PGPASSWORD', s.password.secret, s.password.key);
   return [
     env('DB_ENGINE', s.engine),
+    env('DB_HOST', s.service),
+    env('DB_PORT', String(s.port)),
     env('DB_NAME', s.database),
     env('DB_USER', s.user),
-    ...connection,
+    password,
     env('RESTIC_BIN', `${TOOLS_DIR}/restic`),
     env('RESTIC_REPOSITORY', repositoryUrl(b.target, props.store.name)),
     // Snapshots carry the store's name, not the pod's random host name.

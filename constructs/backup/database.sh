@@ -1,8 +1,8 @@
 #!/bin/sh
 # Shared by backup.sh and restore.sh (sourced): checks, logging, the engine's own load and
-# table-count commands. Connection values come from the environment only: the clients read
-# PGHOST, PGPORT, PGPASSWORD (PostgreSQL) and MYSQL_HOST, MYSQL_TCP_PORT, MYSQL_PWD (MariaDB);
-# DB_USER and DB_NAME follow "--" or are glued to their option, so no value becomes an option.
+# table-count commands. Every value comes from the environment: the password only as the
+# clients' own PGPASSWORD / MYSQL_PWD (never on a command line); DB_HOST, DB_PORT and DB_USER
+# glued to their option and DB_NAME after "--", so no value can become an option.
 set -eu
 
 log() {
@@ -19,6 +19,7 @@ case "${DB_ENGINE:-}" in
   *) fail "DB_ENGINE must be mariadb or postgres" ;;
 esac
 : "${DB_NAME:?DB_NAME is required}" "${DB_USER:?DB_USER is required}"
+: "${DB_HOST:?DB_HOST is required}" "${DB_PORT:?DB_PORT is required}"
 : "${RESTIC_REPOSITORY:?RESTIC_REPOSITORY is required}" "${RESTIC_PASSWORD:?RESTIC_PASSWORD is required}"
 # The restic binary an init container copied from the pinned restic image.
 RESTIC=${RESTIC_BIN:?RESTIC_BIN is required}
@@ -29,19 +30,19 @@ DUMP_FILE="$DB_NAME.sql"
 # Loads a dump from stdin; stops at the first error.
 load_database() {
   if [ "$DB_ENGINE" = mariadb ]; then
-    mariadb --user="$DB_USER" --batch -- "$DB_NAME"
+    mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --batch -- "$DB_NAME"
   else
-    psql --username="$DB_USER" --no-psqlrc --quiet --set=ON_ERROR_STOP=1 --single-transaction --dbname="$DB_NAME" >/dev/null
+    psql --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --no-psqlrc --quiet --set=ON_ERROR_STOP=1 --single-transaction --dbname="$DB_NAME" >/dev/null
   fi
 }
 
 # Prints how many tables the application's database holds.
 count_tables() {
   if [ "$DB_ENGINE" = mariadb ]; then
-    mariadb --user="$DB_USER" --batch --skip-column-names \
+    mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --batch --skip-column-names \
       --execute="SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()" -- "$DB_NAME"
   else
-    psql --username="$DB_USER" --no-psqlrc --tuples-only --no-align --dbname="$DB_NAME" \
+    psql --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --no-psqlrc --tuples-only --no-align --dbname="$DB_NAME" \
       --command="SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
   fi
 }

@@ -1,10 +1,11 @@
 // PostgreSQL and MariaDB from Debian (apt-get install -y postgresql mariadb-server), each started
-// on 127.0.0.1 with its data in a temp dir, run as the package's own system user, stopped by PID.
+// on 127.0.0.1 with its data in a temp dir of its own (removed on stop), run as the package's own
+// system user, stopped by PID.
 // Credentials are generated per run and passed to clients through the environment only.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort, stopper } from './process.ts';
 
@@ -63,6 +64,18 @@ function serve(cmd: string, args: string[], ids: { uid: number; gid: number }, l
   return child;
 }
 
+/** A temp dir of the server's own (the server runs as its system user, which cannot enter root's temp dirs). */
+function ownDir(name: string): string {
+  return mkdtempSync(join(tmpdir(), `sf-${name}-`));
+}
+
+function removeAfter(stop: () => Promise<void>, dir: string): () => Promise<void> {
+  return async () => {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
+
 function postgresBin(tool: string): string {
   const base = '/usr/lib/postgresql';
   const versions = existsSync(base) ? readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
@@ -71,8 +84,9 @@ function postgresBin(tool: string): string {
 }
 
 /** A PostgreSQL server whose superuser is `user` (as the official image's POSTGRES_USER is). */
-export async function startPostgres(dir: string, o: { database: string; user: string }): Promise<RunningDatabase> {
+export async function startPostgres(o: { database: string; user: string }): Promise<RunningDatabase> {
   const ids = account('postgres');
+  const dir = ownDir('postgres');
   const password = randomBytes(18).toString('base64url');
   const data = join(dir, 'data');
   const sockets = join(dir, 'run');
@@ -87,12 +101,13 @@ export async function startPostgres(dir: string, o: { database: string; user: st
   const sql = (statement: string, db = o.database) => run('psql', ['--no-psqlrc', '--tuples-only', '--no-align', '--set=ON_ERROR_STOP=1', `--dbname=${db}`], { env, input: statement });
   await until('postgres', child, log, () => spawnSync(postgresBin('pg_isready'), ['-h', '127.0.0.1', '-p', String(port)]).status === 0);
   sql(`CREATE DATABASE ${o.database}`, 'postgres');
-  return { engine: 'postgres', host: '127.0.0.1', port, database: o.database, user: o.user, password, pid: child.pid!, sql, stop: stopper(child) };
+  return { engine: 'postgres', host: '127.0.0.1', port, database: o.database, user: o.user, password, pid: child.pid!, sql, stop: removeAfter(stopper(child), dir) };
 }
 
 /** A MariaDB server with `database` and an application user that has all privileges on it (as the official image creates). */
-export async function startMariaDb(dir: string, o: { database: string; user: string }): Promise<RunningDatabase> {
+export async function startMariaDb(o: { database: string; user: string }): Promise<RunningDatabase> {
   const ids = account('mysql');
+  const dir = ownDir('mariadb');
   const password = randomBytes(18).toString('base64url');
   const data = join(dir, 'data');
   const socket = join(dir, 'mysqld.sock');
@@ -111,5 +126,5 @@ export async function startMariaDb(dir: string, o: { database: string; user: str
   const sql = (statement: string, db = o.database) => run('mariadb', ['--no-defaults', `--socket=${socket}`, '--batch', '--skip-column-names', ...(db ? [`--database=${db}`] : [])], { ids, input: statement });
   await until('mariadbd', child, log, () => spawnSync('mariadb-admin', ['--no-defaults', `--socket=${socket}`, 'ping'], ids).status === 0);
   sql(`CREATE DATABASE ${o.database}; CREATE USER '${o.user}'@'%' IDENTIFIED BY '${password}'; GRANT ALL ON ${o.database}.* TO '${o.user}'@'%';`, '');
-  return { engine: 'mariadb', host: '127.0.0.1', port, database: o.database, user: o.user, password, pid: child.pid!, sql, stop: stopper(child) };
+  return { engine: 'mariadb', host: '127.0.0.1', port, database: o.database, user: o.user, password, pid: child.pid!, sql, stop: removeAfter(stopper(child), dir) };
 }

@@ -47,7 +47,7 @@ export async function startRoundTrip(engine: Engine, dir: string, s3: S3Target):
   const objects = renderBackupObjects(props, backup());
   const backupPod = objects.find((o) => o.kind === 'CronJob')!.spec.jobTemplate.spec.template.spec;
   const resticPassword = randomBytes(24).toString('base64url');
-  const db = await spec.start(join(dir, engine), spec.db);
+  const db = await spec.start(spec.db);
   const passwordSecret = `${source.password.secret}/${source.password.key}`;
 
   const world = (overrides: Record<string, string> = {}): PodWorld => ({

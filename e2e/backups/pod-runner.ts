@@ -3,7 +3,8 @@
 //   - volumes become temp dirs (a ConfigMap volume holds the rendered ConfigMap's data; an
 //     emptyDir is shared by the pod's containers); container paths under a mount are rewritten
 //     to that dir, and files of an image (e.g. /usr/bin/restic) to the binary on this machine;
-//   - Service names and ports resolve to the processes on 127.0.0.1 (what cluster DNS does);
+//   - *_HOST / *_PORT env values that name a Service resolve to the process on 127.0.0.1 (what
+//     cluster DNS and the Service do);
 //   - secretKeyRef values come from the test's secrets map (what the unsealed Secrets hold).
 // Init containers run in order and stop the pod at the first failure, as in Kubernetes.
 import { spawn } from 'node:child_process';
@@ -76,7 +77,8 @@ function environment(container: Obj, map: (s: string) => string, world: PodWorld
       continue;
     }
     let value = String(e.value);
-    const service = world.services[value];
+    // Host and port settings that name a Service resolve to where it runs here (cluster DNS).
+    const service = /HOST$/.test(e.name) ? world.services[value] : undefined;
     if (service) value = service.host;
     else if (/PORT$/.test(e.name)) {
       const byPort = Object.values(world.services).find((s) => String(s.port) === value);
