@@ -1,8 +1,10 @@
 // Runs the containers of a rendered pod spec natively, the way the kubelet would run them, so a
 // test executes the exact commands, scripts and environment that are rendered into Git:
 //   - volumes become temp dirs (a ConfigMap volume holds the rendered ConfigMap's data; an
-//     emptyDir is shared by the pod's containers); container paths under a mount are rewritten
-//     to that dir, and files of an image (e.g. /usr/bin/restic) to the binary on this machine;
+//     emptyDir is shared by the pod's containers); command arguments and env values that are
+//     paths under a mount are rewritten to that dir, and files of an image (e.g. /usr/bin/restic)
+//     to the binary on this machine (paths inside a longer string are not: the rendered pods
+//     pass paths as whole arguments and env values);
 //   - *_HOST / *_PORT env values that name a Service resolve to the process on 127.0.0.1 (what
 //     cluster DNS and the Service do);
 //   - secretKeyRef values come from the test's secrets map (what the unsealed Secrets hold).
