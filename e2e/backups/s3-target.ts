@@ -33,7 +33,7 @@ export interface S3TargetOptions {
 // Ports every listener of `weed mini` needs. gRPC ports are given explicitly: its default is
 // port + 10000, which may be taken or out of range for a kernel-chosen port.
 async function ports(s3?: number): Promise<Record<string, number>> {
-  const names = ['master', 'masterGrpc', 'volume', 'volumeGrpc', 'filer', 'filerGrpc', 's3Grpc'];
+  const names = ['master', 'masterGrpc', 'volume', 'volumeGrpc', 'filer', 'filerGrpc', 's3Grpc', 'admin', 'adminGrpc'];
   const out: Record<string, number> = { s3: s3 ?? (await freePort()) };
   for (const n of names) out[n] = await freePort();
   return out;
@@ -91,10 +91,15 @@ export async function startS3Target(o: S3TargetOptions): Promise<S3Target> {
     `-s3.port=${p.s3}`,
     `-s3.port.grpc=${p.s3Grpc}`,
     `-s3.localSocket=${join(o.dir, 's3.sock')}`,
-    // Nothing beyond the S3 gateway: no WebDAV, admin UI, Iceberg or Lance listeners, and no
-    // anonymous usage report to the project's telemetry server (it is on by default).
+    // Nothing beyond the S3 gateway where it can be turned off: no WebDAV, admin UI, Iceberg or
+    // Lance listeners, and no anonymous usage report to the project's telemetry server (on by default).
     '-webdav=false',
     '-admin.ui=false',
+    // The admin server runs even without its UI (unauthenticated, loopback only): kernel-chosen
+    // ports instead of its fixed defaults, and no legacy second port.
+    `-admin.port=${p.admin}`,
+    `-admin.port.grpc=${p.adminGrpc}`,
+    '-admin.port.legacy=0',
     '-s3.port.iceberg=0',
     '-s3.port.lance=0',
     '-master.telemetry=false',
