@@ -8,6 +8,7 @@ import { STORE_KINDS, renderStoreObjects } from '../constructs/index.ts';
 import { PLATFORM_KINDS } from '../constructs/platform/index.ts';
 import { engineOf } from '../constructs/engines/index.ts';
 import type { StoreProps } from '../constructs/props.ts';
+import { backupProps } from '../constructs/backup/test-props.ts';
 import { validateAgainstSchema } from '../constructs/platform/testing/kube-schemas.ts';
 import { ARGOCD_VERSION, TEMPLATE_DIR, renderBootstrap, templateFiles, type BootstrapValues } from '../generator/bootstrap.ts';
 import { storeDir } from '../generator/layout.ts';
@@ -29,7 +30,8 @@ const groupKind = (apiVersion: string, kind: string) => `${apiVersion.includes('
 const whitelist = (list: { group: string; kind: string }[]) => list.map((gk) => `${gk.group}/${gk.kind}`).sort();
 const CLUSTER_SCOPED = new Set(['/Namespace']);
 
-function storeProps(engine: string): StoreProps {
+/** A store of `engine` on the template platform; `withBackups`: as if platform.yaml had a backup target. */
+function storeProps(engine: string, withBackups = false): StoreProps {
   const config = parsePlatform(readFileSync(join(TEMPLATE_DIR, '../gitops-repo-template/platform.yaml'), 'utf8'));
   // Ciphertext-shaped placeholders: the constructs only pass encryptedData through.
   const sealed = Object.fromEntries(
@@ -41,6 +43,7 @@ function storeProps(engine: string): StoreProps {
     plan: config.plans[config.defaultPlan],
     images: config.images,
     sealed,
+    ...(withBackups ? { backup: backupProps() } : {}),
   };
 }
 
@@ -87,19 +90,21 @@ describe(`argocd/ bootstrap (Argo CD ${ARGOCD_VERSION})`, () => {
     expect(whitelist(p.clusterResourceWhitelist)).toEqual(kinds.filter((k) => CLUSTER_SCOPED.has(k)).sort());
   });
 
-  it.each(['woocommerce', 'medusa'] as const)('every kind a %s store renders is allowed by the stores AppProject, and each rendered kind is in STORE_KINDS', (engine) => {
+  it.each(['woocommerce', 'medusa'] as const)('every kind a %s store renders (with and without backups) is allowed by the stores AppProject, and each rendered kind is in STORE_KINDS', (engine) => {
     const p = byKind('AppProject', 'stores').spec;
     const allowed = new Set([...whitelist(p.namespaceResourceWhitelist), ...whitelist(p.clusterResourceWhitelist)]);
     const declared = new Set(STORE_KINDS.map((k) => `${k.apiVersion} ${k.kind}`));
-    for (const o of renderStoreObjects(storeProps(engine))) {
+    for (const o of [...renderStoreObjects(storeProps(engine)), ...renderStoreObjects(storeProps(engine, true))]) {
       expect(allowed, `${o.kind} ${(o.metadata as { name: string }).name}`).toContain(groupKind(String(o.apiVersion), String(o.kind)));
       expect(declared).toContain(`${o.apiVersion} ${o.kind}`);
     }
   });
 
-  it('no AppProject allows a kind that neither engine renders', () => {
+  it('no AppProject allows a kind that neither engine renders (backups included)', () => {
     const rendered = new Set(
-      (['woocommerce', 'medusa'] as const).flatMap((e) => renderStoreObjects(storeProps(e)).map((o) => groupKind(String(o.apiVersion), String(o.kind)))),
+      (['woocommerce', 'medusa'] as const).flatMap((e) =>
+        [...renderStoreObjects(storeProps(e)), ...renderStoreObjects(storeProps(e, true))].map((o) => groupKind(String(o.apiVersion), String(o.kind))),
+      ),
     );
     const p = byKind('AppProject', 'stores').spec;
     for (const gk of [...whitelist(p.namespaceResourceWhitelist), ...whitelist(p.clusterResourceWhitelist)]) expect(rendered, gk).toContain(gk);

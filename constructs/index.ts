@@ -8,6 +8,7 @@ import { StoreScripts } from './scripts.ts';
 import { Ingress } from './kit/ingress.ts';
 import { SmokeTest } from './smoke-test.ts';
 import { engineOf, type Engine } from './engines/index.ts';
+import { StoreBackup } from './backup/backup.ts';
 import { NAMES, storeLabels, storePlacement, WAVE } from './meta.ts';
 
 export type { StoreProps } from './props.ts';
@@ -27,6 +28,7 @@ export const STORE_KINDS = [
   { apiVersion: 'apps/v1', kind: 'StatefulSet' },
   { apiVersion: 'apps/v1', kind: 'Deployment' },
   { apiVersion: 'batch/v1', kind: 'Job' },
+  { apiVersion: 'batch/v1', kind: 'CronJob' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
 ] as const;
 
@@ -104,6 +106,11 @@ class StoreChart extends Chart {
     new SealedSecrets(this, 'secrets', { placement: storePlacement(props, WAVE.guardrails), secrets });
     new StoreScripts(this, 'scripts', props, { folder: engine.folder, scripts: engine.scripts });
     engine.build(this, props);
+    if (props.backup) {
+      const source = engine.backup?.(props);
+      if (!source) throw new Error(`store ${props.store.name}: engine ${engine.id} has no database to back up, but platform.yaml configures backups`);
+      new StoreBackup(this, 'backup', props, props.backup, source);
+    }
     const tls = props.site.tls;
     new Ingress(this, 'ingress', {
       placement: storePlacement(props, WAVE.ingress),

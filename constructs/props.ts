@@ -105,10 +105,16 @@ export interface StoreIdentity {
  */
 export type SealedData = Record<string, Record<string, string>>;
 
+/** Scheduled backups and the restore step (platform.yaml `backup`); absent: none are rendered. */
+export type { StoreBackupProps } from './backup/backup.ts';
+import type { StoreBackupProps } from './backup/backup.ts';
+
 export interface StoreProps {
   store: StoreIdentity;
   site: SiteProps;
   plan: PlanProps;
   images: ImagesProps;
   sealed: SealedData;
+  /** Set when platform.yaml has a backup target: the store's backup CronJob and restore step. */
+  backup?: StoreBackupProps;
 }

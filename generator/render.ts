@@ -11,6 +11,7 @@ import { ValidationError } from './errors.ts';
 import { manifestsDir, sealedSecretPath, storeNamespace, storeSpecPath } from './layout.ts';
 import type { ResolvedPlatform } from './platform.ts';
 import { parseYaml } from './platform.ts';
+import { storeBackupProps } from './backup-config.ts';
 import { publicKeyFromCertificate, seal } from './sealing.ts';
 import { secretKeysFor, secretValue, type RandomSource } from './secrets.ts';
 import { checkAgainstPlatform, storeSpecYaml, type StoreSpec } from './spec.ts';
@@ -119,6 +120,8 @@ export function renderStore(input: RenderInput): RenderResult {
     images: config.images,
     sealed,
   };
+  const backup = storeBackupProps(config, spec.plan);
+  if (backup) props.backup = backup;
 
   const files = new Map<string, string>();
   files.set(storeSpecPath(spec.name), storeSpecYaml(spec));

@@ -11,7 +11,8 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { SealedSecret } from '@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1';
 import { describe, expect, it } from 'vitest';
 import { ENGINES, storeProps } from '../test-props.ts';
-import { BACKUP_SCRIPTS, restoreInitContainers, allowBackupTarget, repositoryUrl } from './backup.ts';
+import { BACKUP_SCRIPTS, restoreStep, allowBackupTarget, repositoryUrl } from './backup.ts';
+import { secured } from '../kit/store-workload.ts';
 import { backupProps, backupSource, backupTarget, renderBackupObjects } from './test-props.ts';
 
 const dir = fileURLToPath(new URL('./', import.meta.url));
@@ -74,9 +75,9 @@ describe.each(ENGINES)('backup objects (%s)', (engine) => {
     const models: Record<string, new (data: any) => { validate(): void }> = { ConfigMap, CronJob, NetworkPolicy, SealedSecret };
     expect(objs.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'CronJob', 'NetworkPolicy', 'NetworkPolicy', 'SealedSecret']);
     for (const o of objs) expect(() => new models[o.kind](o).validate(), `${o.kind}/${o.metadata.name}`).not.toThrow();
-    const step = restoreInitContainers(props, backupProps(), source);
+    const step = restoreStep(props, backupProps(), source);
     const chart = new Chart(new App(), 'pod', { disableResourceNameHashes: true });
-    new k8s.KubePod(chart, 'app', { metadata: { name: 'app' }, spec: { initContainers: step.initContainers, containers: [{ name: 'app', image: 'x:1' }], volumes: step.volumes } });
+    new k8s.KubePod(chart, 'app', { metadata: { name: 'app' }, spec: { initContainers: step.initContainers.map((c) => secured(c, 33)), containers: [{ name: 'app', image: 'x:1' }], volumes: step.volumes } });
     const [pod] = chart.toJson();
     expect(() => new Pod(pod).validate()).not.toThrow();
   });
@@ -151,13 +152,13 @@ describe.each(ENGINES)('backup objects (%s)', (engine) => {
   });
 
   it('restore step: copies restic, then restores into an empty database only, the latest or a chosen snapshot', () => {
-    const latest = restoreInitContainers(props, backupProps(), source);
+    const latest = restoreStep(props, backupProps(), source);
     expect(latest.initContainers.map((c) => c.name)).toEqual(['backup-tools', 'restore']);
     const restore = latest.initContainers[1];
     expect(restore.command).toEqual(['sh', '/opt/storefleet-backup/restore.sh']);
     const envOf = (c: typeof restore) => Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
     expect(envOf(restore)).toMatchObject({ RESTORE_MODE: 'if-empty', RESTORE_SNAPSHOT: 'latest', DB_ENGINE: source.engine });
-    const chosen = restoreInitContainers(props, backupProps({ restoreSnapshot: '4f2a9c1e' }), source);
+    const chosen = restoreStep(props, backupProps({ restoreSnapshot: '4f2a9c1e' }), source);
     expect(envOf(chosen.initContainers[1])).toMatchObject({ RESTORE_SNAPSHOT: '4f2a9c1e' });
     expect(latest.volumes.map((v) => v.name)).toEqual(['backup-scripts', 'backup-tools', 'backup-tmp']);
   });

@@ -11,6 +11,7 @@ import type { ContainerResources, StoreProps } from '../props.ts';
 import { componentLabels, storeLabels, storeNamespace, syncWave, WAVE } from '../meta.ts';
 import { env, POD_DEFAULTS, podSecurityContext, resources, scratch, secretEnv, securityContext } from '../container.ts';
 import { podsOf, StorePolicy, tcp } from '../network.ts';
+import type { WorkloadContainer } from '../kit/store-workload.ts';
 
 function load(file: string): string {
   return readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
@@ -162,6 +163,16 @@ export function allowBackupTarget(scope: Construct, props: StoreProps, b: StoreB
 }
 
 /**
+ * The restore step of the app workload that first touches the database, and the egress it needs;
+ * empty when the store has no backups.
+ */
+export function appRestoreStep(scope: Construct, props: StoreProps, source: BackupSource, component: string): { initContainers: WorkloadContainer[]; volumes: k8s.Volume[] } {
+  if (!props.backup) return { initContainers: [], volumes: [] };
+  allowBackupTarget(scope, props, props.backup, component);
+  return restoreStep(props, props.backup, source);
+}
+
+/**
  * The backup CronJob of one store, its scripts and credentials, and the NetworkPolicies for it:
  * backup pods → database, backup pods → backup target.
  */
@@ -254,22 +265,24 @@ export class StoreBackup extends Construct {
 }
 
 /**
- * The restore step for the app pod, to run before any init container that installs or migrates:
- * loads `restoreSnapshot` (default: the latest) into the database if it has no tables yet. A store
- * without backups starts empty. The app's component also needs allowBackupTarget().
+ * The restore step for the app's workload, first among its init containers (before anything that
+ * installs or migrates): loads `restoreSnapshot` (default: the latest) into the database if it has
+ * no tables yet. A store without backups starts empty. The workload runs the containers as its
+ * own user with a read-only root filesystem (they write only /tmp). The app's component also
+ * needs allowBackupTarget().
  */
-export function restoreInitContainers(props: StoreProps, b: StoreBackupProps, s: BackupSource): { initContainers: k8s.Container[]; volumes: k8s.Volume[] } {
+export function restoreStep(props: StoreProps, b: StoreBackupProps, s: BackupSource): { initContainers: WorkloadContainer[]; volumes: k8s.Volume[] } {
   const v = backupVolumes();
+  const { securityContext: _tools, ...tools } = toolsContainer(b, s, v.tools);
   return {
     initContainers: [
-      toolsContainer(b, s, v.tools),
+      tools,
       {
         name: 'restore',
         image: s.image,
         command: ['sh', `${SCRIPTS_DIR}/restore.sh`],
         env: [...backupEnv(props, b, s), env('RESTORE_MODE', 'if-empty'), env('RESTORE_SNAPSHOT', b.restoreSnapshot ?? 'latest')],
         resources: resources(b.policy.resources),
-        securityContext: securityContext({ uid: s.uid, readOnlyRootFilesystem: true }),
         volumeMounts: v.mounts,
       },
     ],

@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import type { k8s } from 'cdk8s-plus-28';
 import type { z } from 'zod';
 import type { ContainerResources, SiteProps, StoreProps } from '../props.ts';
+import type { BackupSource } from '../backup/backup.ts';
 
 /** Public URLs of a store, as the API reports them. */
 export interface StoreUrls {
@@ -58,8 +59,13 @@ export interface Engine<Images = unknown, Resources = unknown> {
   routes(props: StoreProps): IngressRoute[];
   /** The PostSync smoke test that proves the store works. */
   smokeTest(props: StoreProps): SmokeTestSpec;
-  /** Adds the engine's workloads (database, apps, network allows) to the store chart. */
+  /**
+   * Adds the engine's workloads (database, apps, network allows) to the store chart. With
+   * props.backup, the app that first touches the database runs the restore step (appRestoreStep).
+   */
   build(scope: Construct, props: StoreProps): void;
+  /** The database the store's backups dump and restore; absent: the engine keeps no data to back up. */
+  backup?(props: StoreProps): BackupSource;
 }
 
 /** The props an engine's constructs see: its own images and resources, typed. */

@@ -5,10 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { binary } from '../cluster/lib/config.ts';
-import { restoreInitContainers, type StoreBackupProps } from '../../constructs/backup/backup.ts';
-import { backupProps, backupSource, backupTarget, renderBackupObjects } from '../../constructs/backup/test-props.ts';
+import type { StoreBackupProps } from '../../constructs/backup/backup.ts';
+import { renderStoreObjects } from '../../constructs/index.ts';
+import { backupProps, backupSource, backupTarget } from '../../constructs/backup/test-props.ts';
 import { storeProps } from '../../constructs/test-props.ts';
-import type { Engine } from '../../constructs/props.ts';
 import { startMariaDb, startPostgres, type RunningDatabase } from './databases.ts';
 import { runPod, type ContainerRun, type PodWorld } from './pod-runner.ts';
 import type { S3Target } from './s3-target.ts';
@@ -20,15 +20,18 @@ export const ENGINE_DATABASES = {
   medusa: { start: startPostgres, db: { database: 'medusa', user: 'medusa' }, seed: seedOrders },
 } as const;
 
+/** The engines whose databases the tier runs. */
+export type BackupEngine = keyof typeof ENGINE_DATABASES;
+
 export interface RoundTrip {
-  engine: Engine;
+  engine: BackupEngine;
   db: RunningDatabase;
   store: string;
   /** The secret holding the database password, as the engine names it. */
   passwordSecret: string;
   /** Runs the rendered backup CronJob's pod; `secrets` overrides unsealed values (failure tests). */
   backup(secrets?: Record<string, string>): Promise<ContainerRun[]>;
-  /** Runs the rendered restore step (init containers of the app pod). */
+  /** Runs the rendered restore step (the first init containers of the app pod). */
   restore(o?: Partial<StoreBackupProps>): Promise<ContainerRun[]>;
   /** The store's snapshots, read with restic itself (not with the scripts under test). */
   snapshots(): Array<{ id: string; tags?: string[]; hostname: string; paths: string[] }>;
@@ -37,15 +40,27 @@ export interface RoundTrip {
   stop(): Promise<void>;
 }
 
-export async function startRoundTrip(engine: Engine, dir: string, s3: S3Target): Promise<RoundTrip> {
+export async function startRoundTrip(engine: BackupEngine, dir: string, s3: S3Target): Promise<RoundTrip> {
   const spec = ENGINE_DATABASES[engine];
   const props = storeProps(engine, 'small', { name: `rt-${engine}` });
   const source = backupSource(props);
   const port = Number(new URL(s3.endpoint).port);
   const target = backupTarget({ endpoint: s3.endpoint, bucket: s3.bucket, region: s3.region, egress: { cidrs: ['127.0.0.1/32'], ports: [port] } });
   const backup = (o: Partial<StoreBackupProps> = {}) => backupProps({ target, ...o });
-  const objects = renderBackupObjects(props, backup());
+  // The whole store as the generator renders it with backups on: the backup CronJob, and the
+  // restore step inside the app workload that first touches the database.
+  const render = (o: Partial<StoreBackupProps> = {}) => renderStoreObjects({ ...props, backup: backup(o) }) as Array<Record<string, any>>;
+  const objects = render();
   const backupPod = objects.find((o) => o.kind === 'CronJob')!.spec.jobTemplate.spec.template.spec;
+  /** The app pod's restore step: its init containers up to "restore", and the volumes they mount. */
+  const restorePod = (rendered: Array<Record<string, any>>) => {
+    const app = rendered.find((o) => o.kind === 'Deployment' && o.spec.template.spec.initContainers?.some((c: { name: string }) => c.name === 'restore'));
+    if (!app) throw new Error('no rendered workload runs the restore step');
+    const spec = app.spec.template.spec;
+    const steps = spec.initContainers.slice(0, spec.initContainers.findIndex((c: { name: string }) => c.name === 'restore') + 1);
+    const mounted = new Set(steps.flatMap((c: { volumeMounts?: Array<{ name: string }> }) => (c.volumeMounts ?? []).map((m) => m.name)));
+    return { initContainers: steps, containers: [], volumes: spec.volumes.filter((v: { name: string }) => mounted.has(v.name)) };
+  };
   const resticPassword = randomBytes(24).toString('base64url');
   const db = await spec.start(spec.db);
   const passwordSecret = `${source.password.secret}/${source.password.key}`;
@@ -71,10 +86,7 @@ export async function startRoundTrip(engine: Engine, dir: string, s3: S3Target):
     store: props.store.name,
     passwordSecret,
     backup: (secrets) => runPod(backupPod, world(secrets)),
-    restore: (o) => {
-      const step = restoreInitContainers(props, backup(o), source);
-      return runPod({ initContainers: step.initContainers, containers: [], volumes: step.volumes }, world());
-    },
+    restore: (o) => runPod(restorePod(o ? render(o) : objects), world()),
     snapshots() {
       const r = spawnSync(binary('restic'), ['snapshots', '--json', '--no-cache'], {
         encoding: 'utf8',

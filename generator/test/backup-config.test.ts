@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { parsePlatform } from '../platform.ts';
 import { storeBackupProps } from '../backup-config.ts';
+import { renderStore } from '../render.ts';
 import { unsealClusterWide } from '../sealing.ts';
-import { platformErrors, runCli, TEMPLATE_PLATFORM_TEXT, testKeyPair } from './helpers.ts';
+import { platformErrors, runCli, spec, TEMPLATE_PLATFORM_TEXT, testKeyPair, testPlatform } from './helpers.ts';
 
 const F = 'platform.yaml';
 const fakeSealed = () => randomBytes(2 + 256 + 40).toString('base64');
@@ -87,6 +88,27 @@ describe('platform.yaml backup section', () => {
       [['site', 'tls'], { mode: 'cert-manager', clusterIssuer: 'letsencrypt' }],
     ]);
     expect(errorsOf(text)).toEqual([`${F}: backup.target.endpoint: site scheme is "https": the backup target must be https too`]);
+  });
+});
+
+describe('rendering with a backup target', () => {
+  it.each(['woocommerce', 'medusa'])('a %s store gets its backup CronJob and the sealed target; the template renders none', async (engine) => {
+    const platform = await testPlatform();
+    const withTarget = { ...platform, config: parsePlatform(withBackup()) };
+    const files = [...renderStore({ spec: spec({ engine }), platform: withTarget }).files.keys()].map((f) => f.split('/').pop());
+    expect(files).toEqual(expect.arrayContaining(['cronjob-backup.yaml', 'configmap-backup-scripts.yaml', 'sealedsecret-backup-target.yaml']));
+    const plain = [...renderStore({ spec: spec({ engine }), platform }).files.keys()].join('\n');
+    expect(plain).not.toContain('backup');
+  });
+
+  it('writes the schedule and retention of the store\'s plan, and only ciphertext', async () => {
+    const platform = await testPlatform();
+    const config = parsePlatform(withBackup([[['plans', 'medium', 'backup', 'schedule'], '5 1 * * *']]));
+    const { files } = renderStore({ spec: spec({ plan: 'medium' }), platform: { ...platform, config } });
+    const cron = [...files].find(([f]) => f.endsWith('/cronjob-backup.yaml'))![1];
+    expect(cron).toContain("schedule: 5 1 * * *");
+    const sealed = [...files].find(([f]) => f.endsWith('/sealedsecret-backup-target.yaml'))![1];
+    for (const v of Object.values(config.backup!.target.credentials)) expect(sealed).toContain(v);
   });
 });
 

@@ -5,7 +5,7 @@ import { NAMES, storeHosts } from '../../meta.ts';
 import type { Engine } from '../engine.ts';
 import { ID, images, resources, SECRETS, type MedusaImages, type MedusaProps, type MedusaResources } from './config.ts';
 import { BACKEND_PORT, BACKEND_SERVICE_URL, DEFAULT_REGION, MedusaApp, STOREFRONT_PORT } from './medusa-app.ts';
-import { Postgres } from './postgres.ts';
+import { Postgres, postgresBackupSource } from './postgres.ts';
 import { Cache } from '../../kit/cache.ts';
 
 export const medusa: Engine<MedusaImages, MedusaResources> = {
@@ -48,4 +48,5 @@ export const medusa: Engine<MedusaImages, MedusaResources> = {
     new Cache(scope, 'redis', props, { name: NAMES.redis, image: (props as MedusaProps).images.medusa.redis, resources: (props as MedusaProps).plan.resources.medusa.redis });
     new MedusaApp(scope, 'medusa', props as MedusaProps);
   },
+  backup: (props) => postgresBackupSource(props as MedusaProps),
 };

@@ -6,7 +6,8 @@ import { k8s } from 'cdk8s-plus-28';
 import type { MedusaProps as StoreProps } from './config.ts';
 import { NAMES, storeHosts, storeUrl, WAVE } from '../../meta.ts';
 import { env, httpProbe, port, scratch, secretEnv, tcpProbe } from '../../container.ts';
-import { MEDUSA_DB, POSTGRES_PORT } from './postgres.ts';
+import { MEDUSA_DB, POSTGRES_PORT, postgresBackupSource } from './postgres.ts';
+import { appRestoreStep } from '../../backup/backup.ts';
 import { REDIS_PORT } from '../../kit/cache.ts';
 import { SCRIPTS_DIR, scriptsVolume } from '../../scripts.ts';
 import { allowConnection, publicInternetEgress, StorePolicy } from '../../kit/network-policy.ts';
@@ -63,6 +64,8 @@ export class MedusaApp extends Construct {
     // The backend image runs its built server from /srv/medusa and writes only temp files.
     const tmp = scratch('tmp', '/tmp');
 
+    // A store with backups loads its latest snapshot into an empty database before the migrations.
+    const restore = appRestoreStep(this, props, postgresBackupSource(props), NAMES.backend);
     new StoreWorkload(this, 'Backend', props, {
       name: NAMES.backend,
       role: 'api',
@@ -70,6 +73,7 @@ export class MedusaApp extends Construct {
       port: { name: 'http', number: BACKEND_PORT },
       uid: NODE_UID,
       initContainers: [
+        ...restore.initContainers,
         {
           name: 'migrate',
           image: props.images.medusa.backend,
@@ -102,7 +106,7 @@ export class MedusaApp extends Construct {
           volumeMounts: [tmp.mount],
         },
       ],
-      volumes: [tmp.volume],
+      volumes: [tmp.volume, ...restore.volumes],
     });
 
     new StoreWorkload(this, 'Storefront', props, {

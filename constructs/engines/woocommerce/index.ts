@@ -4,7 +4,7 @@ import { env, secretEnv } from '../../container.ts';
 import { NAMES, storeHosts } from '../../meta.ts';
 import type { Engine } from '../engine.ts';
 import { ID, images, resources, SECRETS, STORAGE, type WooCommerceImages, type WooCommerceProps, type WooCommerceResources } from './config.ts';
-import { MariaDb } from './mariadb.ts';
+import { MariaDb, mariadbBackupSource } from './mariadb.ts';
 import { SAMPLE_PRODUCT_SKU, WooCommerceApp, WORDPRESS_PORT } from './woocommerce-app.ts';
 
 export const woocommerce: Engine<WooCommerceImages, WooCommerceResources> = {
@@ -44,4 +44,5 @@ export const woocommerce: Engine<WooCommerceImages, WooCommerceResources> = {
     new MariaDb(scope, 'mariadb', props as WooCommerceProps);
     new WooCommerceApp(scope, 'woocommerce', props as WooCommerceProps);
   },
+  backup: (props) => mariadbBackupSource(props as WooCommerceProps),
 };

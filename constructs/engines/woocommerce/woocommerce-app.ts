@@ -8,7 +8,8 @@ import { NAMES, storeHosts, storeUrl, WAVE } from '../../meta.ts';
 import { env, httpProbe, port, scratch, secretEnv, tcpProbe } from '../../container.ts';
 import { StoreWorkload } from '../../kit/store-workload.ts';
 import { DataVolume } from '../../volumes.ts';
-import { MARIADB_PORT, WORDPRESS_DB } from './mariadb.ts';
+import { MARIADB_PORT, mariadbBackupSource, WORDPRESS_DB } from './mariadb.ts';
+import { appRestoreStep } from '../../backup/backup.ts';
 import { SCRIPTS_DIR, scriptsVolume } from '../../scripts.ts';
 import { allowConnection, namespacePeer, publicInternetEgress, StorePolicy } from '../../kit/network-policy.ts';
 
@@ -59,6 +60,8 @@ export class WooCommerceApp extends Construct {
     const apacheLock = scratch('apache-lock', '/var/lock/apache2');
 
     new DataVolume(this, 'Data', props, { name: NAMES.wordpressData, component, size: props.plan.storage.wordpress, wave: WAVE.app });
+    // A store with backups loads its latest snapshot into an empty database before WordPress installs.
+    const restore = appRestoreStep(this, props, mariadbBackupSource(props), component);
 
     new StoreWorkload(this, 'Workload', props, {
       name: NAMES.wordpress,
@@ -70,6 +73,7 @@ export class WooCommerceApp extends Construct {
       rollout: 'recreate',
       bindLowPorts: true,
       initContainers: [
+        ...restore.initContainers,
         {
           name: 'install-wordpress',
           image: props.images.woocommerce.wordpress,
@@ -109,7 +113,7 @@ export class WooCommerceApp extends Construct {
           volumeMounts: [docroot, tmp.mount, apacheRun.mount, apacheLock.mount],
         },
       ],
-      volumes: [{ name: 'docroot', persistentVolumeClaim: { claimName: NAMES.wordpressData } }, scripts.volume, tmp.volume, apacheRun.volume, apacheLock.volume],
+      volumes: [{ name: 'docroot', persistentVolumeClaim: { claimName: NAMES.wordpressData } }, scripts.volume, tmp.volume, apacheRun.volume, apacheLock.volume, ...restore.volumes],
     });
 
     // Network: the database only from WordPress (the setup script runs in the same pod); web
