@@ -87,6 +87,17 @@ describe.each(['woocommerce', 'medusa'] as const)('backup round trip: %s', (engi
     expect(fingerprint(rt.db)).toEqual(before);
   });
 
+  it('a snapshot that cannot be read fails the restore step instead of starting the store empty', async () => {
+    const current = fingerprint(rt.db);
+    wipeDatabase(rt.db);
+    const runs = logged(await rt.restore({ restoreSnapshot: 'deadbeef' }));
+    expect(runs.at(-1)!.status).not.toBe(0);
+    expect(runs.at(-1)!.stderr).toContain('reading snapshot deadbeef failed');
+    // Put the data back as it was (the first snapshot) for the tests that follow.
+    expectSuccess(logged(await rt.restore({ restoreSnapshot: rt.snapshots()[0].id })));
+    expect(fingerprint(rt.db)).toEqual(current);
+  });
+
   it('a failing dump fails the backup and stores no snapshot', async () => {
     const count = rt.snapshots().length;
     const runs = logged(await rt.backup({ [rt.passwordSecret]: 'not-the-password' }));
