@@ -59,6 +59,9 @@ async function waitForHttp(url: string, child: ChildProcess, log: string, timeou
 /** Starts SeaweedFS with an S3 gateway on 127.0.0.1 and one pre-created bucket. */
 export async function startS3Target(o: S3TargetOptions): Promise<S3Target> {
   const weed = binary('weed');
+  for (const tool of [weed, binary('restic')]) {
+    if (!existsSync(tool)) throw new Error(`${tool} is missing: build it with \`npm run cluster:build -- seaweedfs restic\``);
+  }
   mkdirSync(join(o.dir, 'data'), { recursive: true });
   const bucket = o.bucket ?? 'storefleet-backups';
   const accessKeyId = `sf${randomBytes(9).toString('hex')}`;
@@ -119,6 +122,3 @@ export async function startS3Target(o: S3TargetOptions): Promise<S3Target> {
   return { endpoint, bucket, region: 'us-east-1', accessKeyId, secretAccessKey, pid, stop };
 }
 
-export function s3TargetAvailable(): boolean {
-  return existsSync(binary('weed'));
-}

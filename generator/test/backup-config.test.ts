@@ -59,7 +59,7 @@ describe('platform.yaml backup section', () => {
   });
 
   const bad: Array<[string, Array<[(string | number)[], unknown]>, string]> = [
-    ['a plaintext secret key', [[['backup', 'target', 'credentials', 'AWS_SECRET_ACCESS_KEY'], 'wJalrXUtnFEMI/K7MDENG']], `${F}: backup.target.credentials.AWS_SECRET_ACCESS_KEY: too short for a sealed value: seal it with \`storefleet seal-backup-credentials\`, never paste the plain credential`],
+    ['a plaintext secret key', [[['backup', 'target', 'credentials', 'AWS_SECRET_ACCESS_KEY'], 'PlainSecretKeyNotSealed1234']], `${F}: backup.target.credentials.AWS_SECRET_ACCESS_KEY: too short for a sealed value: seal it with \`storefleet seal-backup-credentials\`, never paste the plain credential`],
     ['a password with spaces', [[['backup', 'target', 'credentials', 'RESTIC_PASSWORD'], 'correct horse battery staple']], `${F}: backup.target.credentials.RESTIC_PASSWORD: expected a sealed value (base64): seal it with \`storefleet seal-backup-credentials\`, never paste the plain credential`],
     ['a missing credential', [[['backup', 'target', 'credentials', 'AWS_ACCESS_KEY_ID'], undefined]], `${F}: backup.target.credentials.AWS_ACCESS_KEY_ID: is required`],
     ['an unknown credential', [[['backup', 'target', 'credentials', 'TOKEN'], fakeSealed()]], `${F}: backup.target.credentials.TOKEN: unknown field`],
