@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // The backup tier (npm run test:backups): real PostgreSQL, MariaDB (Debian packages), restic and
-// SeaweedFS (npm run cluster:build -- seaweedfs restic) on 127.0.0.1. Too slow for `npm test`.
+// SeaweedFS on 127.0.0.1 (.ci/setup-backups.sh installs and builds them). Too slow for `npm test`.
 export default defineConfig({
   test: {
     include: ['e2e/backups/**/*.tier.ts'],

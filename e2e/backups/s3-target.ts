@@ -60,7 +60,7 @@ async function waitForHttp(url: string, child: ChildProcess, log: string, timeou
 export async function startS3Target(o: S3TargetOptions): Promise<S3Target> {
   const weed = binary('weed');
   for (const tool of [weed, binary('restic')]) {
-    if (!existsSync(tool)) throw new Error(`${tool} is missing: build it with \`npm run cluster:build -- seaweedfs restic\``);
+    if (!existsSync(tool)) throw new Error(`${tool} is missing: build it with \`bash .ci/setup-backups.sh\` (or npm run cluster:build -- seaweedfs restic)`);
   }
   mkdirSync(join(o.dir, 'data'), { recursive: true });
   const bucket = o.bucket ?? 'storefleet-backups';
