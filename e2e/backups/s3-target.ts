@@ -1,12 +1,12 @@
 // A local S3-compatible backup target: SeaweedFS (`weed mini`, Apache-2.0) as one process on
 // 127.0.0.1, with credentials generated for this run only. Built by e2e/cluster/build.sh seaweedfs
 // into the cache; started by PID and stopped by that PID.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { binary } from '../cluster/lib/config.ts';
-import { freePort, stopper } from './process.ts';
+import { freePort } from '../../ui/e2e/harness.ts';
+import { start, stop as stopProc, type Proc } from '../engines/lib/procs.ts';
 
 const HOST = '127.0.0.1';
 
@@ -39,11 +39,11 @@ async function ports(s3?: number): Promise<Record<string, number>> {
   return out;
 }
 
-async function waitForHttp(url: string, child: ChildProcess, log: string, timeoutMs: number): Promise<void> {
+async function waitForHttp(url: string, proc: Proc, log: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`SeaweedFS exited (${child.exitCode ?? child.signalCode}) before its S3 endpoint answered; see ${log}`);
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+      throw new Error(`SeaweedFS exited (${proc.child.exitCode ?? proc.child.signalCode}) before its S3 endpoint answered; see ${log}`);
     }
     try {
       await fetch(url, { signal: AbortSignal.timeout(1000) });
@@ -107,18 +107,16 @@ export async function startS3Target(o: S3TargetOptions): Promise<S3Target> {
     '-s3.port.lance=0',
     '-master.telemetry=false',
   ];
-  const out = openSync(log, 'a');
-  const child = spawn(weed, args, { stdio: ['ignore', out, out], cwd: o.dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: o.dir } });
-  if (child.pid === undefined) throw new Error(`could not start ${weed}`);
-  const pid = child.pid;
-  const stop = stopper(child, 10_000);
+  const proc = start('seaweedfs', weed, args, { cwd: o.dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: o.dir }, log });
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= stopProc(proc, 10_000));
   const endpoint = `http://${HOST}:${p.s3}`;
   try {
-    await waitForHttp(`${endpoint}/`, child, log, 120_000);
+    await waitForHttp(`${endpoint}/`, proc, log, 120_000);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { endpoint, bucket, region: 'us-east-1', accessKeyId, secretAccessKey, pid, stop };
+  return { endpoint, bucket, region: 'us-east-1', accessKeyId, secretAccessKey, pid: proc.pid, stop };
 }
 
