@@ -9,8 +9,9 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { ContainerResources, StoreProps } from '../props.ts';
 import { componentLabels, storeLabels, storeNamespace, syncWave, WAVE } from '../meta.ts';
-import { env, POD_DEFAULTS, podSecurityContext, resources, scratch, secretEnv, securityContext } from '../container.ts';
-import { podsOf, StorePolicy, tcp } from '../network.ts';
+import { env, POD_DEFAULTS, podSecurityContext, scratch, secretEnv, securityContext } from '../container.ts';
+import { boundedResources, emptyDirBytes } from '../kit/bounded.ts';
+import { podsOf, StorePolicy, tcp } from '../kit/network-policy.ts';
 import type { WorkloadContainer } from '../kit/store-workload.ts';
 
 function load(file: string): string {
@@ -134,14 +135,23 @@ function backupVolumes(): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[]; to
 }
 
 /** Init container that copies restic's static binary from the pinned image into a shared emptyDir. */
-function toolsContainer(b: StoreBackupProps, s: BackupSource, tools: k8s.VolumeMount): k8s.Container {
+function toolsContainer(b: StoreBackupProps, tools: k8s.VolumeMount): WorkloadContainer {
   return {
     name: 'backup-tools',
     image: b.target.image,
     command: ['cp', '/usr/bin/restic', `${TOOLS_DIR}/restic`],
-    resources: resources(b.policy.resources),
-    securityContext: securityContext({ uid: s.uid, readOnlyRootFilesystem: true }),
+    resources: b.policy.resources,
     volumeMounts: [tools],
+  };
+}
+
+/** A backup container as the CronJob's pod runs it: non-root, read-only root, bounded resources. */
+function podContainer(c: WorkloadContainer, uid: number, volumes: k8s.Volume[]): k8s.Container {
+  const { resources, ...rest } = c;
+  return {
+    ...rest,
+    resources: boundedResources(resources, { writableRoot: false, emptyDirBytes: emptyDirBytes(c.volumeMounts, volumes) }),
+    securityContext: securityContext({ uid, readOnlyRootFilesystem: true }),
   };
 }
 
@@ -223,9 +233,9 @@ export class StoreBackup extends Construct {
                 ...POD_DEFAULTS,
                 restartPolicy: 'Never',
                 securityContext: podSecurityContext({ fsGroup: s.uid }),
-                initContainers: [toolsContainer(b, s, v.tools)],
+                initContainers: [podContainer(toolsContainer(b, v.tools), s.uid, v.volumes)],
                 containers: [
-                  {
+                  podContainer({
                     name: 'backup',
                     image: s.image,
                     command: ['sh', `${SCRIPTS_DIR}/backup.sh`],
@@ -236,10 +246,9 @@ export class StoreBackup extends Construct {
                       env('KEEP_WEEKLY', String(b.policy.keep.weekly)),
                       env('KEEP_MONTHLY', String(b.policy.keep.monthly)),
                     ],
-                    resources: resources(b.policy.resources),
-                    securityContext: securityContext({ uid: s.uid, readOnlyRootFilesystem: true }),
+                    resources: b.policy.resources,
                     volumeMounts: v.mounts,
-                  },
+                  }, s.uid, v.volumes),
                 ],
                 volumes: v.volumes,
               },
@@ -273,16 +282,15 @@ export class StoreBackup extends Construct {
  */
 export function restoreStep(props: StoreProps, b: StoreBackupProps, s: BackupSource): { initContainers: WorkloadContainer[]; volumes: k8s.Volume[] } {
   const v = backupVolumes();
-  const { securityContext: _tools, ...tools } = toolsContainer(b, s, v.tools);
   return {
     initContainers: [
-      tools,
+      toolsContainer(b, v.tools),
       {
         name: 'restore',
         image: s.image,
         command: ['sh', `${SCRIPTS_DIR}/restore.sh`],
         env: [...backupEnv(props, b, s), env('RESTORE_MODE', 'if-empty'), env('RESTORE_SNAPSHOT', b.restoreSnapshot ?? 'latest')],
-        resources: resources(b.policy.resources),
+        resources: b.policy.resources,
         volumeMounts: v.mounts,
       },
     ],
