@@ -28,6 +28,15 @@ async function makeRepo(): Promise<string> {
   return repo;
 }
 
+/**
+ * CPU seconds this process spent since `start`. Rendering is single-threaded, so stores per CPU-second is
+ * stores per second on one core — and, unlike wall time, it does not halve when other work shares the machine.
+ */
+function cpuSeconds(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1e6;
+}
+
 export async function runRenderBench(opts: { checkSizes?: number[] } = {}): Promise<BenchTable[]> {
   const repo = await makeRepo();
   const platform = loadPlatform(repo);
@@ -38,13 +47,13 @@ export async function runRenderBench(opts: { checkSizes?: number[] } = {}): Prom
     const rerenderRates: number[] = [];
     for (let round = 0; round < 5; round++) {
       const n = 200;
-      let t = performance.now();
+      let t = process.cpuUsage();
       const results = [];
       for (let i = 0; i < n; i++) results.push(renderStore({ spec: spec(i, engine), platform }));
-      firstRates.push(n / ((performance.now() - t) / 1000));
-      t = performance.now();
+      firstRates.push(n / cpuSeconds(t));
+      t = process.cpuUsage();
       for (let i = 0; i < n; i++) renderStore({ spec: spec(i, engine), platform, existing: results[i].files });
-      rerenderRates.push(n / ((performance.now() - t) / 1000));
+      rerenderRates.push(n / cpuSeconds(t));
     }
     const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
     rows.push([engine, 'new store (secrets generated + sealed)', median(firstRates).toFixed(0), spread(firstRates)]);
@@ -53,9 +62,9 @@ export async function runRenderBench(opts: { checkSizes?: number[] } = {}): Prom
   const renderTable: BenchTable = {
     id: 'render',
     title: 'Render throughput (one core)',
-    columns: ['engine', 'case', 'stores/s (median of 5 × 200)', 'spread'],
+    columns: ['engine', 'case', 'stores per CPU-second (median of 5 × 200)', 'spread'],
     rows,
-    notes: ['Target: ≥ 100 stores/s on one core.'],
+    notes: ['Target: ≥ 100 stores/s on one core. Measured in CPU time of the rendering process (rendering is single-threaded), so the figure holds on a shared machine.'],
   };
 
   const checkRows: (string | number)[][] = [];
