@@ -59,6 +59,10 @@ describe(`argocd/ bootstrap (Argo CD ${ARGOCD_VERSION})`, () => {
       '30-application-platform.yaml',
       '40-namespace-guard-policy.yaml',
       '41-namespace-guard-binding.yaml',
+      '42-store-confinement-policy.yaml',
+      '43-store-confinement-binding.yaml',
+      '44-store-pod-security-policy.yaml',
+      '45-store-pod-security-binding.yaml',
       'argocd-secret.yaml',
     ]);
     for (const [f, text] of files) {

@@ -1,9 +1,9 @@
 // `storefleet check`: does the repo hold exactly what the generator produces? Used by people and
 // by the GitOps repo's CI on every pull request.
 import { formatIssue, ValidationError } from './errors.ts';
-import { storeDir, storeSpecPath } from './layout.ts';
+import { manifestsDir, storeDir, storeSpecPath } from './layout.ts';
 import { renderStore } from './render.ts';
-import { listStoreFolders, loadPlatform, readFolderFiles, readStoreFiles, scanStores } from './repo.ts';
+import { inspectFolder, listStoreFolders, loadPlatform, scanStores } from './repo.ts';
 import { isPlatformManifest, PLATFORM_DIR, renderPlatformDeployment } from './platform-deployment.ts';
 import { parseStoreSpec } from './spec.ts';
 
@@ -22,7 +22,12 @@ function firstDifferentLine(a: string, b: string): number {
 }
 
 /** Differences between generated files and the generator's output: the ones `render` rewrites. */
-function compareFiles(existing: ReadonlyMap<string, string>, expected: ReadonlyMap<string, string>, problems: string[]): number {
+function compareFiles(
+  existing: ReadonlyMap<string, string>,
+  expected: ReadonlyMap<string, string>,
+  problems: string[],
+  where = (path: string) => `${path}: unexpected file`,
+): number {
   const before = problems.length;
   for (const [path, want] of expected) {
     const actual = existing.get(path);
@@ -30,7 +35,7 @@ function compareFiles(existing: ReadonlyMap<string, string>, expected: ReadonlyM
     else if (actual !== want) problems.push(`${path}: differs from the generator's output (first at line ${firstDifferentLine(actual, want)})`);
   }
   for (const path of existing.keys()) {
-    if (!expected.has(path)) problems.push(`${path}: unexpected file (the generator does not produce it)`);
+    if (!expected.has(path)) problems.push(`${where(path)} (the generator does not produce it)`);
   }
   return problems.length - before;
 }
@@ -49,8 +54,12 @@ export function checkRepo(repoDir: string, progress?: (done: number, total: numb
   problems.push(...scan.problems);
   const names = listStoreFolders(repoDir, scan);
   for (const [i, name] of names.entries()) {
-    const existing = readStoreFiles(repoDir, name);
+    const { files: existing, problems: unreadable } = inspectFolder(repoDir, storeDir(name));
+    problems.push(...unreadable);
     const specFile = storeSpecPath(name);
+    // A store folder holds store.yaml and manifests/ (what Argo CD applies) and nothing else.
+    const where = (path: string) =>
+      path === specFile || path.startsWith(`${manifestsDir(name)}/`) ? `${path}: unexpected file` : `${path}: unexpected file outside manifests/`;
     const text = existing.get(specFile);
     if (text === undefined) {
       problems.push(`${storeDir(name)}: store folder without store.yaml`);
@@ -58,7 +67,7 @@ export function checkRepo(repoDir: string, progress?: (done: number, total: numb
       try {
         const spec = parseStoreSpec(text, specFile, platform.config, name);
         const { files } = renderStore({ spec, platform, existing });
-        renderFixes += compareFiles(existing, files, problems);
+        renderFixes += compareFiles(existing, files, problems, where);
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
         problems.push(...err.issues.map(formatIssue));
@@ -66,7 +75,8 @@ export function checkRepo(repoDir: string, progress?: (done: number, total: numb
     }
     progress?.(i + 1, names.length);
   }
-  const platformExisting = readFolderFiles(repoDir, PLATFORM_DIR, isPlatformManifest);
+  const { files: platformExisting, problems: platformUnreadable } = inspectFolder(repoDir, PLATFORM_DIR, isPlatformManifest);
+  problems.push(...platformUnreadable);
   try {
     const platformFiles = renderPlatformDeployment(platform, platformExisting);
     if (platformFiles) renderFixes += compareFiles(platformExisting, platformFiles, problems);

@@ -1,6 +1,6 @@
 // Reading and writing a GitOps repo checkout (a plain folder). The API reads the same layout from
 // Git trees through resolvePlatform(), which takes a file-reading callback.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, type Dirent, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ValidationError } from './errors.ts';
 import { parsePlatform, type ResolvedPlatform } from './platform.ts';
@@ -38,16 +38,28 @@ export function resolvePlatform(
   return { config, sealingCertificatePem: pem };
 }
 
+/** A regular file's text; undefined for anything else, symbolic links included (never followed). */
 function readIfFile(path: string): string | undefined {
   try {
-    return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+    return lstatSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
   } catch {
     return undefined;
   }
 }
 
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 export function loadPlatform(repoDir: string): ResolvedPlatform {
   const text = readIfFile(join(repoDir, PLATFORM_FILE));
+  if (text === undefined && isSymlink(join(repoDir, PLATFORM_FILE))) {
+    throw new ValidationError([{ file: PLATFORM_FILE, field: '', reason: 'is a symbolic link: platform.yaml must be a regular file' }]);
+  }
   if (text === undefined) {
     throw new ValidationError([{ file: PLATFORM_FILE, field: '', reason: `not found in ${repoDir}: is this a GitOps repo (see "storefleet init")?` }]);
   }
@@ -61,12 +73,27 @@ export interface StoresScan {
   problems: string[];
 }
 
+/**
+ * Why an entry that the layout wants as a folder (`expected`) or a regular file is something else,
+ * or undefined when it is what it should be. Symbolic links are never followed: Argo CD's repo
+ * server would follow one inside the repository, so a link would apply whatever it points to.
+ */
+function wrongType(entry: Dirent | Stats, expected: 'folder' | 'file'): string | undefined {
+  if (entry.isSymbolicLink()) return `symbolic link (not followed; the generator writes only regular files and folders): replace it with what "storefleet render" writes`;
+  if (expected === 'folder' ? entry.isDirectory() : entry.isFile()) return undefined;
+  if (entry.isDirectory()) return undefined; // a folder where a file could be: callers walk into it
+  const what = entry.isFIFO() ? 'named pipe' : entry.isSocket() ? 'socket' : entry.isCharacterDevice() || entry.isBlockDevice() ? 'device file' : 'special file';
+  return `${what}, not a regular ${expected}: remove it`;
+}
+
 /** The store folders under stores/ and everything there that does not follow the layout. */
 export function scanStores(repoDir: string): StoresScan {
   const folders: FoundStore[] = [];
   const problems: string[] = [];
   const dir = join(repoDir, STORES_DIR);
   if (!existsSync(dir)) return { folders, problems };
+  const storesType = wrongType(lstatSync(dir), 'folder');
+  if (storesType) return { folders, problems: [`${STORES_DIR}: ${storesType}`] };
   // Sorted: `storefleet check` reports in the same order on every filesystem.
   const entries = (path: string) => readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const add = (found: FoundStore) => {
@@ -74,13 +101,17 @@ export function scanStores(repoDir: string): StoresScan {
     if (found.problem) problems.push(found.problem);
   };
   for (const top of entries(dir)) {
-    if (!top.isDirectory()) {
+    const topType = top.isFile() ? undefined : wrongType(top, 'folder');
+    if (topType) problems.push(`${STORES_DIR}/${top.name}: ${topType}`);
+    else if (!top.isDirectory()) {
       if (top.name !== '.gitkeep') problems.push(`${STORES_DIR}/${top.name}: unexpected file (${STORES_DIR}/ holds only shard folders)`);
     } else if (!SHARD_PATTERN.test(top.name)) {
       add(foundStore(top.name));
     } else {
       for (const store of entries(join(dir, top.name))) {
-        if (store.isDirectory()) add(foundStore(top.name, store.name));
+        const storeType = store.isFile() ? undefined : wrongType(store, 'folder');
+        if (storeType) problems.push(`${STORES_DIR}/${top.name}/${store.name}: ${storeType}`);
+        else if (store.isDirectory()) add(foundStore(top.name, store.name));
         else problems.push(`${STORES_DIR}/${top.name}/${store.name}: unexpected file (a shard folder holds only store folders)`);
       }
     }
@@ -101,7 +132,53 @@ export function readStoreFiles(repoDir: string, name: string): Map<string, strin
   return readFolderFiles(repoDir, storeDir(name));
 }
 
-/** Every file below a repo-relative folder (repo-relative path → content), sorted. */
+/**
+ * The largest file `check` reads. The largest generated manifest is a few tens of kB (scripts in
+ * a ConfigMap); anything far bigger is not generator output and would only cost CI memory.
+ */
+export const MAX_FILE_BYTES = 512 * 1024;
+
+export interface FolderInspection {
+  /** Regular files (repo-relative path → content), sorted; never through a symbolic link. */
+  files: Map<string, string>;
+  /** Entries that are not regular files or folders, and files too large to be generator output. */
+  problems: string[];
+}
+
+/**
+ * Every regular file below a repo-relative folder, for `storefleet check`: symbolic links (to files
+ * or folders), pipes, sockets, devices and oversized files are reported, never read or followed.
+ */
+export function inspectFolder(repoDir: string, folder: string, keep: (path: string) => boolean = () => true): FolderInspection {
+  const files = new Map<string, string>();
+  const problems: string[] = [];
+  const walk = (rel: string) => {
+    const abs = join(repoDir, rel);
+    for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const childRel = `${rel}/${entry.name}`;
+      const wrong = wrongType(entry, 'file');
+      if (wrong) problems.push(`${childRel}: ${wrong}`);
+      else if (entry.isDirectory()) walk(childRel);
+      else if (keep(childRel)) {
+        const size = lstatSync(join(repoDir, childRel)).size;
+        if (size > MAX_FILE_BYTES) problems.push(`${childRel}: ${size} bytes, larger than any generated file (limit ${MAX_FILE_BYTES}): not read`);
+        else files.set(childRel, readFileSync(join(repoDir, childRel), 'utf8'));
+      }
+    }
+  };
+  let top: Stats | undefined;
+  try {
+    top = lstatSync(join(repoDir, folder));
+  } catch {
+    return { files, problems };
+  }
+  const wrong = wrongType(top, 'folder');
+  if (wrong) problems.push(`${folder}: ${wrong}`);
+  else if (top.isDirectory()) walk(folder);
+  return { files, problems };
+}
+
+/** Every regular file below a repo-relative folder (repo-relative path → content), sorted; symbolic links are skipped. */
 export function readFolderFiles(repoDir: string, folder: string, keep: (path: string) => boolean = () => true): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (rel: string) => {
@@ -133,7 +210,9 @@ export function writeFolderFiles(
   let removed = 0;
   for (const [rel, content] of files) {
     const abs = join(repoDir, rel);
-    if (readIfFile(abs) === content) continue;
+    // A symbolic link in its place is replaced, never written through (it may point outside the repo).
+    if (isSymlink(abs)) rmSync(abs);
+    else if (readIfFile(abs) === content) continue;
     mkdirSync(dirname(abs), { recursive: true });
     writeFileSync(abs, content);
     written++;
