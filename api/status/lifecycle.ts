@@ -112,11 +112,40 @@ function notReadyReason(input: LifecycleInput, app: AppSummary): string | undefi
   return undefined;
 }
 
+/**
+ * Answers of the cluster that no retry can change, only a new commit: the AppProject refusing a
+ * kind or namespace, an admission policy (argocd/4x-*.yaml) or Pod Security denying an object,
+ * another Application owning it (FailOnSharedResource), an object larger than Kubernetes stores.
+ */
+const REFUSALS = [
+  /is not permitted in project/,
+  /denied request/,
+  /denied the request/,
+  /violates PodSecurity/,
+  /is part of (?:applications?|a different application)/i,
+  /shared resource/i,
+  /Too long: (?:may|must) have at most/,
+];
+const isRefusal = (message: string | undefined) => message !== undefined && REFUSALS.some((r) => r.test(message));
+
+/** Why the cluster refused the store's last sync attempt, if it did (see REFUSALS). */
+function refusal(op: NonNullable<AppSummary['operation']>): string | undefined {
+  const refused = op.failedResources.filter((p) => isRefusal(p.message));
+  if (refused.length) return listProblems(refused);
+  return isRefusal(op.message) ? op.message : undefined;
+}
+
 /** A failure that needs a person now, before any timeout (undefined = none). */
 function failure(input: LifecycleInput, app: AppSummary): string | undefined {
   const err = app.errors.find((e) => e.type !== 'DeletionError');
   if (err) return `${err.type}: ${err.message}`;
   const op = app.operation;
+  // Argo CD retries a failed automated sync (phase Running again, retryCount set) for up to
+  // ~30 minutes; a refusal fails the same way every time, so the store is failed at once.
+  if (op?.phase === 'Running' && op.retryCount && (op.revision ? includes(input, op.revision) : undefined) !== false) {
+    const refused = refusal(op);
+    if (refused) return `refused by the cluster (Git must change; retrying cannot help): ${refused}`;
+  }
   if (op && (op.phase === 'Failed' || op.phase === 'Error')) {
     // A failed sync of an older commit will be superseded by the sync of the latest one.
     if ((op.revision ? includes(input, op.revision) : undefined) !== false) {

@@ -12,6 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { storeDir } from '../../generator/layout.ts';
 import { gitUrl, paths, repoRoot } from './lib/config.ts';
 import { kubectl, kubectlJson } from './lib/kube.ts';
+import { application, commitAndPush, describeApp, git, namespaceExists, refresh as refreshApps } from './lib/gitops.ts';
 import { trackedProcesses } from './lib/procs.ts';
 import { step, waitFor } from './lib/wait.ts';
 
@@ -20,9 +21,6 @@ const stores = [
   { name: 'smoke-woo', engine: 'woocommerce' },
   { name: 'smoke-medusa', engine: 'medusa' },
 ];
-
-const git = (cwd: string, args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=Storefleet smoke', '-c', 'user.email=smoke@storefleet.invalid', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 interface Rendered { apiVersion: string; kind: string; name: string; namespace?: string }
 
@@ -39,33 +37,6 @@ function renderedObjects(dir: string): Rendered[] {
 
 /** kubectl resource name for a rendered object: kind.group, so CRD kinds resolve unambiguously. */
 const resourceOf = (o: Rendered) => (o.apiVersion.includes('/') ? `${o.kind.toLowerCase()}.${o.apiVersion.split('/')[0]}` : o.kind.toLowerCase());
-
-function application(name: string): any | undefined {
-  try {
-    return kubectlJson(['-n', 'argocd', 'get', 'applications.argoproj.io', name]);
-  } catch {
-    return undefined;
-  }
-}
-
-function describeApp(a: any): string {
-  if (!a) return 'missing';
-  const conds = (a.status?.conditions ?? []).map((c: any) => `${c.type}: ${c.message}`).join('; ');
-  const unhealthy = (a.status?.resources ?? []).filter((r: any) => r.health && r.health.status !== 'Healthy').map((r: any) => `${r.kind}/${r.name}=${r.health.status}`).join(', ');
-  return `sync=${a.status?.sync?.status} health=${a.status?.health?.status} op=${a.status?.operationState?.phase ?? '-'} ${a.status?.operationState?.message ?? ''} ${conds} ${unhealthy}`.trim();
-}
-
-/**
- * Nudge Argo CD instead of waiting for its 3-minute poll, the way its webhook handler does:
- * the ApplicationSet refresh annotation (the controller re-runs the generators without the
- * revision cache and removes the annotation) and a normal refresh of each Application.
- */
-function refresh(): void {
-  kubectl(['-n', 'argocd', 'annotate', '--overwrite', 'applicationsets.argoproj.io', '--all', 'argocd.argoproj.io/application-set-refresh=true']);
-  for (const s of stores) {
-    if (application(`store-${s.name}`)) kubectl(['-n', 'argocd', 'annotate', '--overwrite', 'applications.argoproj.io', `store-${s.name}`, 'argocd.argoproj.io/refresh=normal']);
-  }
-}
 
 /**
  * STOREFLEET_CAPTURE_DIR=<dir>: save what the real Argo CD answers for a ready store (list,
@@ -113,14 +84,9 @@ async function main(): Promise<void> {
     await step('render stores (storefleet new: woocommerce + medusa)', () => {
       for (const s of stores) execFileSync(process.execPath, [join(repoRoot, 'bin/storefleet.js'), 'new', work, '--name', s.name, '--engine', s.engine], { stdio: 'ignore' });
     });
-    const revision = await step('commit + push', () => {
-      git(work, ['add', '-A']);
-      git(work, ['commit', '-q', '-m', 'smoke: add a WooCommerce and a Medusa store']);
-      git(work, ['push', '-q', 'origin', 'HEAD:main']);
-      return git(work, ['rev-parse', 'HEAD']);
-    });
+    const revision = await step('commit + push', () => commitAndPush(work, 'smoke: add a WooCommerce and a Medusa store'));
     await step('ApplicationSet creates both Applications', () => waitFor('Applications store-smoke-*', () => {
-      refresh();
+      refreshApps(stores.map((s) => `store-${s.name}`));
       return stores.every((s) => application(`store-${s.name}`)) || undefined;
     }, TIMEOUT_MS, 3000));
     for (const s of stores) {
@@ -167,18 +133,16 @@ async function main(): Promise<void> {
     }
     await step('remove both store folders, commit + push', () => {
       for (const s of stores) rmSync(join(work, storeDir(s.name)), { recursive: true });
-      git(work, ['add', '-A']);
-      git(work, ['commit', '-q', '-m', 'smoke: remove the smoke stores']);
-      git(work, ['push', '-q', 'origin', 'HEAD:main']);
+      commitAndPush(work, 'smoke: remove the smoke stores');
     });
     await step('Applications deleted', () => waitFor('Applications gone', () => {
-      refresh();
+      refreshApps(stores.map((s) => `store-${s.name}`));
       const left = stores.filter((s) => application(`store-${s.name}`));
       if (left.length) throw new Error(`still there: ${left.map((s) => `store-${s.name}`).join(', ')}`);
       return true;
     }, TIMEOUT_MS, 3000));
     await step('namespaces gone', () => waitFor('namespaces gone', () => {
-      const left = stores.filter((s) => { try { kubectl(['get', 'namespace', `store-${s.name}`, '-o', 'name']); return true; } catch { return false; } });
+      const left = stores.filter((s) => namespaceExists(`store-${s.name}`));
       if (left.length) throw new Error(`still there: ${left.map((s) => `store-${s.name}`).join(', ')}`);
       return true;
     }, TIMEOUT_MS, 2000));
