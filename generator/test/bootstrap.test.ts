@@ -37,6 +37,10 @@ describe('storefleet bootstrap', () => {
       '30-application-platform.yaml',
       '40-namespace-guard-policy.yaml',
       '41-namespace-guard-binding.yaml',
+      '42-store-confinement-policy.yaml',
+      '43-store-confinement-binding.yaml',
+      '44-store-pod-security-policy.yaml',
+      '45-store-pod-security-binding.yaml',
       'secrets',
     ]);
     expect(readFileSync(join(out, '.gitignore'), 'utf8')).toContain('secrets/');
