@@ -59,7 +59,8 @@ export function evaluatePolicy(policy: Obj, req: AdmissionRequest): Verdict {
   const bindings: Record<string, CelInput> = {
     request: toCel({
       operation: req.operation,
-      namespace: req.namespace,
+      // As kube-apiserver sends it: no namespace key at all for a cluster-scoped object.
+      ...(req.namespace ? { namespace: req.namespace } : {}),
       name: obj.metadata?.name ?? '',
       userInfo: { username: req.username },
       kind: { group, version, kind: obj.kind },

@@ -124,7 +124,7 @@ const REFUSALS = [
   /violates PodSecurity/,
   /is part of (?:applications?|a different application)/i,
   /shared resource/i,
-  /Too long: (?:may|must) have at most/,
+  /Too long: /, // "Too long: may not be more than 1048576 bytes" (a ConfigMap), annotation limits
 ];
 const isRefusal = (message: string | undefined) => message !== undefined && REFUSALS.some((r) => r.test(message));
 

@@ -208,7 +208,8 @@ export const CASES: HostileCase[] = [
     what: 'a privileged container in a rendered Deployment',
     layer: 'admission',
     checkSays: 'differs from the generator',
-    apply: editFirstContainer('privileged', (c) => (c.securityContext = { ...c.securityContext, privileged: true })),
+    // Kubernetes refuses privileged with allowPrivilegeEscalation: false, so a real attempt sets both.
+    apply: editFirstContainer('privileged', (c) => (c.securityContext = { ...c.securityContext, privileged: true, allowPrivilegeEscalation: true })),
   },
   {
     id: 'host-path',
@@ -224,7 +225,11 @@ export const CASES: HostileCase[] = [
     what: 'hostNetwork: true in a rendered Deployment',
     layer: 'admission',
     checkSays: 'differs from the generator',
-    apply: editPod('host-network', (pod) => (pod.hostNetwork = true)),
+    // Without the rendered sysctls, which Kubernetes does not allow together with hostNetwork.
+    apply: editPod('host-network', (pod) => {
+      pod.hostNetwork = true;
+      if (pod.securityContext) delete pod.securityContext.sysctls;
+    }),
   },
   {
     id: 'host-pid',
