@@ -183,7 +183,7 @@ export function readFolderFiles(repoDir: string, folder: string, keep: (path: st
   const files = new Map<string, string>();
   const walk = (rel: string) => {
     const abs = join(repoDir, rel);
-    if (!existsSync(abs)) return;
+    if (!existsSync(abs) || isSymlink(abs)) return;
     for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const childRel = `${rel}/${entry.name}`;
       if (entry.isDirectory()) walk(childRel);
@@ -208,11 +208,20 @@ export function writeFolderFiles(
 ): { written: number; removed: number } {
   let written = 0;
   let removed = 0;
+  // Symbolic links on the way (a linked manifests/ or store folder) and in a file's place are
+  // removed, never written or deleted through: they may point at another store or outside the repo.
+  const unlinkPath = (rel: string) => {
+    const parts = rel.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const p = join(repoDir, ...parts.slice(0, i));
+      if (isSymlink(p)) rmSync(p);
+    }
+  };
+  unlinkPath(folder);
   for (const [rel, content] of files) {
     const abs = join(repoDir, rel);
-    // A symbolic link in its place is replaced, never written through (it may point outside the repo).
-    if (isSymlink(abs)) rmSync(abs);
-    else if (readIfFile(abs) === content) continue;
+    unlinkPath(rel);
+    if (readIfFile(abs) === content) continue;
     mkdirSync(dirname(abs), { recursive: true });
     writeFileSync(abs, content);
     written++;

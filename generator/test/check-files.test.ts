@@ -107,4 +107,17 @@ describe('check: only regular files of the expected form', () => {
     expect(lstatSync(join(manifests, victim)).isFile()).toBe(true);
     expect(checkRepo(repo).problems).toEqual([]);
   });
+
+  it("render replaces a linked manifests/ folder and leaves the linked store's files alone", async () => {
+    const { repo, manifests } = await repoWithStore();
+    expect(await main(['new', repo, '--name', 'beta', '--engine', 'medusa'], quiet)).toBe(0);
+    const betaManifests = join(repo, storeDir('beta'), 'manifests');
+    const before = readdirSync(betaManifests).map((f) => readFileSync(join(betaManifests, f), 'utf8'));
+    rmSync(manifests, { recursive: true });
+    symlinkSync(betaManifests, manifests);
+    expect(await main(['render', repo], quiet)).toBe(0);
+    expect(readdirSync(betaManifests).map((f) => readFileSync(join(betaManifests, f), 'utf8'))).toEqual(before);
+    expect(lstatSync(manifests).isDirectory()).toBe(true);
+    expect(checkRepo(repo).problems).toEqual([]);
+  });
 });
