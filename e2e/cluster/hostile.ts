@@ -228,6 +228,15 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (err) {
-  console.error(`\ncluster:hostile failed: ${(err as Error).message}\n(logs: ${paths.logs})`);
+  console.error(`\ncluster:hostile failed: ${(err as Error).message}`);
+  // What Argo CD said about each store, for the CI log.
+  for (const s of allStores) {
+    try {
+      console.error(`  ${appOf(s)}: ${describeApp(application(appOf(s))).slice(0, 400)}`);
+    } catch {
+      break; // the cluster is gone
+    }
+  }
+  console.error(`(logs: ${paths.logs})`);
   process.exit(1);
 }
