@@ -210,6 +210,11 @@ async function main(): Promise<void> {
 
     console.log(`\n${refusedByCheck} refused by check, ${failed.size} refused by the cluster, ${outside} objects outside their store's namespace`);
     console.log(`cluster:hostile passed in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  } catch (err) {
+    // What Argo CD says about each store, for the CI log, before the cleanup below deletes them.
+    console.error('\nArgo CD state of each store:');
+    for (const s of allStores) console.error(`  ${appOf(s)}: ${describeApp(application(appOf(s))).slice(0, 400)}`);
+    throw err;
   } finally {
     if (pushedCases) {
       // Leave no hostile store behind for the next user of the cluster, even after a failure.
@@ -228,15 +233,6 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (err) {
-  console.error(`\ncluster:hostile failed: ${(err as Error).message}`);
-  // What Argo CD said about each store, for the CI log.
-  for (const s of allStores) {
-    try {
-      console.error(`  ${appOf(s)}: ${describeApp(application(appOf(s))).slice(0, 400)}`);
-    } catch {
-      break; // the cluster is gone
-    }
-  }
-  console.error(`(logs: ${paths.logs})`);
+  console.error(`\ncluster:hostile failed: ${(err as Error).message}\n(logs: ${paths.logs})`);
   process.exit(1);
 }
