@@ -36,9 +36,15 @@ function capture(dir: string, c: HostileCase, raw: unknown, revision: string): v
   writeFileSync(join(dir, `hostile-${c.id}.json`), JSON.stringify({ ...note, data: raw }, null, 2) + '\n');
 }
 
+/** Every Application in argocd, by name (one request per poll, not one per store). */
+function applications(): Map<string, any> {
+  const items = JSON.parse(kubectl(['-n', 'argocd', 'get', 'applications.argoproj.io', '-o', 'json'])).items as any[];
+  return new Map(items.map((a) => [a.metadata.name, a]));
+}
+
 /** The store's status as the Storefleet API would show it right now. */
-function lifecycleOf(store: string, commit: string, committedAt: string) {
-  const raw = application(appOf(store));
+function lifecycleOf(store: string, commit: string, committedAt: string, apps = applications()) {
+  const raw = apps.get(appOf(store));
   const app = raw ? summarizeApplication(raw) : undefined;
   return {
     raw,
@@ -152,10 +158,11 @@ async function main(): Promise<void> {
     const accepted: HostileCase[] = [];
     await step(`every case's store shown failed by the API's status logic`, () =>
       waitFor('every case failed', () => {
-        refresh(CASES.filter((c) => !failed.has(c)).map((c) => appOf(caseStore(c))));
+        refresh([]); // new Applications sync as soon as the ApplicationSet creates them
+        const apps = applications();
         for (const c of CASES) {
           if (failed.has(c) || accepted.includes(c)) continue;
-          const { status, reason, raw } = lifecycleOf(caseStore(c), commit, committedAt);
+          const { status, reason, raw } = lifecycleOf(caseStore(c), commit, committedAt, apps);
           if (status === 'failed') {
             failed.set(c, reason ?? '');
             const dir = process.env.STOREFLEET_CAPTURE_DIR;
@@ -167,7 +174,7 @@ async function main(): Promise<void> {
         const waiting = CASES.filter((c) => !failed.has(c));
         if (waiting.length) {
           const first = waiting[0];
-          throw new Error(`${waiting.length} not failed yet, e.g. ${caseStore(first)}: ${lifecycleOf(caseStore(first), commit, committedAt).reason}`);
+          throw new Error(`${waiting.length} not failed yet, e.g. ${caseStore(first)}: ${lifecycleOf(caseStore(first), commit, committedAt, apps).reason}`);
         }
         return true;
       }, TIMEOUT_MS, 5000),
@@ -182,8 +189,14 @@ async function main(): Promise<void> {
     }
     console.log(`  by layer: ${[...layers].map(([l, n]) => `${l} ${n}`).join(', ')}`);
 
-    const victim = lifecycleOf(VICTIM, commit, committedAt);
-    if (victim.status !== 'ready') throw new Error(`the victim store is ${victim.status} after the push: ${victim.reason}`);
+    await step(`${appOf(VICTIM)} still ready at ${commit.slice(0, 8)}`, () =>
+      waitFor(`${appOf(VICTIM)} ready`, () => {
+        refresh([appOf(VICTIM)]);
+        const { status, reason } = lifecycleOf(VICTIM, commit, committedAt);
+        if (status !== 'ready') throw new Error(`${status}: ${reason}`);
+        return true;
+      }, 120_000, 3000),
+    );
 
     const outside = await step('list the whole cluster: no planted object, nothing outside its store namespace', () => {
       const objects = listCluster();
