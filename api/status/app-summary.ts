@@ -39,6 +39,8 @@ export interface AppSummary {
   errors: { type: string; message: string }[];
   /** Resources whose health is not Healthy (at most MAX_PROBLEMS), worst first. */
   unhealthy: ResourceProblem[];
+  /** How many resources Argo CD found in the store's manifests (status.resources). */
+  resourceCount: number;
   /** Deployment history, oldest first (Argo CD keeps the last 10 by default). */
   history: { revision?: string; deployedAt?: string }[];
   reconciledAt?: string;
@@ -138,6 +140,7 @@ export function summarizeApplication(app: Application, labelKey = DEFAULT_STORE_
       .filter((c) => c && ERROR_CONDITIONS.has(c.type))
       .map((c) => ({ type: c.type, message: clip(str(c.message)) ?? '' })),
     unhealthy: unhealthy.slice(0, MAX_PROBLEMS),
+    resourceCount: (status.resources ?? []).length,
     history: (status.history ?? []).map((h) => ({ revision: str(h?.revision), deployedAt: str(h?.deployedAt) })),
     reconciledAt: str(status.reconciledAt),
   };

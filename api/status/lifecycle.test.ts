@@ -59,6 +59,7 @@ const rows: Row[] = [
   // failed
   { name: 'retrying a sync an admission policy denied: failed at once', git: onMain(), app: fixtures.refusedByAdmission, status: 'failed', reason: ['refused by the cluster', 'ConfigMap planted', 'denied request'] },
   { name: 'retrying a sync the project refused: failed at once', git: onMain(), app: fixtures.refusedByProject, status: 'failed', reason: ['refused by the cluster', 'ClusterRoleBinding hx-admin', 'not permitted in project stores'] },
+  { name: 'Synced with no resources at all: Argo CD read no manifest', git: onMain(), app: fixtures.nothingToApply, status: 'failed', reason: ['found nothing to apply', 'manifests/', 'storefleet check'] },
   { name: 'Degraded names the failing resource', git: onMain(), app: fixtures.degraded, status: 'failed', reason: ['Deployment wordpress', 'progress deadline'] },
   { name: 'Healthy but last operation Failed', git: onMain(), app: fixtures.healthyLastOpFailed, status: 'failed', reason: ['sync failed', 'Job smoke-test', 'backoff limit'] },
   { name: 'sync Error without a result or revision', git: onMain(), app: fixtures.failedNoResult, status: 'failed', reason: ['sync error', 'could not find the requested resource'] },

@@ -153,6 +153,11 @@ function failure(input: LifecycleInput, app: AppSummary): string | undefined {
       return `sync ${op.phase.toLowerCase()}${op.message ? `: ${op.message}` : ''}${resources}`;
     }
   }
+  // Every store renders at least its Namespace: a comparison that found nothing means Argo CD read
+  // no manifest at all (manifests/ missing, emptied, or a symbolic link, which Argo CD does not follow).
+  if (app.sync.status === 'Synced' && app.resourceCount === 0 && app.sync.revision && includes(input, app.sync.revision) === true) {
+    return `Argo CD found nothing to apply in ${storeDir(input.git.name)}/manifests/ at ${short(app.sync.revision)} (missing, empty or a symbolic link?); run "storefleet check" on the repository`;
+  }
   if (app.health.status === 'Degraded') {
     const degraded = app.unhealthy.filter((p) => p.status === 'Degraded');
     if (degraded.length) return `Degraded: ${listProblems(degraded)}`;
