@@ -67,6 +67,7 @@ function layerOf(reason: string): string {
   if (/violates PodSecurity/.test(reason)) return 'Pod Security admission';
   if (/part of (a different|another) application|shared resource|is part of applications/i.test(reason)) return 'Argo CD shared-resource check';
   if (/Too long|too large|exceeds|Request entity/i.test(reason)) return 'API server limits';
+  if (/found nothing to apply/.test(reason)) return 'Argo CD (symlinked folder not read)';
   return 'other';
 }
 
