@@ -2,15 +2,11 @@
 // requests kube-apiserver would see: everything a real store renders is admitted (created and
 // deleted by Argo CD, its pods created by the workload controllers), and each way out of a store
 // is denied with its message. The dev cluster (`npm run cluster:hostile`) repeats this for real.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { renderStoreObjects } from '../constructs/index.ts';
-import type { Engine, StoreProps } from '../constructs/props.ts';
-import { STORE_SECRET_KEYS } from '../constructs/secret-keys.ts';
-import { renderBootstrap, TEMPLATE_DIR } from '../generator/bootstrap.ts';
-import { parsePlatform } from '../generator/platform.ts';
+import { ENGINES, PLANS, storeProps } from '../constructs/test-props.ts';
+import { renderBootstrap } from '../generator/bootstrap.ts';
 import { ARGOCD_CONTROLLER, argoCdApply, evaluatePolicy, type AdmissionRequest } from './admission-eval.ts';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed YAML
@@ -24,20 +20,6 @@ const POLICIES = {
 };
 /** Every message any policy denies the request with. */
 const denials = (req: AdmissionRequest): string[] => Object.values(POLICIES).flatMap((p) => evaluatePolicy(p, req).denied);
-
-function storeProps(name: string, engine: Engine): StoreProps {
-  const config = parsePlatform(readFileSync(join(TEMPLATE_DIR, '../gitops-repo-template/platform.yaml'), 'utf8'));
-  const sealed = Object.fromEntries(
-    Object.entries(STORE_SECRET_KEYS[engine]).map(([secret, keys]) => [secret, Object.fromEntries((keys as readonly string[]).map((k: string) => [k, 'Y2lwaGVydGV4dA==']))]),
-  );
-  return {
-    store: { name, engine, plan: config.defaultPlan, displayName: name, owner: 'test', createdAt: '2026-11-23T16:00:00Z' },
-    site: config.site,
-    plan: config.plans[config.defaultPlan],
-    images: config.images,
-    sealed,
-  };
-}
 
 const podTemplateOf = (o: Any): Any => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec?.template);
 
@@ -59,8 +41,8 @@ const admin = 'kubernetes-admin';
 const as = (username: string, object: Any, operation: AdmissionRequest['operation'] = 'CREATE'): AdmissionRequest => ({ operation, username, namespace: object.metadata.namespace ?? '', object });
 
 describe('admission policies of argocd/ (CEL, evaluated offline)', () => {
-  it.each(['woocommerce', 'medusa'] as const)('admit everything a %s store renders: Argo CD creates, updates and deletes it, controllers create its pods', (engine) => {
-    const objects = renderStoreObjects(storeProps('corner-shop', engine));
+  it.each(ENGINES)('admit everything a %s store renders: Argo CD creates, updates and deletes it, controllers create its pods', (engine) => {
+    const objects = renderStoreObjects(storeProps(engine, PLANS[0], { name: 'corner-shop' }));
     expect(objects.length).toBeGreaterThan(10);
     for (const o of objects) {
       for (const op of ['CREATE', 'UPDATE', 'DELETE'] as const) {
