@@ -60,3 +60,28 @@ describe('payloads captured from the real Argo CD', () => {
     expect(tree.nodes.find((n) => n.kind === 'Deployment' && n.name === 'wordpress')?.health?.status).toBe('Healthy');
   });
 });
+
+describe('store Applications the dev cluster refused (npm run cluster:hostile with STOREFLEET_CAPTURE_DIR)', () => {
+  const cases: [string, RegExp][] = [
+    ['hostile-foreign-namespace.json', /ConfigMap planted: .*ValidatingAdmissionPolicy 'storefleet-store-confinement'.*denied request/],
+    ['hostile-privileged.json', /Deployment wordpress: .*ValidatingAdmissionPolicy 'storefleet-store-pod-security'.*denied request/],
+    ['hostile-cluster-role-binding.json', /ClusterRoleBinding hx-admin: resource rbac\.authorization\.k8s\.io:ClusterRoleBinding is not permitted in project stores/],
+  ];
+  it.each(cases)('%s: failed at once with the refusal, while Argo CD still retries', (file, refusal) => {
+    const { capturedFrom, revision, data } = load<Application>(file);
+    expect(capturedFrom).toMatch(/^Argo CD v3\.2\.\d+/);
+    const s = summarizeApplication(data)!;
+    expect(s.operation?.phase).toBe('Running');
+    expect(s.operation?.retryCount).toBeGreaterThan(0);
+    const lc = computeLifecycle({
+      git: { name: s.storeName, presentOnMain: true, latestCommit: { sha: revision, committedAt: new Date().toISOString() } },
+      app: s,
+      argo: { kind: 'connected' },
+      now: new Date(),
+      provisioningTimeoutMinutes: 30,
+    });
+    expect(lc.status).toBe('failed');
+    expect(lc.reason).toMatch(/^refused by the cluster/);
+    expect(lc.reason).toMatch(refusal);
+  });
+});
