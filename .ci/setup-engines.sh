@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # Installs what the engine conformance tier (npm run test:engines) runs natively: PostgreSQL and
 # Redis from Debian (idempotent; root or sudo). curl and jq run the rendered smoke-test script.
+# The tier's backup step needs restic and SeaweedFS: built from the Go module proxy into
+# ~/.cache/storefleet/bin by the same build the backup tier uses (skipped when already built).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v curl >/dev/null || need+=(curl)
 command -v jq >/dev/null || need+=(jq)
 command -v psql >/dev/null || need+=(postgresql-client)
-[ ${#need[@]} -eq 0 ] && { echo "engine packages: all present"; exit 0; }
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-echo "engine packages: installed ${need[*]}"
+if [ ${#need[@]} -eq 0 ]; then
+  echo "engine packages: all present"
+else
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  echo "engine packages: installed ${need[*]}"
+fi
+e2e/cluster/build.sh seaweedfs restic

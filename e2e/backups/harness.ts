@@ -10,7 +10,7 @@ import { renderStoreObjects } from '../../constructs/index.ts';
 import { backupProps, backupSource, backupTarget } from '../../constructs/backup/test-props.ts';
 import { storeProps } from '../../constructs/test-props.ts';
 import { startMariaDb, startPostgres, type RunningDatabase } from './databases.ts';
-import { runPod, type ContainerRun, type PodWorld } from './pod-runner.ts';
+import { backupPod, restoreStep, runPod, type ContainerRun, type PodWorld } from './pod-runner.ts';
 import type { S3Target } from './s3-target.ts';
 import { seedOrders, seedWordPress } from './seed.ts';
 
@@ -51,16 +51,7 @@ export async function startRoundTrip(engine: BackupEngine, dir: string, s3: S3Ta
   // restore step inside the app workload that first touches the database.
   const render = (o: Partial<StoreBackupProps> = {}) => renderStoreObjects({ ...props, backup: backup(o) }) as Array<Record<string, any>>;
   const objects = render();
-  const backupPod = objects.find((o) => o.kind === 'CronJob')!.spec.jobTemplate.spec.template.spec;
-  /** The app pod's restore step: its init containers up to "restore", and the volumes they mount. */
-  const restorePod = (rendered: Array<Record<string, any>>) => {
-    const app = rendered.find((o) => o.kind === 'Deployment' && o.spec.template.spec.initContainers?.some((c: { name: string }) => c.name === 'restore'));
-    if (!app) throw new Error('no rendered workload runs the restore step');
-    const spec = app.spec.template.spec;
-    const steps = spec.initContainers.slice(0, spec.initContainers.findIndex((c: { name: string }) => c.name === 'restore') + 1);
-    const mounted = new Set(steps.flatMap((c: { volumeMounts?: Array<{ name: string }> }) => (c.volumeMounts ?? []).map((m) => m.name)));
-    return { initContainers: steps, containers: [], volumes: spec.volumes.filter((v: { name: string }) => mounted.has(v.name)) };
-  };
+  const scheduled = backupPod(objects);
   const resticPassword = randomBytes(24).toString('base64url');
   const db = await spec.start(spec.db);
   const passwordSecret = `${source.password.secret}/${source.password.key}`;
@@ -78,15 +69,15 @@ export async function startRoundTrip(engine: BackupEngine, dir: string, s3: S3Ta
       ...overrides,
     },
   });
-  const repository = (backupPod.containers[0].env as Array<{ name: string; value?: string }>).find((e) => e.name === 'RESTIC_REPOSITORY')!.value!;
+  const repository = (scheduled.containers[0].env as Array<{ name: string; value?: string }>).find((e) => e.name === 'RESTIC_REPOSITORY')!.value!;
 
   return {
     engine,
     db,
     store: props.store.name,
     passwordSecret,
-    backup: (secrets) => runPod(backupPod, world(secrets)),
-    restore: (o) => runPod(restorePod(o ? render(o) : objects), world()),
+    backup: (secrets) => runPod(scheduled, world(secrets)),
+    restore: (o) => runPod(restoreStep(o ? render(o) : objects), world()),
     snapshots() {
       const r = spawnSync(binary('restic'), ['snapshots', '--json', '--no-cache'], {
         encoding: 'utf8',

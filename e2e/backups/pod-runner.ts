@@ -123,6 +123,27 @@ export async function runPod(pod: Obj, world: PodWorld, extraEnv: Record<string,
   return runs;
 }
 
+/**
+ * The restore step of a rendered store: the init containers of the app workload up to and
+ * including "restore" (what runs before the app first touches the database), with the volumes
+ * they mount, as a pod spec for runPod().
+ */
+export function restoreStep(rendered: Obj[]): Obj {
+  const app = rendered.find((o) => o.kind === 'Deployment' && o.spec.template.spec.initContainers?.some((c: Obj) => c.name === 'restore'));
+  if (!app) throw new Error('no rendered workload runs the restore step: is a backup target configured?');
+  const spec = app.spec.template.spec;
+  const steps = spec.initContainers.slice(0, spec.initContainers.findIndex((c: Obj) => c.name === 'restore') + 1);
+  const mounted = new Set(steps.flatMap((c: Obj) => (c.volumeMounts ?? []).map((m: Obj) => m.name)));
+  return { initContainers: steps, containers: [], volumes: spec.volumes.filter((v: Obj) => mounted.has(v.name)) };
+}
+
+/** The backup pod of a rendered store: the scheduled backup CronJob's pod spec. */
+export function backupPod(rendered: Obj[]): Obj {
+  const cron = rendered.find((o) => o.kind === 'CronJob');
+  if (!cron) throw new Error('the rendered store has no backup CronJob: is a backup target configured?');
+  return cron.spec.jobTemplate.spec.template.spec;
+}
+
 /** The last run, and a readable failure if any run failed. */
 export function expectSuccess(runs: ContainerRun[]): ContainerRun {
   const failed = runs.find((r) => r.status !== 0);

@@ -3,6 +3,8 @@
 // StatefulSet and ConfigMap objects (secrets unsealed with the test's key), Services are mapped to
 // loopback ports, and everything runs natively: PostgreSQL and Redis from Debian, the project's
 // backend and storefront built from images/medusa-*, Debian's Chromium as the shopper.
+// Backups are on: platform.yaml points at a local S3 target (SeaweedFS, e2e/backups/s3-target.ts),
+// and the last step runs the rendered backup CronJob and restore step (e2e/backups/pod-runner.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../../ui/e2e/harness.ts';
@@ -10,12 +12,18 @@ import { join } from 'node:path';
 import { run, start, stop } from './lib/procs.ts';
 import { freePort } from './lib/native.ts';
 import { MedusaStore, waitHttp } from './lib/medusa-store.ts';
+import { binary } from '../cluster/lib/config.ts';
+import { TEMPLATE_PLATFORM_TEXT } from '../../generator/test/helpers.ts';
+import { startS3Target, type S3Target } from '../backups/s3-target.ts';
+import { withBackupTarget } from '../backups/platform-target.ts';
+import { backupPod, expectSuccess, restoreStep, runPod, type ContainerRun, type PodWorld } from '../backups/pod-runner.ts';
 
 const timings: [string, number][] = [];
 const shop = new MedusaStore();
 let browser: Browser | undefined;
 let orderNumber = '';
 let orderId = '';
+let s3: S3Target | undefined;
 
 async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const t0 = Date.now();
@@ -26,15 +34,38 @@ async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Logs in to the admin API with the rendered admin credentials and finds the shopper's order. */
+async function expectOrderInAdminApi(): Promise<void> {
+  const login = await fetch(`${shop.backendUrl}/auth/user/emailpass`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: shop.store.secret('store-admin', 'ADMIN_EMAIL'), password: shop.store.secret('store-admin', 'ADMIN_PASSWORD') }),
+  });
+  expect(login.status).toBe(200);
+  const { token } = (await login.json()) as { token: string };
+  const res = await fetch(`${shop.backendUrl}/admin/orders/${encodeURIComponent(orderId)}?fields=id,display_id,email`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(res.status).toBe(200);
+  const { order } = (await res.json()) as { order: { display_id: number; email: string } };
+  expect(`#${order.display_id}`).toBe(orderNumber);
+  expect(order.email).toBe('shopper@example.com');
+}
+
 describe('a Medusa store rendered by the generator takes an order (native engine, real browser)', () => {
   beforeAll(async () => {
     // A display name starting with "--" reaches the bootstrap as data (STORE_NAME env).
-    await timed('render + build (cached)', () => shop.prepare('--Engine Shop', (m) => console.log(`engines: ${m}`)));
+    s3 = await timed('start S3 backup target', () => startS3Target({ dir: join(shop.tmp, 's3') }));
+    const target = s3;
+    await timed('render + build (cached)', () =>
+      shop.prepare('--Engine Shop', (m) => console.log(`engines: ${m}`), (p) => withBackupTarget(p, TEMPLATE_PLATFORM_TEXT, target)),
+    );
     await timed('start PostgreSQL + Redis', () => shop.startDatabases());
   }, 1_800_000);
 
   afterAll(async () => {
     await browser?.close();
+    await s3?.stop();
     const keep = Boolean(process.env.STOREFLEET_KEEP_ENGINE_LOGS);
     await shop.stopAll(keep);
     console.log(`engines: order number ${orderNumber || '(none)'}`);
@@ -85,20 +116,7 @@ describe('a Medusa store rendered by the generator takes an order (native engine
   }, 300_000);
 
   it('the admin API, logged in with the rendered admin credentials, finds that order', async () => {
-    const login = await fetch(`${shop.backendUrl}/auth/user/emailpass`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: shop.store.secret('store-admin', 'ADMIN_EMAIL'), password: shop.store.secret('store-admin', 'ADMIN_PASSWORD') }),
-    });
-    expect(login.status).toBe(200);
-    const { token } = (await login.json()) as { token: string };
-    const res = await fetch(`${shop.backendUrl}/admin/orders/${encodeURIComponent(orderId)}?fields=id,display_id,email`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(res.status).toBe(200);
-    const { order } = (await res.json()) as { order: { display_id: number; email: string } };
-    expect(`#${order.display_id}`).toBe(orderNumber);
-    expect(order.email).toBe('shopper@example.com');
+    await expectOrderInAdminApi();
   });
 
   it('the rendered smoke-test script passes twice', async () => {
@@ -152,5 +170,40 @@ describe('a Medusa store rendered by the generator takes an order (native engine
     await timed('backend restart until /health', () => shop.startBackend());
     await timed('bootstrap (after restart)', () => shop.bootstrap());
     expect(await shop.snapshot()).toEqual(before);
+  }, 600_000);
+  it('the rendered backup runs against the S3 target; after the database is dropped the restore step brings the order back', async () => {
+    const objects = shop.store.objects as Array<Record<string, any>>;
+    // The "cluster" around the rendered pods: Services at their loopback ports, the unsealed
+    // Secrets (the backup target's included), restic of the image as the binary built here.
+    const world: PodWorld = {
+      dir: shop.tmp,
+      objects,
+      imageFiles: { '/usr/bin/restic': binary('restic') },
+      services: Object.fromEntries(shop.store.services().map((s) => [s.name, { port: s.port, host: '127.0.0.1', hostPort: shop.ports.get(`${s.name}:${s.port}`)! }])),
+      secrets: shop.store.secretValues(),
+    };
+    const logs: ContainerRun[] = [];
+    const runLogged = async (pod: Record<string, any>) => {
+      const runs = await runPod(pod, world);
+      logs.push(...runs);
+      return expectSuccess(runs);
+    };
+    const before = await shop.snapshot();
+    await timed('backup (rendered CronJob pod)', () => runLogged(backupPod(objects)));
+
+    await stop(shop.backend!);
+    await shop.recreateDatabase();
+    expect((await shop.snapshot()).trim()).toBe(''); // no tables: the order is gone
+
+    // As the backend pod starts: the restore init container(s), then migrate, then the backend.
+    const restored = await timed('restore (rendered init container)', () => runLogged(restoreStep(objects)));
+    expect(restored.stderr).toMatch(/restored \d+ tables/);
+    await timed('migrate after restore', () => shop.migrate());
+    await timed('backend start after restore', () => shop.startBackend());
+    await expectOrderInAdminApi();
+    expect(await shop.snapshot()).toEqual(before);
+
+    const output = logs.map((r) => r.stdout + r.stderr).join('\n');
+    for (const secret of Object.values(world.secrets)) expect(output.includes(secret), 'a secret value in the backup/restore output').toBe(false);
   }, 600_000);
 });

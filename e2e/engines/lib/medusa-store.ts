@@ -13,6 +13,8 @@ import { mapServices, RenderedStore, type Container } from './rendered.ts';
 import { buildBackend, buildStorefront, freePort, PATH, startPostgres, startRedis } from './native.ts';
 import { run, start, stop, type Proc } from './procs.ts';
 
+type TestPlatform = Awaited<ReturnType<typeof testPlatform>>;
+
 export class MedusaStore {
   readonly tmp = mkdtempSync(join(tmpdir(), 'storefleet-engines-'));
   readonly procs: Proc[] = [];
@@ -31,9 +33,12 @@ export class MedusaStore {
     return `http://${this.local('medusa-storefront')}`;
   }
 
-  /** Renders the store and builds the images' sources (cached). */
-  async prepare(displayName: string, log: (m: string) => void): Promise<void> {
-    const platform = await testPlatform();
+  /**
+   * Renders the store and builds the images' sources (cached). `configure` may change the test
+   * platform first (e.g. configure a backup target).
+   */
+  async prepare(displayName: string, log: (m: string) => void, configure: (p: TestPlatform) => TestPlatform = (p) => p): Promise<void> {
+    const platform = configure(await testPlatform());
     const rendered = renderStore({ spec: spec({ engine: 'medusa', name: 'engine-shop', displayName }), platform });
     this.store = new RenderedStore(rendered.files, platform.privateKeyPem);
     for (const s of this.store.services()) this.ports.set(`${s.name}:${s.port}`, await freePort());
@@ -122,6 +127,21 @@ export class MedusaStore {
   async startStorefront(): Promise<Proc> {
     this.storefront = await this.serve('medusa-storefront', 'storefront', this.storefrontDir, '/healthz', 30_000);
     return this.storefront;
+  }
+
+  /** Drops the store's database and creates it empty, owned by the same user (a lost volume). */
+  async recreateDatabase(): Promise<void> {
+    const pg = this.store.env(this.store.container('StatefulSet', 'postgres', 'postgres'));
+    const port = String(this.ports.get(this.address('postgres')));
+    // Names and password reach the clients as data: env and arguments after `--`.
+    const env = { PATH, PGHOST: '127.0.0.1', PGPORT: port, PGUSER: pg.POSTGRES_USER, PGPASSWORD: pg.POSTGRES_PASSWORD, PGDATABASE: 'postgres' };
+    for (const [cmd, args] of [
+      ['dropdb', ['--force', '--', pg.POSTGRES_DB]],
+      ['createdb', ['--owner', pg.POSTGRES_USER, '--', pg.POSTGRES_DB]],
+    ] as const) {
+      const r = await run(cmd, [...args], { env });
+      if (r.code !== 0) throw new Error(`${cmd} failed: ${r.output.split(pg.POSTGRES_PASSWORD).join('***')}`);
+    }
   }
 
   /** A digest of every row of every table (migration and workflow bookkeeping excluded). */

@@ -3,11 +3,11 @@
 // rules ($(VAR) expansion, secretKeyRef, envFrom), and Service addresses mapped to loopback
 // ports. Nothing here retypes what the constructs render.
 import { parse } from 'yaml';
-import { unseal } from '../../../generator/sealing.ts';
+import { unseal, unsealClusterWide } from '../../../generator/sealing.ts';
 
 export interface K8sObject {
   kind: string;
-  metadata: { name: string; namespace?: string };
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
   spec?: any;
   data?: Record<string, string>;
 }
@@ -38,8 +38,10 @@ export class RenderedStore {
     for (const sealed of this.objects.filter((o) => o.kind === 'SealedSecret')) {
       const { name, namespace } = sealed.metadata;
       const data: Record<string, string> = {};
+      // What the controller does: a cluster-wide SealedSecret (the backup target's) has no label.
+      const clusterWide = sealed.metadata.annotations?.['sealedsecrets.bitnami.com/cluster-wide'] === 'true';
       for (const [key, cipher] of Object.entries(sealed.spec.encryptedData as Record<string, string>)) {
-        data[key] = unseal(privateKeyPem, namespace as string, name, cipher);
+        data[key] = clusterWide ? unsealClusterWide(privateKeyPem, cipher) : unseal(privateKeyPem, namespace as string, name, cipher);
       }
       this.secrets.set(name, data);
     }
@@ -72,6 +74,13 @@ export class RenderedStore {
       }
     }
     return files;
+  }
+
+  /** Every unsealed value as "<secret>/<key>" → value (what secretKeyRef reads). */
+  secretValues(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, data] of this.secrets) for (const [key, value] of Object.entries(data)) out[`${name}/${key}`] = value;
+    return out;
   }
 
   secret(name: string, key: string): string {
