@@ -4,6 +4,8 @@
 # The tier's backup step needs restic and SeaweedFS: built from the Go module proxy into
 # ~/.cache/storefleet/bin by the same build the backup tier uses (skipped when already built).
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib/apt.sh
+source "$(dirname "$0")/lib/apt.sh"
 cd "$(dirname "$0")/.."
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
@@ -11,14 +13,5 @@ command -v redis-server >/dev/null || need+=(redis-server)
 command -v curl >/dev/null || need+=(curl)
 command -v jq >/dev/null || need+=(jq)
 command -v psql >/dev/null || need+=(postgresql-client)
-if [ ${#need[@]} -eq 0 ]; then
-  echo "engine packages: all present"
-else
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  echo "engine packages: installed ${need[*]}"
-fi
+apt_install "engine packages" "${need[@]}"
 e2e/cluster/build.sh seaweedfs restic
