@@ -373,6 +373,16 @@ data:
   admin.passwordMtime: ${b64(new Date().toISOString().replace(/\.\d+Z$/, 'Z'))}
   server.secretkey: ${randomBytes(32).toString('base64')}
   webhook.github.secret: ${b64(webhookSecret)}
+---
+# What upstream's argocd-server creates on first start (and the operations walkthrough reads).
+apiVersion: v1
+kind: Secret
+metadata:
+  name: argocd-initial-admin-secret
+  namespace: ${ARGOCD_NS}
+type: Opaque
+data:
+  password: ${b64(adminPassword)}
 `);
   const redis = `${HOST}:${ports.redis}`;
   const repo = `${HOST}:${ports.argocdRepoServer}`;
