@@ -16,7 +16,7 @@ const DOC = 'docs/operations.md';
 const BLOCK_TIMEOUT_MS = 120_000;
 
 
-function main(): number {
+async function main(): Promise<number> {
   if (!existsSync(paths.envFile)) {
     console.error(`no dev cluster env file at ${paths.envFile}: run npm run cluster:up first`);
     return 1;
@@ -66,8 +66,16 @@ function main(): number {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  // The page says re-applying the bootstrap keeps issued project tokens valid: the token `up`
+  // issued before the walkthrough applied it again must still read Applications.
+  const res = await fetch(`${clusterEnv.STOREFLEET_ARGOCD_URL}/api/v1/applications`, { headers: { authorization: `Bearer ${clusterEnv.STOREFLEET_ARGOCD_TOKEN}` }, signal: AbortSignal.timeout(15_000) });
+  if (!res.ok) {
+    console.error(`\nFAILED: the API token cluster:up issued no longer reads Applications after the walkthrough re-applied the bootstrap (HTTP ${res.status}); ${DOC} step 5 says tokens survive`);
+    return 1;
+  }
+  console.log('\n• the API token issued before the walkthrough still reads Applications (HTTP 200)');
   console.log(`\ncluster:docs passed: ${blocks.length} blocks in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   return 0;
 }
 
-process.exitCode = main();
+process.exitCode = await main();
