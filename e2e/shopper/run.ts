@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { step } from '../cluster/lib/wait.ts';
 import type { ShopperJourney, ShopperRun } from './types.ts';
 import { shopWooCommerce } from './woocommerce.ts';
 
@@ -18,19 +19,6 @@ const journeys: Record<string, ShopperJourney> = {
 
 const USAGE = 'usage: npm run shopper -- --engine <engine> --url <storefront URL> --admin-url <admin URL>';
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/shopper');
-
-async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const t0 = Date.now();
-  process.stdout.write(`• ${name} …`);
-  try {
-    const v = await fn();
-    process.stdout.write(` ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
-    return v;
-  } catch (err) {
-    process.stdout.write(` FAILED after ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
-    throw err;
-  }
-}
 
 function options(): { engine: string; run: Omit<ShopperRun, 'step'> } {
   const { values } = parseArgs({ options: { engine: { type: 'string' }, url: { type: 'string' }, 'admin-url': { type: 'string' } }, strict: true });
