@@ -75,6 +75,8 @@ node bin/storefleet.js bootstrap --repo "$repo_url" --out "$WORK/bootstrap"
 kubectl apply --server-side --field-manager=storefleet -f "$WORK/bootstrap/secrets/argocd-secret.yaml"
 kubectl apply --server-side --field-manager=storefleet -f "$WORK/bootstrap"
 kubectl -n argocd rollout restart deploy/argocd-server deploy/argocd-applicationset-controller
+# No pause between sync waves (argocd/README.md, "Sync wave delay"); restarts the controller.
+kubectl -n argocd set env statefulset/argocd-application-controller ARGOCD_SYNC_WAVE_DELAY=0
 kubectl -n argocd rollout status deploy/argocd-server --timeout=300s
 kubectl -n argocd rollout status deploy/argocd-applicationset-controller --timeout=300s
 kubectl -n argocd rollout status statefulset/argocd-application-controller --timeout=300s
