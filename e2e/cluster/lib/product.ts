@@ -125,6 +125,9 @@ export async function openDashboard(product: Product, shared?: Browser): Promise
   const browser = shared ?? (await launchBrowser());
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(30_000);
+  // tsx compiles with esbuild's keepNames, whose __name() helper then appears inside functions
+  // handed to page.evaluate; the page needs its own no-op copy.
+  await page.addInitScript({ content: 'window.__name = (f) => f;' });
   await page.goto(product.url + '/');
   await page.getByLabel('API token').fill(product.token);
   await page.getByRole('button', { name: 'Sign in' }).click();
