@@ -42,7 +42,6 @@ const rows: Row[] = [
   { name: 'fresh Application, never compared', git: onMain(), app: fixtures.fresh, status: 'provisioning', reason: ['compare'] },
   { name: 'synced + Healthy, but to an older commit', git: onMain(), app: fixtures.syncedToOlderCommit, status: 'provisioning', reason: ['2222222', '1111111'] },
   { name: 'sync operation running', git: onMain(), app: fixtures.syncing, status: 'provisioning', reason: ['running', 'Deployment/wordpress'] },
-  { name: 'auto-sync retrying', git: onMain(), app: fixtures.retrying, status: 'provisioning', reason: ['retry 2', 'failed to apply'] },
   { name: 'Ingress Progressing', git: onMain(), app: fixtures.progressingIngress, status: 'provisioning', reason: ['Progressing', 'Ingress storefront'] },
   { name: 'Missing (nothing created yet)', git: onMain(), app: fixtures.missing, status: 'provisioning' },
   { name: 'synced but a resource Missing', git: onMain(), app: fixtures.syncedMissing, status: 'provisioning', reason: ['not created', 'Service wordpress'] },
@@ -57,6 +56,7 @@ const rows: Row[] = [
   { name: 'warning conditions do not block ready', git: onMain(), app: fixtures.orphanWarning, status: 'ready' },
   { name: 'ready stays ready long after the timeout', git: onMain(COMMITTED_30_MIN_AGO), app: fixtures.ready, status: 'ready' },
   // failed
+  { name: 'auto-sync retrying after a failed attempt (Argo CD keeps phase Running)', git: onMain(), app: fixtures.retrying, status: 'failed', reason: ['attempt 2', 'failed to apply'] },
   { name: 'Degraded names the failing resource', git: onMain(), app: fixtures.degraded, status: 'failed', reason: ['Deployment wordpress', 'progress deadline'] },
   { name: 'Healthy but last operation Failed', git: onMain(), app: fixtures.healthyLastOpFailed, status: 'failed', reason: ['sync failed', 'Job smoke-test', 'backoff limit'] },
   { name: 'sync Error without a result or revision', git: onMain(), app: fixtures.failedNoResult, status: 'failed', reason: ['sync error', 'could not find the requested resource'] },

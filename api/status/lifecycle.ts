@@ -124,6 +124,13 @@ function failure(input: LifecycleInput, app: AppSummary): string | undefined {
       return `sync ${op.phase.toLowerCase()}${op.message ? `: ${op.message}` : ''}${resources}`;
     }
   }
+  // Argo CD keeps a failed automated sync in phase Running while it retries (10 attempts with
+  // backoff, over 20 minutes): the last attempt did fail, so say so now, with Argo CD's words,
+  // instead of "provisioning" until the provisioning timeout. A retry that succeeds turns it ready.
+  if (op && op.phase === 'Running' && (op.retryCount ?? 0) > 0 && (op.revision ? includes(input, op.revision) : undefined) !== false) {
+    const resources = op.failedResources.length ? `; ${listProblems(op.failedResources)}` : '';
+    return `sync failed, Argo CD retries (attempt ${op.retryCount})${op.message ? `: ${op.message}` : ''}${resources}`;
+  }
   if (app.health.status === 'Degraded') {
     const degraded = app.unhealthy.filter((p) => p.status === 'Degraded');
     if (degraded.length) return `Degraded: ${listProblems(degraded)}`;
