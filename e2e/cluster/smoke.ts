@@ -196,7 +196,7 @@ async function main(): Promise<void> {
 
     await step(`${failing.name}: the dashboard shows Failed with Argo CD's reason (its smoke-test Job fails)`, async () => {
       const failed = await list!.until(failing.name, 'Failed', 'list', READY_TIMEOUT_MS + 120_000);
-      if (!/smoke-test|backoff limit|BackoffLimitExceeded/i.test(failed.reason)) throw new Error(`reason does not name the failing Job: ${failed.reason}`);
+      if (!/smoke-test|backoff limit|BackoffLimitExceeded|synchronization tasks completed unsuccessfully/i.test(failed.reason)) throw new Error(`reason does not name the failing Job: ${failed.reason}`);
       const shown = await list!.statuses(failing.name, 'list');
       if (!inOrder(shown, ['Committed', 'Provisioning', 'Failed'])) throw new Error(`shown: ${shown.join(' → ')}`);
       process.stdout.write(` (POST → Failed ${secs(failed.at - posted.get(failing.name)!)}: "${failed.reason.slice(0, 160)}")`);
