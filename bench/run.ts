@@ -22,8 +22,10 @@ const suites: Record<string, () => Promise<BenchTable[]>> = {
   engines: async () => (await import('./engines.ts')).runEnginesBench(),
   // Runs real databases, restic and SeaweedFS (npm run cluster:build -- seaweedfs restic): only when asked for by name.
   backups: async () => (await import('./backups.ts')).runBackupBench(),
+  // Needs a running dev cluster (npm run cluster:up): only when asked for by name.
+  cluster: async () => (await import('./cluster.ts')).runClusterBench(),
 };
-const ON_REQUEST = new Set(['engines', 'backups']);
+const ON_REQUEST = new Set(['engines', 'backups', 'cluster']);
 
 for (const [name, run] of Object.entries(suites)) {
   if (only.length > 0 ? !only.includes(name) : ON_REQUEST.has(name)) continue;

@@ -140,11 +140,15 @@ function failure(input: LifecycleInput, app: AppSummary): string | undefined {
   const err = app.errors.find((e) => e.type !== 'DeletionError');
   if (err) return `${err.type}: ${err.message}`;
   const op = app.operation;
-  // Argo CD retries a failed automated sync (phase Running again, retryCount set) for up to
-  // ~30 minutes; a refusal fails the same way every time, so the store is failed at once.
+  // Argo CD keeps a failed automated sync in phase Running while it retries (with backoff, for up to
+  // ~30 minutes): the last attempt did fail, so say so now, with Argo CD's words, instead of
+  // "provisioning" until the provisioning timeout. A retry that succeeds turns it ready. A refusal
+  // fails the same way every time, so it says that Git must change.
   if (op?.phase === 'Running' && op.retryCount && (op.revision ? includes(input, op.revision) : undefined) !== false) {
     const refused = refusal(op);
     if (refused) return `refused by the cluster (Git must change; retrying cannot help): ${refused}`;
+    const resources = op.failedResources.length ? `; ${listProblems(op.failedResources)}` : '';
+    return `sync failed, Argo CD retries (attempt ${op.retryCount})${op.message ? `: ${op.message}` : ''}${resources}`;
   }
   if (op && (op.phase === 'Failed' || op.phase === 'Error')) {
     // A failed sync of an older commit will be superseded by the sync of the latest one.

@@ -2,13 +2,14 @@
 // handing each request to `git http-backend` (CGI). HTTP rather than `git daemon` because Argo CD
 // matches push webhooks only against http(s)/ssh repository URLs: with git:// the API's webhooks
 // are ignored ("git://… does not match …") and new stores wait for the 3-minute poll.
-// Usage: git-http.ts <project-root> <port>. Push is enabled (http.receivepack in each repo).
+// Usage: git-http.ts <project-root> <port> [bind-address] (default 127.0.0.1; the kind e2e run binds
+// the kind network's gateway so Argo CD's pods reach it). Push is enabled (http.receivepack in each repo).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 
-const [root, portText] = process.argv.slice(2);
+const [root, portText, host = '127.0.0.1'] = process.argv.slice(2);
 if (!root || !portText) {
-  console.error('usage: git-http.ts <project-root> <port>');
+  console.error('usage: git-http.ts <project-root> <port> [bind-address, default 127.0.0.1]');
   process.exit(2);
 }
 
@@ -68,5 +69,5 @@ const server = createServer((req, res) => {
   cgi.stdin.on('error', () => undefined);
 });
 
-server.listen(Number(portText), '127.0.0.1', () => console.log(`git smart HTTP for ${root} on http://127.0.0.1:${portText}/`));
+server.listen(Number(portText), host, () => console.log(`git smart HTTP for ${root} on http://${host}:${portText}/`));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

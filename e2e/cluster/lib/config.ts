@@ -66,6 +66,12 @@ export const paths = {
   sealedSecretsSa: join(stateDir, 'sealed-secrets-sa'),
 };
 
+/** The platform's namespace (`storefleet bootstrap --platform-namespace`, platform.yaml `storefleet.namespace`). */
+export const PLATFORM_NAMESPACE = 'storefleet';
+
+/** Stores whose name starts with this get a smoke test that fails (a kwok stage, see up.ts). */
+export const FAILING_STORE_PREFIX = 'fail-';
+
 export const gitUrl = `http://${HOST}:${ports.git}/gitops.git`;
 export const argocdUrl = `http://${HOST}:${ports.argocdServer}`;
 
