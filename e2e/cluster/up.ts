@@ -140,7 +140,8 @@ async function startKwok(): Promise<void> {
   writeFileSync(paths.kwokConfig, withFailingSmokeTests(stages).join('\n---\n'));
   // Fake nodes get loopback-range addresses and pods IPs from 127.1.0.0/16 (kwok's pod default
   // is 10.0.0.0/24; kwokctl's node addresses are not loopback either): nothing that might try an
-  // address of a node or pod can leave the machine.
+  // address of a node or pod can leave the machine. Every container requests ephemeral storage, so
+  // the nodes declare it as a kubelet would (without it the scheduler finds no node for any pod).
   apply(FAKE_NODES.map((n) => `apiVersion: v1
 kind: Node
 metadata:
@@ -159,8 +160,8 @@ status:
     address: ${n.ip}
   - type: Hostname
     address: ${n.name}
-  allocatable: { cpu: "32", memory: 128Gi, pods: "110" }
-  capacity: { cpu: "32", memory: 128Gi, pods: "110" }
+  allocatable: { cpu: "32", memory: 128Gi, ephemeral-storage: 200Gi, pods: "110" }
+  capacity: { cpu: "32", memory: 128Gi, ephemeral-storage: 200Gi, pods: "110" }
 `).join('---\n'));
   startProcess('kwok', binary('kwok'), [
     `--kubeconfig=${paths.kubeconfig}`, `--config=${paths.kwokConfig}`,
