@@ -182,7 +182,10 @@ export async function bootstrapCommand(argv: string[], out: Out = consoleOut): P
     out.log(`webhook secret ${secretSource}; it is in ${secretsDir}/ (mode 0600, git-ignored): never commit it`);
     out.log('apply (Argo CD already installed in namespace argocd):');
     out.log(`  kubectl apply --server-side --field-manager=storefleet -f ${join(secretsDir, SECRET_TEMPLATE)}`);
-    out.log(`  kubectl apply --server-side --field-manager=storefleet -f ${outDir}`);
+    // Argo CD records each token it issues in the project's roles: a later apply of the same files
+    // conflicts on .spec.roles without --force-conflicts (issued tokens stay valid: Argo CD checks them
+    // against the project's status, which an apply does not touch).
+    out.log(`  kubectl apply --server-side --field-manager=storefleet --force-conflicts -f ${outDir}`);
     out.log('  kubectl -n argocd rollout restart deploy/argocd-server deploy/argocd-applicationset-controller');
     return 0;
   } catch (err) {

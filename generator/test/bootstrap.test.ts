@@ -60,6 +60,17 @@ describe('storefleet bootstrap', () => {
     expect([...lines.log, ...lines.error].join('\n')).not.toContain(secret);
   });
 
+  it('prints the apply commands that docs/operations.md runs (re-applying after tokens were issued needs --force-conflicts)', async () => {
+    const out = join(tmp(), 'bootstrap');
+    const { lines, out: o } = capture();
+    expect(await bootstrapCommand(['--repo', REPO, '--out', out], o)).toBe(0);
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/operations.md'), 'utf8');
+    const applies = lines.log.filter((l) => l.trim().startsWith('kubectl apply')).map((l) => l.trim().replaceAll(out, './bootstrap'));
+    expect(applies).toHaveLength(2);
+    for (const a of applies) expect(doc).toContain(a);
+    expect(applies[1]).toContain('--force-conflicts');
+  });
+
   it('keeps the webhook secret on a re-run and takes one from --webhook-secret-file', async () => {
     const base = tmp();
     const out = join(base, 'b');
