@@ -18,7 +18,7 @@ import { checkRepo } from '../../generator/check.ts';
 import { storeDir, storeNamespace } from '../../generator/layout.ts';
 import { CASE_LABEL, CASES, caseStore, newStore, PAYLOAD_DIR, VICTIM, type HostileCase } from '../hostile/corpus.ts';
 import { gitUrl, paths, versions } from './lib/config.ts';
-import { application, commitAndPush, describeApp, git, namespaceExists, refresh } from './lib/gitops.ts';
+import { application, commitAndPush, describeApp, git, namespaceExists, refresh, terminateOperation } from './lib/gitops.ts';
 import { kubectl } from './lib/kube.ts';
 import { trackedProcesses } from './lib/procs.ts';
 import { step, waitFor } from './lib/wait.ts';
@@ -217,13 +217,7 @@ async function main(): Promise<void> {
     // refused stores would wait out their retries (~30 minutes): terminate the operations, as
     // `argocd app terminate-op` does. Cleanup only: the verdict above is already in.
     await step('terminate the retrying sync operations', () => {
-      for (const s of allStores) {
-        try {
-          kubectl(['-n', 'argocd', 'patch', 'applications.argoproj.io', appOf(s), '--type', 'merge', '-p', '{"status":{"operationState":{"phase":"Terminating"}}}']);
-        } catch {
-          // already gone, or no operation
-        }
-      }
+      for (const s of allStores) terminateOperation(appOf(s));
     });
     try {
       await step('Applications and namespaces gone', () =>
