@@ -137,10 +137,13 @@ async function main(): Promise<void> {
       }
     });
     for (const s of stores) {
-      await step(`${s.name}: the dashboard shows Committed → Provisioning → Ready`, async () => {
+      await step(`${s.name}: the dashboard shows (Committed →) Provisioning → Ready`, async () => {
         const ready = await list!.until(s.name, 'Ready', 'list', READY_TIMEOUT_MS);
         const shown = await list!.statuses(s.name, 'list');
-        if (!inOrder(shown, ['Committed', 'Provisioning', 'Ready'])) throw new Error(`shown: ${shown.join(' → ')}`);
+        // Committed lasts only until the ApplicationSet creates the Application (often under a second),
+        // so on a busy machine the list may never paint it; when it is painted it comes first.
+        const expected = shown.includes('Committed') ? ['Committed', 'Provisioning', 'Ready'] : ['Provisioning', 'Ready'];
+        if (!inOrder(shown, expected)) throw new Error(`shown: ${shown.join(' → ')}`);
         process.stdout.write(` (POST → Ready ${secs(ready.at - posted.get(s.name)!)}; shown ${shown.join(' → ')})`);
       });
     }
