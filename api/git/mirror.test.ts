@@ -52,6 +52,21 @@ describe('Mirror', () => {
     expect(summary).toBe('fatal: unable to access https://***@github.com/acme/gitops.git/: The requested URL returned error: 500 / fatal: early EOF');
   });
 
+  it('keeps what a fetch brings as a pack: no loose object for maintenance to prune under it', async () => {
+    const remote = await seededRemote();
+    const mirror = new Mirror(join(tmp('sf-packed-'), 'm.git'), remote.fileUrl, 'main', 20_000);
+    await mirror.open();
+    await mirror.fetch();
+    const who = { name: 'T', email: 't@x' };
+    const old = (await runGit(remote.dir, ['rev-parse', 'main'])).stdout.trim();
+    const [moved] = await writeCommits(remote.dir, old, [{ author: who, committer: who, time: 1_800_000_000, message: 'Small\n', changes: [{ op: 'write', path: 'small.txt', content: 'y\n' }] }]);
+    await runGit(remote.dir, ['update-ref', 'refs/heads/main', moved]);
+    expect(await mirror.fetch()).toBe(moved);
+    mirror.close();
+    const counts = Object.fromEntries((await runGit(mirror.dir, ['count-objects', '-v'])).stdout.trim().split('\n').map((l) => l.split(': ')));
+    expect(counts.count).toBe('0');
+  });
+
   it('runs fetches one after the other, each starting after its call', async () => {
     const remote = await seededRemote();
     const mirror = new Mirror(join(tmp('sf-serial-'), 'm.git'), remote.fileUrl, 'main', 20_000);

@@ -82,6 +82,12 @@ export class Mirror {
     // without). MirrorMaintenance rolls the small packs up. Not fetch.unpackLimit: there 0 means
     // "always unpack" (a 10,000-store first fetch became 20,000 loose objects).
     await runGit(this.dir, ['config', 'fastimport.unpackLimit', '0']);
+    // The same for fetches: below fetch.unpackLimit a fetch writes loose objects into objects/xx/,
+    // and MirrorMaintenance's `repack -d` (prune-packed) removes emptied objects/xx/ folders under a
+    // running fetch ("fatal: failed to write object / unpack-objects failed", seen under load). At 1,
+    // every fetch that brings objects keeps its pack (index-pack holds a .keep while it works, and
+    // repack leaves kept packs alone). Here 0 would mean "use transfer.unpackLimit", not "never".
+    await runGit(this.dir, ['config', 'fetch.unpackLimit', '1']);
     // Created only once the directory exists, with an explicit baseDir (never `.cwd()`): every
     // remote operation must run in this mirror and nowhere else.
     this.git = simpleGit({
