@@ -16,6 +16,8 @@ import { binary } from '../cluster/lib/config.ts';
 import { TEMPLATE_PLATFORM_TEXT } from '../../generator/test/helpers.ts';
 import { startS3Target, type S3Target } from '../backups/s3-target.ts';
 import { withBackupTarget } from '../backups/platform-target.ts';
+import { findMedusaOrder, placeMedusaOrder } from '../shopper/medusa.ts';
+import type { ShopperRun } from '../shopper/types.ts';
 import { backupPod, expectSuccess, restoreStep, runPod, type ContainerRun, type PodWorld } from '../backups/pod-runner.ts';
 
 const timings: [string, number][] = [];
@@ -36,20 +38,11 @@ async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
 
 /** Logs in to the admin API with the rendered admin credentials and finds the shopper's order. */
 async function expectOrderInAdminApi(): Promise<void> {
-  const login = await fetch(`${shop.backendUrl}/auth/user/emailpass`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: shop.store.secret('store-admin', 'ADMIN_EMAIL'), password: shop.store.secret('store-admin', 'ADMIN_PASSWORD') }),
-  });
-  expect(login.status).toBe(200);
-  const { token } = (await login.json()) as { token: string };
-  const res = await fetch(`${shop.backendUrl}/admin/orders/${encodeURIComponent(orderId)}?fields=id,display_id,email`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  expect(res.status).toBe(200);
-  const { order } = (await res.json()) as { order: { display_id: number; email: string } };
-  expect(`#${order.display_id}`).toBe(orderNumber);
-  expect(order.email).toBe('shopper@example.com');
+  await findMedusaOrder(shop.backendUrl, adminLogin(), { number: orderNumber, id: orderId });
+}
+
+function adminLogin(): ShopperRun['admin'] {
+  return { user: shop.store.secret('store-admin', 'ADMIN_EMAIL'), password: shop.store.secret('store-admin', 'ADMIN_PASSWORD') };
 }
 
 describe('a Medusa store rendered by the generator takes an order (native engine, real browser)', () => {
@@ -90,29 +83,11 @@ describe('a Medusa store rendered by the generator takes an order (native engine
     browser = await launchBrowser();
     const page = await browser.newPage();
     page.setDefaultTimeout(60_000);
-    await timed('shopper: open → confirmation', async () => {
-      await page.goto(`${shop.storefrontUrl}/`);
-      await page.getByRole('link', { name: /Storefleet Mug/ }).click();
-      await page.getByRole('button', { name: 'Add to cart' }).click();
-      await page.getByRole('link', { name: 'Checkout' }).click();
-      await page.getByLabel('Email').fill('shopper@example.com');
-      await page.getByLabel('First name').fill('Ada');
-      await page.getByLabel('Last name').fill('Lovelace');
-      await page.getByLabel('Address').fill('1 Test Street');
-      await page.getByLabel('City').fill('Copenhagen');
-      await page.getByLabel('Postal code').fill('1000');
-      await page.getByRole('button', { name: 'Continue to delivery' }).click();
-      await page.getByLabel(/Manual payment/).check();
-      await page.getByRole('button', { name: 'Place order' }).click();
-      orderNumber = (await page.getByTestId('order-number').textContent()) ?? '';
-    }).catch(async (err) => {
-      const alert = await page.getByRole('alert').allTextContents().catch(() => []);
-      throw new Error(`${(err as Error).message.split('\n')[0]} at ${page.url()}${alert.length ? `; page says: ${alert.join(' / ')}` : ''}`);
-    });
+    // The journey the kind workflow runs too (npm run shopper -- --engine medusa).
+    const order = await placeMedusaOrder(page, { url: shop.storefrontUrl, adminUrl: shop.backendUrl, admin: adminLogin(), step: timed });
+    orderNumber = order.number;
+    orderId = order.id;
     expect(orderNumber).toMatch(/^#\d+$/);
-    // Relative links only: the shopper never left the storefront's origin.
-    expect(new URL(page.url()).origin).toBe(shop.storefrontUrl);
-    orderId = decodeURIComponent(new URL(page.url()).hash.split('/').pop() ?? '');
   }, 300_000);
 
   it('the admin API, logged in with the rendered admin credentials, finds that order', async () => {

@@ -10,10 +10,12 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { step } from '../cluster/lib/wait.ts';
 import type { ShopperJourney, ShopperRun } from './types.ts';
+import { shopMedusa } from './medusa.ts';
 import { shopWooCommerce } from './woocommerce.ts';
 
-/** One journey per engine. Medusa's comes with the Medusa engine tier (e2e/shopper/medusa.ts). */
+/** One journey per engine; the engine tier runs Medusa's natively (e2e/engines/medusa.test.ts). */
 const journeys: Record<string, ShopperJourney> = {
+  medusa: shopMedusa,
   woocommerce: shopWooCommerce,
 };
 
