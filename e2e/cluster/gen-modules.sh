@@ -62,16 +62,23 @@ gen_kwok() {
   (cd "$dir" && go get -tool "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" "sigs.k8s.io/kwok/cmd/kwokctl@$KWOK_VERSION" && go mod tidy)
 }
 
-gen_argocd() {
-  local dir="$here/modules/argocd" up
-  up="$(upstream_gomod github.com/argoproj/argo-cd/v3 "$ARGOCD_VERSION")"
-  start_module "$dir" storefleet.dev/e2e/cluster/argocd
+# gen_with_upstream_replaces <name> <upstream module> <version> <tool package>: a wrapper module
+# that copies the upstream module's replace directives (its dependencies only build with them).
+gen_with_upstream_replaces() {
+  local name="$1" module="$2" version="$3" tool="$4" dir up
+  dir="$here/modules/$name"
+  up="$(upstream_gomod "$module" "$version")"
+  start_module "$dir" "storefleet.dev/e2e/cluster/$name"
   {
     echo
-    echo "// Copied by gen-modules.sh from the replace block of github.com/argoproj/argo-cd/v3 $ARGOCD_VERSION."
+    echo "// Copied by gen-modules.sh from the replace directives of $module $version."
     replace_directives "$up"
   } >>"$dir/go.mod"
-  (cd "$dir" && go get -tool "github.com/argoproj/argo-cd/v3/cmd@$ARGOCD_VERSION" && go mod tidy)
+  (cd "$dir" && go get -tool "$tool@$version" && go mod tidy)
+}
+
+gen_argocd() {
+  gen_with_upstream_replaces argocd github.com/argoproj/argo-cd/v3 "$ARGOCD_VERSION" github.com/argoproj/argo-cd/v3/cmd
 }
 
 gen_sealed_secrets() {
@@ -97,15 +104,7 @@ gen_sealed_secrets() {
 }
 
 gen_seaweedfs() {
-  local dir="$here/modules/seaweedfs" up
-  up="$(upstream_gomod github.com/seaweedfs/seaweedfs "$SEAWEEDFS_VERSION")"
-  start_module "$dir" storefleet.dev/e2e/cluster/seaweedfs
-  {
-    echo
-    echo "// Copied by gen-modules.sh from the replace directives of github.com/seaweedfs/seaweedfs $SEAWEEDFS_VERSION."
-    replace_directives "$up"
-  } >>"$dir/go.mod"
-  (cd "$dir" && go get -tool "github.com/seaweedfs/seaweedfs/weed@$SEAWEEDFS_VERSION" && go mod tidy)
+  gen_with_upstream_replaces seaweedfs github.com/seaweedfs/seaweedfs "$SEAWEEDFS_VERSION" github.com/seaweedfs/seaweedfs/weed
 }
 
 gen_restic() {

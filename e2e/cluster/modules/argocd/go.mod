@@ -2,7 +2,7 @@ module storefleet.dev/e2e/cluster/argocd
 
 go 1.26.0
 
-// Copied by gen-modules.sh from the replace block of github.com/argoproj/argo-cd/v3 v3.2.11.
+// Copied by gen-modules.sh from the replace directives of github.com/argoproj/argo-cd/v3 v3.2.11.
 replace (
 	github.com/golang/protobuf => github.com/golang/protobuf v1.5.4
 	github.com/grpc-ecosystem/grpc-gateway => github.com/grpc-ecosystem/grpc-gateway v1.16.0
