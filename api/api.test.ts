@@ -290,3 +290,23 @@ describe('operations', () => {
 });
 
 void readFileSync;
+
+describe('backups', () => {
+  it('GET /api/stores/{name}/backups: owner and admins, live and deleted stores; without a target it says so', async () => {
+    const c = await call(base, 'POST', '/api/stores', { token: TOKENS.bob, body: { name: 'bob-backups', engine: 'medusa' } });
+    expect(c.status).toBe(201);
+    passwords.push((c.body.adminLogin as { password: string }).password);
+    for (const token of [TOKENS.bob, admin]) {
+      const r = await call(base, 'GET', '/api/stores/bob-backups/backups', { token });
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual({ target: false, backups: [] });
+    }
+    expect((await call(base, 'GET', '/api/stores/bob-backups/backups', { token: TOKENS.alice })).status).toBe(404);
+    expect((await call(base, 'GET', '/api/stores/no-such-store/backups', { token: admin })).status).toBe(404);
+    expect((await call(base, 'DELETE', '/api/stores/bob-backups', { token: TOKENS.bob })).status).toBe(200);
+    const gone = await call(base, 'GET', '/api/stores/bob-backups/backups', { token: TOKENS.bob });
+    expect(gone.status).toBe(200);
+    expect(gone.body).toEqual({ target: false, backups: [] });
+    expect((await call(base, 'GET', '/api/stores/bob-backups/backups', { token: TOKENS.alice })).status).toBe(404);
+  });
+});

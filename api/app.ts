@@ -16,6 +16,8 @@ import { createStoreRequest, idempotencyKey, manifestFile, type PlatformInfo, ty
 import { authenticate, identify, requester, requireUser, type TokenStore } from './auth.ts';
 import { CachedJson, sendCachedJson } from './cached-json.ts';
 import type { ServeConfig } from './config.ts';
+import type { BackupService, StoreBackupFacts } from './backups/service.ts';
+import { BackupTargetError } from './backups/port.ts';
 import type { StoreLifetimes } from './git/lifetimes.ts';
 import { redactUrl, type Mirror } from './git/mirror.ts';
 import type { RepoState, Snapshot } from './git/repo-state.ts';
@@ -43,6 +45,8 @@ export interface ApiContext {
   tokens: TokenStore;
   metrics: ApiMetrics;
   status: StatusProvider;
+  /** Store backups (api/backups/): list, warnings, "restorable until". Absent: no backup answers. */
+  backups?: BackupService;
   log: Logger;
   version: string;
   /** Mount more routes (e.g. the status helper's /api/events) behind authentication. */
@@ -215,7 +219,7 @@ export function createApp(ctx: ApiContext): Express {
     const user = requester(res);
     const tip = tipOrUnavailable();
     const version = pendingChanges ? undefined : ctx.status.version?.();
-    const cacheKey = version === undefined ? undefined : `${tip}|${user.role === 'admin' ? '*' : user.id}|${req.query.include === 'deleted'}|${version}`;
+    const cacheKey = version === undefined ? undefined : `${tip}|${user.role === 'admin' ? '*' : user.id}|${req.query.include === 'deleted'}|${version}|${ctx.backups?.version() ?? 0}`;
     const hit = cacheKey ? listJson.get(cacheKey) : undefined;
     if (hit) {
       await sendCachedJson(req, res, hit);
@@ -230,7 +234,8 @@ export function createApp(ctx: ApiContext): Express {
       if (!canSee(user, r)) continue;
       const pr = prs?.get(r.name);
       const st = ctx.status.statusOf(r.name, factsOf(r.name, true, pr?.action === 'delete' ? pr : undefined));
-      out.push(pr?.url ? { ...r, ...st, pullRequest: pr.url } : { ...r, ...st });
+      const backups = ctx.backups?.summaryOf(r.name);
+      out.push(pr?.url ? { ...r, ...st, ...backups, pullRequest: pr.url } : { ...r, ...st, ...backups });
     }
     // Stores a pending pull request would add (PR mode) and, on request, deleted ones.
     if (prs) {
@@ -247,7 +252,7 @@ export function createApp(ctx: ApiContext): Express {
         const spec = await lifetimes.spec(`${w.sha}^`, name);
         if (!spec || !canSee(user, spec)) continue;
         // Deleted when and by whom: the delete commit's time and its Requested-by trailer.
-        out.push({ ...spec, ...urlsOf(spec, platform), commit: w.sha, ...(w.time ? { deletedAt: w.time } : {}), deletedBy: w.requestedBy, ...ctx.status.statusOf(name, factsOf(name, false)) });
+        out.push({ ...spec, ...urlsOf(spec, platform), commit: w.sha, ...(w.time ? { deletedAt: w.time } : {}), deletedBy: w.requestedBy, ...ctx.status.statusOf(name, factsOf(name, false)), ...ctx.backups?.summaryOf(name) });
       }
     }
     const answer = new CachedJson(JSON.stringify({ stores: out, head: tip }));
@@ -300,6 +305,38 @@ export function createApp(ctx: ApiContext): Express {
       ...(live ?? {}),
     };
     res.json(answer);
+  });
+
+  // A store's backups (owner or admin; live and deleted stores): api/backups/service.ts.
+  app.get('/api/stores/:name/backups', async (req, res) => {
+    const user = requester(res);
+    const name = nameParam(req);
+    const tip = tipOrUnavailable();
+    const snap = await state.snapshot(tip);
+    await state.catchUp(tip);
+    const entry = snap.stores.get(name);
+    const spec = entry?.spec ?? (await lifetimes.deletion(tip, name, user.role === 'admin' ? undefined : user.id))?.spec;
+    if (!spec || !canSee(user, spec)) throw new ApiProblem(404, 'store-not-found', 'Store not found', `There is no store named "${name}".`);
+    if (!ctx.backups) {
+      res.json({ target: false, backups: [] });
+      return;
+    }
+    const last = state.lastWrite.get(name);
+    const facts: StoreBackupFacts = {
+      name,
+      plan: spec.plan,
+      deleted: !entry,
+      ...(entry && last?.action !== 'delete' && last?.time ? { lifetimeStart: last.time } : {}),
+      ...(!entry && last?.action === 'delete' && last.time ? { deletedAt: last.time } : {}),
+    };
+    // A failed backup Job shows in the live resource tree (Argo CD connected).
+    const live = entry ? await ctx.status.detail(name, factsOf(name, true)).catch(() => undefined) : undefined;
+    try {
+      res.json(await ctx.backups.storeBackups(facts, live?.resources as Parameters<BackupService['storeBackups']>[1]));
+    } catch (err) {
+      if (err instanceof BackupTargetError) throw new ApiProblem(503, 'backup-target-unavailable', 'Backup target unavailable', err.message);
+      throw err;
+    }
   });
 
   app.get('/api/stores/:name/manifests/:file', async (req, res) => {

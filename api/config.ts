@@ -60,6 +60,12 @@ export const OPTIONS: OptionDoc[] = [
   { key: 'argocd.appsetWebhookUrl', env: 'STOREFLEET_ARGOCD_APPSET_WEBHOOK_URL', kind: 'string', doc: 'The ApplicationSet controller\'s webhook (e.g. http://argocd-applicationset-controller.argocd.svc:7000/api/webhook); unset: not notified.' },
   { key: 'argocd.webhookSecret', env: 'STOREFLEET_ARGOCD_WEBHOOK_SECRET', kind: 'string', doc: 'Argo CD\'s webhook.github.secret; push events are signed with it (X-Hub-Signature-256).' },
   { key: 'argocd.repoUrl', env: 'STOREFLEET_ARGOCD_REPO_URL', kind: 'string', doc: 'The GitOps repo URL exactly as the Argo CD Applications spell it (default: the Git remote without credentials).' },
+  { key: 'backup.credentialsFile', env: 'STOREFLEET_BACKUP_CREDENTIALS_FILE', kind: 'string', doc: 'File (mode 0600) of AWS_ACCESS_KEY_ID=, AWS_SECRET_ACCESS_KEY= and RESTIC_PASSWORD= lines: the unsealed values of platform.yaml\'s backup.target.credentials, so the API can list backups. Unset: backups are not listed (the embedded default writes its own).' },
+  { key: 'backup.resticBin', env: 'STOREFLEET_BACKUP_RESTIC_BIN', kind: 'string', doc: 'The restic binary (>= 0.17). Default: the built one in ~/.cache/storefleet/bin, else restic on PATH.' },
+  { key: 'backup.cacheSeconds', env: 'STOREFLEET_BACKUP_CACHE_SECONDS', kind: 'int', default: 30, doc: 'How long a store\'s backup list is reused before restic is asked again.' },
+  { key: 'backup.timeoutSeconds', env: 'STOREFLEET_BACKUP_TIMEOUT_SECONDS', kind: 'int', default: 30, doc: 'A restic run taking longer is stopped (the target counts as unreachable).' },
+  { key: 'backup.concurrency', env: 'STOREFLEET_BACKUP_CONCURRENCY', kind: 'int', default: 4, doc: 'restic runs at most this many at a time.' },
+  { key: 'backup.checkIntervalSeconds', env: 'STOREFLEET_BACKUP_CHECK_INTERVAL_SECONDS', kind: 'int', default: 300, doc: 'How often every store\'s backups are checked for warnings and metrics, and expired final backups are forgotten (0 = never).' },
 ];
 
 /** The three settings a GitHub App needs; all or none of them, and never together with github.token. */
@@ -146,6 +152,14 @@ export const configSchema = z.strictObject({
       repoUrl: z.string().min(1).optional(),
     })
     .optional(),
+  backup: z.strictObject({
+    credentialsFile: z.string().min(1).optional(),
+    resticBin: z.string().min(1).optional(),
+    cacheSeconds: positive,
+    timeoutSeconds: z.int().min(1),
+    concurrency: z.int().min(1).max(64),
+    checkIntervalSeconds: positive,
+  }),
 });
 
 export type ServeConfig = z.infer<typeof configSchema>;
@@ -255,5 +269,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env,
   cfg.dataDir = resolve(cwd, cfg.dataDir);
   if (cfg.tokensFile) cfg.tokensFile = resolve(cwd, cfg.tokensFile);
   if (cfg.github?.privateKeyFile) cfg.github.privateKeyFile = resolve(cwd, cfg.github.privateKeyFile);
+  if (cfg.backup.credentialsFile) cfg.backup.credentialsFile = resolve(cwd, cfg.backup.credentialsFile);
   return cfg;
 }

@@ -46,6 +46,39 @@ export function openApiDocument(version: string): Record<string, unknown> {
       pullRequest: { type: 'string' },
       deletedAt: { type: 'string', format: 'date-time', description: 'Deleted stores (include=deleted): when the delete was committed.' },
       deletedBy: { type: 'string', description: 'Deleted stores (include=deleted): who requested the delete.' },
+      backupWarning: { $ref: '#/components/schemas/BackupWarning' },
+      restorableUntil: { type: 'string', format: 'date-time', description: 'Deleted stores with a backup target: until when a restore brings the data back (absent: it restores empty).' },
+    },
+  };
+  const backupWarning = {
+    type: 'object',
+    required: ['reason', 'since'],
+    description: "The store's backups need attention (a warning; the store's status is unchanged).",
+    properties: { reason: { type: 'string' }, since: { type: 'string', format: 'date-time' } },
+  };
+  const storeBackups = {
+    type: 'object',
+    required: ['target', 'backups'],
+    properties: {
+      target: { type: 'boolean', description: 'platform.yaml configures a backup target' },
+      backups: {
+        type: 'array',
+        description: 'Newest first',
+        items: {
+          type: 'object',
+          required: ['id', 'shortId', 'time', 'kind'],
+          properties: {
+            id: { type: 'string' },
+            shortId: { type: 'string' },
+            time: { type: 'string', format: 'date-time' },
+            kind: { type: 'string', enum: ['scheduled', 'manual', 'final', 'other'] },
+            sizeBytes: { type: 'integer', description: 'Bytes of the database dump (restic snapshot summary)' },
+          },
+        },
+      },
+      lastSuccessAt: { type: 'string', format: 'date-time' },
+      warning: { $ref: '#/components/schemas/BackupWarning' },
+      restorableUntil: { type: 'string', format: 'date-time' },
     },
   };
   return {
@@ -57,6 +90,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
         CreateStoreRequest: json(createStoreRequest),
         StoreSpec: json(storeSpecSchema),
         StoreSummary: storeSummary,
+        BackupWarning: backupWarning,
+        StoreBackups: storeBackups,
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status'],
@@ -100,6 +135,17 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
       '/api/stores/{name}/restore': {
         post: { summary: 'Restore: a revert of the deleting commit', parameters: [name, idem], responses: { '201': { description: 'Restored' }, ...errors, '409': problemResponse('Exists') } },
+      },
+      '/api/stores/{name}/backups': {
+        get: {
+          summary: "The store's backups (live and deleted stores), newest first, with any warning and, deleted, until when it restores with its data",
+          parameters: [name],
+          responses: {
+            '200': { description: 'Backups', content: { 'application/json': { schema: { $ref: '#/components/schemas/StoreBackups' } } } },
+            ...errors,
+            '503': problemResponse('Git remote or backup target unreachable (type backup-target-unavailable: the detail says why, never a secret)'),
+          },
+        },
       },
       '/api/stores/{name}/manifests/{file}': {
         get: { summary: 'One rendered manifest (YAML)', parameters: [name, { name: 'file', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'YAML', content: { 'application/yaml': {} } }, ...errors } },

@@ -25,6 +25,7 @@ import { gitOnlyStatus, type StatusProvider } from './status-provider.ts';
 import type { GitTransport } from './stores/port.ts';
 import { StoreService, type StoreServiceOptions } from './stores/service.ts';
 import { createArgoStatus } from './status/argo-status.ts';
+import { createBackupService } from './backups/wiring.ts';
 import { DEFAULT_UI_DIR, ensureUiBuilt, mountUi } from './ui-static.ts';
 
 export interface ServerOptions {
@@ -126,15 +127,21 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     })().finally(() => (refreshing = undefined)));
   await refresh();
 
+  // Store backups (api/backups/): the catalog reads the target platform.yaml names at the tip.
+  const lifetimes = new StoreLifetimes(mirror);
+  const backups = createBackupService({ config, mirror, state, registry: metrics.registry, log });
+  backups.start();
+
   const context: ApiContext = {
     config,
     mirror,
     state,
     stores,
-    lifetimes: new StoreLifetimes(mirror),
+    lifetimes,
     tokens,
     metrics,
     status: opts.statusProvider ?? live.provider ?? gitOnlyStatus,
+    backups,
     log,
     version: VERSION,
     extend: (app, deps) => {
@@ -154,6 +161,7 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     // Stop what already runs (status polling, timers, the mirror) so the process can exit.
     tokens.close();
     await live.stop();
+    await backups.stop();
     mirror.close();
     throw new ListenError(config.host, config.port, err as NodeJS.ErrnoException);
   }
@@ -176,6 +184,7 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
       if (timer) clearInterval(timer);
       tokens.close();
       await live.stop();
+      await backups.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -44,6 +44,10 @@ export interface StoreSummary extends StoreSpec, StoreStatusView {
   /** Deleted stores: when the delete was committed and who asked for it. */
   deletedAt?: string;
   deletedBy?: string;
+  /** A backup target is configured and this store's backups need attention (a warning, not a status). */
+  backupWarning?: BackupWarning;
+  /** Deleted stores with a backup target: until when a restore brings the data back (absent: restores empty). */
+  restorableUntil?: string;
 }
 
 export interface StoreList {
@@ -166,3 +170,38 @@ export type StoreEvent =
   | { event: 'snapshot'; data: { argocd?: unknown; stores: (StoreStatusView & { name: string })[] } }
   | { event: 'store-status'; data: (StoreStatusView & { name: string; owner?: string }) | Record<string, never> }
   | { event: 'commit'; data: { sha: string; stores: string[] } };
+
+/** The kind of a backup: the tag the backup Job gives its restic snapshot. */
+export type BackupKind = 'scheduled' | 'manual' | 'final';
+
+/** One snapshot of a store's database (GET /api/stores/{name}/backups). */
+export interface BackupSnapshot {
+  /** restic snapshot ID (what a restore names). */
+  id: string;
+  shortId: string;
+  /** When the backup was taken (ISO 8601). */
+  time: string;
+  /** `other` for a snapshot without a kind tag (made by hand with restic). */
+  kind: BackupKind | 'other';
+  /** Bytes of the database dump (restic >= 0.17 snapshot summary `total_bytes_processed`). */
+  sizeBytes?: number;
+}
+
+/** Why a store's backups need attention, and since when. */
+export interface BackupWarning {
+  reason: string;
+  since: string;
+}
+
+/** GET /api/stores/{name}/backups. */
+export interface StoreBackups {
+  /** Whether platform.yaml configures a backup target (and the API can read it). */
+  target: boolean;
+  /** Newest first. */
+  backups: BackupSnapshot[];
+  /** The newest snapshot's time. */
+  lastSuccessAt?: string;
+  warning?: BackupWarning;
+  /** Deleted stores: until when a restore brings the data back. */
+  restorableUntil?: string;
+}

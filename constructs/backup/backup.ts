@@ -93,7 +93,7 @@ const TOOLS_DIR = '/backup-tools';
 const CLUSTER_WIDE = { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } as const;
 
 /** The store's restic repository URL (restic's S3 syntax). */
-export function repositoryUrl(target: BackupTargetProps, store: string): string {
+export function repositoryUrl(target: Pick<BackupTargetProps, 'endpoint' | 'bucket' | 'prefix'>, store: string): string {
   return `s3:${target.endpoint.replace(/\/+$/, '')}/${target.bucket}/${target.prefix}/${store}`;
 }
 
