@@ -29,8 +29,11 @@ export interface RoundTrip {
   store: string;
   /** The secret holding the database password, as the engine names it. */
   passwordSecret: string;
-  /** Runs the rendered backup CronJob's pod; `secrets` overrides unsealed values (failure tests). */
-  backup(secrets?: Record<string, string>): Promise<ContainerRun[]>;
+  /**
+   * Runs the rendered backup CronJob's pod; `secrets` overrides unsealed values (failure tests),
+   * `kind` the snapshot's kind (the CronJob's own is scheduled; manual and final Jobs run the same script).
+   */
+  backup(secrets?: Record<string, string>, kind?: 'scheduled' | 'manual' | 'final'): Promise<ContainerRun[]>;
   /** Runs the rendered restore step (the first init containers of the app pod). */
   restore(o?: Partial<StoreBackupProps>): Promise<ContainerRun[]>;
   /** The store's snapshots, read with restic itself (not with the scripts under test). */
@@ -40,7 +43,7 @@ export interface RoundTrip {
   stop(): Promise<void>;
 }
 
-export async function startRoundTrip(engine: BackupEngine, dir: string, s3: S3Target): Promise<RoundTrip> {
+export async function startRoundTrip(engine: BackupEngine, dir: string, s3: S3Target, o: { resticPassword?: string } = {}): Promise<RoundTrip> {
   const spec = ENGINE_DATABASES[engine];
   const props = storeProps(engine, 'small', { name: `rt-${engine}` });
   const source = backupSource(props);
@@ -52,7 +55,7 @@ export async function startRoundTrip(engine: BackupEngine, dir: string, s3: S3Ta
   const render = (o: Partial<StoreBackupProps> = {}) => renderStoreObjects({ ...props, backup: backup(o) }) as Array<Record<string, any>>;
   const objects = render();
   const scheduled = backupPod(objects);
-  const resticPassword = randomBytes(24).toString('base64url');
+  const resticPassword = o.resticPassword ?? randomBytes(24).toString('base64url');
   const db = await spec.start(spec.db);
   const passwordSecret = `${source.password.secret}/${source.password.key}`;
 
@@ -76,7 +79,7 @@ export async function startRoundTrip(engine: BackupEngine, dir: string, s3: S3Ta
     db,
     store: props.store.name,
     passwordSecret,
-    backup: (secrets) => runPod(scheduled, world(secrets)),
+    backup: (secrets, kind) => runPod(scheduled, world(secrets), kind ? { BACKUP_KIND: kind } : {}),
     restore: (o) => runPod(restoreStep(o ? render(o) : objects), world()),
     snapshots() {
       const r = spawnSync(binary('restic'), ['snapshots', '--json', '--no-cache'], {

@@ -13,11 +13,16 @@ const RESTIC_IMAGE = 'docker.io/restic/restic:0.18.1';
 
 /** `platformText` (platform.yaml) with a `backup` section for `s3` and a daily policy for every plan. */
 export function withBackupTarget<P extends ResolvedPlatform>(platform: P, platformText: string, s3: S3Target): P {
-  const key = publicKeyFromCertificate(platform.sealingCertificatePem);
+  return { ...platform, config: parsePlatform(platformTextWithBackupTarget(platformText, platform.sealingCertificatePem, s3)) };
+}
+
+/** The text of platform.yaml with the backup section (credentials sealed with `certificatePem`). */
+export function platformTextWithBackupTarget(platformText: string, certificatePem: string, s3: S3Target, resticPassword = randomBytes(24).toString('base64url')): string {
+  const key = publicKeyFromCertificate(certificatePem);
   const credentials = {
     AWS_ACCESS_KEY_ID: s3.accessKeyId,
     AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    RESTIC_PASSWORD: randomBytes(24).toString('base64url'),
+    RESTIC_PASSWORD: resticPassword,
   };
   const port = Number(new URL(s3.endpoint).port);
   const doc = parseDocument(platformText);
@@ -38,5 +43,5 @@ export function withBackupTarget<P extends ResolvedPlatform>(platform: P, platfo
   for (const plan of Object.keys((doc.toJS().plans ?? {}) as object)) {
     doc.setIn(['plans', plan, 'backup'], doc.createNode({ schedule: '17 3 * * *', keep: { daily: 7, weekly: 4, monthly: 3 } }));
   }
-  return { ...platform, config: parsePlatform(doc.toString()) };
+  return doc.toString();
 }
