@@ -385,6 +385,8 @@ export function createApp(ctx: ApiContext): Express {
             defaultPlan: cfg.defaultPlan,
             limits: cfg.limits,
             provisioningTimeoutMinutes: cfg.provisioningTimeoutMinutes,
+            backupTarget: Boolean(cfg.backup),
+            ...(cfg.backup ? { finalBackupRetentionDays: cfg.backup.finalBackupRetentionDays } : {}),
           }
         : null,
     };

@@ -162,6 +162,10 @@ export interface PlatformInfo {
     defaultPlan: string;
     limits: { storesPerOwner: number };
     provisioningTimeoutMinutes: number;
+    /** platform.yaml has a backup target (absent from older APIs). */
+    backupTarget?: boolean;
+    /** How long a deleted store's final backup is kept (with a backup target). */
+    finalBackupRetentionDays?: number;
   } | null;
 }
 

@@ -94,7 +94,7 @@ function Dashboard({ token, fetch, signOut }: { token: string; fetch?: Fetch; si
     main =
       live.connection === 'offline' ? <p class="muted">Waiting for the API…</p> : live.error ? <ErrorBox error={live.error} /> : <p class="muted">Loading stores…</p>;
   } else if (route.page === 'deleted') {
-    main = <DeletedPage api={api} stores={live.stores} onChanged={changed} />;
+    main = <DeletedPage api={api} stores={live.stores} facts={facts} onChanged={changed} />;
   } else {
     main = <StoreList stores={live.stores} facts={facts} engines={engines} onCreate={() => setCreating(true)} />;
   }

@@ -1,6 +1,6 @@
 // The only module that talks HTTP. Every failure becomes an ApiError carrying the server's
 // problem document (RFC 9457) or, for network loss, status 0.
-import type { CreateRequest, CreateResult, Platform, StoreDetail, StoreSummary } from './types.ts';
+import type { CreateRequest, CreateResult, Platform, StoreBackups, StoreDetail, StoreSummary } from './types.ts';
 
 export interface FieldError {
   field: string;
@@ -81,6 +81,7 @@ export function createApi({ token, base = '', fetch: f = globalThis.fetch.bind(g
     listStores: (includeDeleted = false) =>
       json<{ stores: StoreSummary[] }>(`/api/stores${includeDeleted ? '?include=deleted' : ''}`).then((r) => r.stores),
     getStore: (name: string) => json<StoreDetail>(`/api/stores/${enc(name)}`),
+    getBackups: (name: string) => json<StoreBackups>(`/api/stores/${enc(name)}/backups`),
     manifest: async (name: string, file: string) =>
       (await request(`/api/stores/${enc(name)}/manifests/${enc(file)}`)).text(),
     createStore: (body: CreateRequest) => json<CreateResult>('/api/stores', { method: 'POST', body: JSON.stringify(body) }),

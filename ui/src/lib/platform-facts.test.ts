@@ -43,3 +43,11 @@ describe('commitLabel', () => {
     expect(commitLabel('Revert "Update the plans"')).toBe('Revert "Update the plans"');
   });
 });
+
+describe('backup target', () => {
+  it('is known only when the API says so', () => {
+    expect(platformFacts({ platform: { domain: 'x', scheme: 'http', backupTarget: true } } as never).backupTarget).toBe(true);
+    expect(platformFacts({ platform: { domain: 'x', scheme: 'http', backupTarget: false } } as never).backupTarget).toBe(false);
+    expect('backupTarget' in platformFacts({ platform: { domain: 'x', scheme: 'http' } } as never)).toBe(false);
+  });
+});

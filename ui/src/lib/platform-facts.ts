@@ -12,13 +12,15 @@ export interface PlatformFacts {
   /** Who is signed in, and the most stores a member may own. */
   user?: { id: string; role: string };
   storesPerOwner?: number;
+  /** platform.yaml has a backup target: restores bring data back, deletes keep a final backup. */
+  backupTarget?: boolean;
 }
 
 /** Read defensively: an older or newer API may send less (every field is checked before use). */
 export function platformFacts(platform?: { [K in keyof Platform]?: unknown }): PlatformFacts {
   const argo = platform?.argocd as { configured?: unknown } | undefined;
   const mode = platform?.mode;
-  const summary = platform?.platform as { domain?: unknown; scheme?: unknown; limits?: { storesPerOwner?: unknown } } | null | undefined;
+  const summary = platform?.platform as { domain?: unknown; scheme?: unknown; limits?: { storesPerOwner?: unknown }; backupTarget?: unknown } | null | undefined;
   const user = platform?.user as { id?: unknown; role?: unknown } | undefined;
   return {
     ...(typeof argo?.configured === 'boolean' ? { argocd: argo.configured } : {}),
@@ -26,6 +28,7 @@ export function platformFacts(platform?: { [K in keyof Platform]?: unknown }): P
     ...(typeof summary?.domain === 'string' && typeof summary.scheme === 'string' ? { site: { domain: summary.domain, scheme: summary.scheme } } : {}),
     ...(typeof user?.id === 'string' && typeof user.role === 'string' ? { user: { id: user.id, role: user.role } } : {}),
     ...(typeof summary?.limits?.storesPerOwner === 'number' ? { storesPerOwner: summary.limits.storesPerOwner } : {}),
+    ...(typeof summary?.backupTarget === 'boolean' ? { backupTarget: summary.backupTarget } : {}),
   };
 }
 

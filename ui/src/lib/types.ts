@@ -30,6 +30,9 @@ export type {
   StoreUrls,
   Timeline,
   WriteAnswer as CreateResult,
+  BackupSnapshot,
+  BackupWarning,
+  StoreBackups,
 } from '../../../contract/index.ts';
 
 /** A store's addresses from its engine's URL pattern; undefined when the API did not send one. */

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/pre
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sampleStores } from '../test-support.ts';
 import type { StoreSummary } from '../lib/types.ts';
-import { StoreList } from './store-list.tsx';
+import { StoreList, StoreTable } from './store-list.tsx';
 
 const stores = sampleStores as unknown as StoreSummary[];
 afterEach(cleanup);
@@ -90,5 +90,32 @@ describe('StoreList', () => {
     expect(screen.getByRole('heading', { name: 'No stores yet' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Create a store' }));
     expect(onCreate).toHaveBeenCalledOnce();
+  });
+});
+
+describe('backups in the lists', () => {
+  it('a live store whose backups need attention shows a warning next to its unchanged status', () => {
+    const warned = stores.map((s) => (s.name === 'shoes' ? { ...s, backupWarning: { reason: 'no backup since 2026-12-01T03:18:00Z', since: '2026-12-02T03:17:00Z' } } : s));
+    render(<StoreList stores={warned} onCreate={() => {}} />);
+    const shoes = screen.getAllByRole('row').find((r) => r.getAttribute('data-store') === 'shoes')!;
+    expect(within(shoes).getByText('Ready')).toBeTruthy();
+    const warning = shoes.querySelector('.backup-warning')!;
+    expect(warning.textContent).toBe('⚠ Backups need attention: no backup since 2026-12-01T03:18:00Z');
+    const socks = screen.getAllByRole('row').find((r) => r.getAttribute('data-store') === 'socks')!;
+    expect(socks.querySelector('.backup-warning')).toBeNull();
+  });
+
+  it('the Deleted list says until when a store restores with its data, or that it restores without', () => {
+    const deleted = [
+      { ...stores[3], name: 'kept', restorableUntil: '2027-01-03T10:00:00Z' },
+      { ...stores[3], name: 'lost' },
+    ];
+    const text = (name: string) => screen.getAllByRole('row').find((r) => r.getAttribute('data-store') === name)!.querySelector('.restorable')!.textContent;
+    render(<StoreTable stores={deleted} deleted facts={{ backupTarget: true }} />);
+    expect(text('kept')).toBe('Restorable with data until Jan 3, 2027');
+    expect(text('lost')).toBe('Restores without data (no backup left)');
+    cleanup();
+    render(<StoreTable stores={deleted.slice(1)} deleted facts={{ backupTarget: false }} />);
+    expect(text('lost')).toBe('Restores without data (no backup target)');
   });
 });

@@ -3,6 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { isPaged, Pager, pageRange, usePage } from '../components/pager.tsx';
+import { formatDay } from '../components/backup-list.tsx';
 import { RelativeTime } from '../components/relative-time.tsx';
 import { StatusBadge, statusLabel } from '../components/status-badge.tsx';
 import { possibleStatuses, type PlatformFacts } from '../lib/platform-facts.ts';
@@ -150,6 +151,11 @@ export function StoreTable({ stores, facts = {}, deleted = false, actions }: Tab
             </td>
             <td data-label="Status">
               <StatusBadge status={s.status} reason={reasonOf(s)} />
+              {s.backupWarning && !deleted && (
+                <div class="backup-warning" title={s.backupWarning.reason}>
+                  ⚠ Backups need attention<span class="sr-only">: {s.backupWarning.reason}</span>
+                </div>
+              )}
             </td>
             <td data-label="Engine">
               {engineLabel(s.engine)}
@@ -163,6 +169,7 @@ export function StoreTable({ stores, facts = {}, deleted = false, actions }: Tab
               <td data-label="Deleted">
                 {s.deletedAt ? <RelativeTime iso={s.deletedAt} /> : <span class="muted">—</span>}
                 {s.deletedBy && <div class="muted">by {s.deletedBy}</div>}
+                <div class="restorable">{restorableText(s, facts)}</div>
               </td>
             ) : (
               <td data-label="Created">
@@ -175,6 +182,13 @@ export function StoreTable({ stores, facts = {}, deleted = false, actions }: Tab
       </tbody>
     </table>
   );
+}
+
+/** What a restore of a deleted store brings back, and until when (its backups, platform.yaml's target). */
+export function restorableText(s: StoreSummary, facts: PlatformFacts): string {
+  if (s.restorableUntil) return `Restorable with data until ${formatDay(s.restorableUntil)}`;
+  if (facts.backupTarget) return 'Restores without data (no backup left)';
+  return 'Restores without data (no backup target)';
 }
 
 export function StoreUrls({ store }: { store: StoreSummary }) {

@@ -55,6 +55,20 @@ describe('StorePage', () => {
     expect(activity[2]).toContain('create store hats');
   });
 
+  it('shows the store\'s backups with their warning', async () => {
+    const fake = fakeFetch(({ url }) => {
+      if (url.pathname === '/api/stores/hats') return { body: detail };
+      if (url.pathname === '/api/stores/hats/backups') {
+        return { body: { target: true, backups: [{ id: 'f'.repeat(64), shortId: 'ffffffff', time: '2026-11-23T03:17:00Z', kind: 'scheduled', sizeBytes: 4096 }], warning: { reason: 'no backup since 2026-11-23T03:17:00Z', since: '2026-11-24T03:17:00Z' } } };
+      }
+      return undefined;
+    });
+    render(<StorePage api={createApi({ token: 't', fetch: fake.fetch })} name="hats" revision={0} onChanged={() => {}} />);
+    const section = (await screen.findByRole('heading', { name: 'Backups' })).closest('section')!;
+    expect((await within(section).findByText('ffffffff')).closest('tr')!.textContent).toContain('4.1 kB');
+    expect(within(section).getByRole('status').textContent).toContain('Backups need attention: no backup since 2026-11-23T03:17:00Z');
+  });
+
   it('loads a rendered manifest on demand', async () => {
     const fake = setup();
     fireEvent.click(await screen.findByRole('button', { name: 'namespace.yaml' }));
@@ -83,6 +97,6 @@ describe('StorePage', () => {
     expect(screen.queryByRole('alert')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Restore store' }));
     await vi.waitFor(() => expect(onChanged).toHaveBeenCalledOnce());
-    expect(fake.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /api/stores/old', 'POST /api/stores/old/restore']);
+    expect(fake.calls.map((c) => `${c.method} ${c.path}`).sort()).toEqual(['GET /api/stores/old', 'GET /api/stores/old/backups', 'POST /api/stores/old/restore']);
   });
 });

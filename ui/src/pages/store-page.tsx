@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type Api } from '../lib/api.ts';
 import { engineLabel, type ArgoInfo, type StoreDetail, type StoreSummary, type Timeline as TimelineData } from '../lib/types.ts';
 import { ActivityLog } from '../components/activity-log.tsx';
+import { BackupList } from '../components/backup-list.tsx';
 import { DeleteDialog } from '../components/delete-dialog.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
 import { ManifestViewer } from '../components/manifest-viewer.tsx';
@@ -81,7 +82,7 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
     setRestoreError(undefined);
     try {
       await api.restoreStore(name);
-      onChanged(restoredMessage(name));
+      onChanged(restoredMessage(name, Boolean(summary?.restorableUntil)));
     } catch (e) {
       setRestoreError(e);
     } finally {
@@ -199,6 +200,8 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
           <p class="muted">No links yet.</p>
         )}
       </section>
+
+      {shown.status !== 'pending-review' && <BackupList api={api} store={shown.name} revision={revision} deleted={deleted} />}
 
       {store && <StoreDetails api={api} store={store} timeline={timeline} />}
 
