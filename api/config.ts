@@ -61,6 +61,7 @@ export const OPTIONS: OptionDoc[] = [
   { key: 'argocd.webhookSecret', env: 'STOREFLEET_ARGOCD_WEBHOOK_SECRET', kind: 'string', doc: 'Argo CD\'s webhook.github.secret; push events are signed with it (X-Hub-Signature-256).' },
   { key: 'argocd.repoUrl', env: 'STOREFLEET_ARGOCD_REPO_URL', kind: 'string', doc: 'The GitOps repo URL exactly as the Argo CD Applications spell it (default: the Git remote without credentials).' },
   { key: 'backup.credentialsFile', env: 'STOREFLEET_BACKUP_CREDENTIALS_FILE', kind: 'string', doc: 'File (mode 0600) of AWS_ACCESS_KEY_ID=, AWS_SECRET_ACCESS_KEY= and RESTIC_PASSWORD= lines: the unsealed values of platform.yaml\'s backup.target.credentials, so the API can list backups. Unset: backups are not listed (the embedded default writes its own).' },
+  { key: 'backup.localTarget', env: 'STOREFLEET_BACKUP_LOCAL_TARGET', kind: 'bool', default: true, doc: 'Embedded default only: run a local backup target (SeaweedFS on 127.0.0.1) when `weed` is available; a new data dir\'s platform.yaml then backs up every store to it.' },
   { key: 'backup.resticBin', env: 'STOREFLEET_BACKUP_RESTIC_BIN', kind: 'string', doc: 'The restic binary (>= 0.17). Default: the built one in ~/.cache/storefleet/bin, else restic on PATH.' },
   { key: 'backup.cacheSeconds', env: 'STOREFLEET_BACKUP_CACHE_SECONDS', kind: 'int', default: 30, doc: 'How long a store\'s backup list is reused before restic is asked again.' },
   { key: 'backup.timeoutSeconds', env: 'STOREFLEET_BACKUP_TIMEOUT_SECONDS', kind: 'int', default: 30, doc: 'A restic run taking longer is stopped (the target counts as unreachable).' },
@@ -154,6 +155,7 @@ export const configSchema = z.strictObject({
     .optional(),
   backup: z.strictObject({
     credentialsFile: z.string().min(1).optional(),
+    localTarget: z.boolean(),
     resticBin: z.string().min(1).optional(),
     cacheSeconds: positive,
     timeoutSeconds: z.int().min(1),

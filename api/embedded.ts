@@ -37,7 +37,10 @@ function templateFiles(dir: string): string[] {
 }
 
 /** Creates whatever is missing; returns what was created (for the start-up message). */
-export async function ensureEmbedded(dataDir: string, opts: { branch: string; template?: string; keyBits?: number }): Promise<{ created: string[]; paths: EmbeddedPaths }> {
+export async function ensureEmbedded(
+  dataDir: string,
+  opts: { branch: string; template?: string; keyBits?: number; platformText?: (text: string, certificatePem: string) => string },
+): Promise<{ created: string[]; paths: EmbeddedPaths }> {
   const paths = embeddedPaths(dataDir);
   const created: string[] = [];
   mkdirSync(join(dataDir, 'sealing'), { recursive: true, mode: 0o700 });
@@ -55,8 +58,11 @@ export async function ensureEmbedded(dataDir: string, opts: { branch: string; te
     await runGit(paths.repo, ['init', '--bare', '--quiet', `--initial-branch=${opts.branch}`]);
     await runGit(paths.repo, ['config', 'receive.denyNonFastForwards', 'true']);
     const template = opts.template ?? TEMPLATE_DIR;
-    const changes: TreeChange[] = templateFiles(template).map((f) => ({ op: 'write', path: relative(template, f), content: readFileSync(f, 'utf8') }));
-    changes.push({ op: 'write', path: 'sealing/cert.pem', content: readFileSync(paths.sealingCert, 'utf8') });
+    const cert = readFileSync(paths.sealingCert, 'utf8');
+    // platform.yaml may get more on seeding (the local backup target: api/backups/embedded-target.ts).
+    const content = (path: string, text: string) => (path === 'platform.yaml' && opts.platformText ? opts.platformText(text, cert) : text);
+    const changes: TreeChange[] = templateFiles(template).map((f) => ({ op: 'write', path: relative(template, f), content: content(relative(template, f), readFileSync(f, 'utf8')) }));
+    changes.push({ op: 'write', path: 'sealing/cert.pem', content: cert });
     // fast-import needs a parent for `from`; the seed is a root commit, written by a separate stream.
     const sha = await seedCommit(paths.repo, changes);
     await runGit(paths.repo, ['update-ref', `refs/heads/${opts.branch}`, sha]);

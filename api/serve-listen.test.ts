@@ -22,7 +22,7 @@ afterAll(async () => {
 function serve(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   const child = spawn(process.execPath, [join(ROOT, 'bin/storefleet.js'), 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, STOREFLEET_UI: 'false', STOREFLEET_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, STOREFLEET_UI: 'false', STOREFLEET_LOG_LEVEL: 'warn', STOREFLEET_BACKUP_LOCAL_TARGET: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

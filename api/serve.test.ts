@@ -51,7 +51,7 @@ describe('configuration', () => {
 function serve(dataDir: string): Promise<{ url: string; out: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [join(ROOT, 'bin/storefleet.js'), 'serve', '--data-dir', dataDir, '--port', '0'], {
     cwd: ROOT,
-    env: { ...process.env, STOREFLEET_UI: 'false', STOREFLEET_LOG_LEVEL: 'warn' },
+    env: { ...process.env, STOREFLEET_UI: 'false', STOREFLEET_LOG_LEVEL: 'warn', STOREFLEET_BACKUP_LOCAL_TARGET: 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

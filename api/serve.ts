@@ -63,6 +63,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       `  Admin token: in ${server.embedded.adminTokenFile} (cat it and paste it into the sign-in page)`,
       `  Dev sealing key: ${server.embedded.sealingCert} and tls.key; load into a cluster (docs/operations.md, step 3) with: ${loadSealingKeyCommands(server.embedded.sealingCert, server.embedded.sealingKey).join(' && ')}`,
     );
+    if (server.backupNote) lines.push(`  Backups: ${server.backupNote}`);
   }
   console.log(lines.join('\n'));
   await new Promise<void>((resolve) => {

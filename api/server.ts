@@ -26,6 +26,11 @@ import type { GitTransport } from './stores/port.ts';
 import { StoreService, type StoreServiceOptions } from './stores/service.ts';
 import { createArgoStatus } from './status/argo-status.ts';
 import { createBackupService } from './backups/wiring.ts';
+import { localTargetSettings, NO_LOCAL_TARGET, startLocalTarget } from './backups/embedded-target.ts';
+import type { LocalS3 } from './backups/local-target.ts';
+import { platformTextWithBackupTarget } from './backups/platform-backup.ts';
+import { findTool } from './backups/tools.ts';
+import { runGit } from './git/exec.ts';
 import { DEFAULT_UI_DIR, ensureUiBuilt, mountUi } from './ui-static.ts';
 
 export interface ServerOptions {
@@ -46,6 +51,8 @@ export interface RunningServer {
   app: Express;
   context: ApiContext;
   embedded?: EmbeddedPaths;
+  /** Embedded default: its backup target, or why it has none (printed at start). */
+  backupNote?: string;
   close(): Promise<void>;
 }
 
@@ -63,11 +70,37 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
   let embedded: EmbeddedPaths | undefined;
   let remote = config.git.remote;
   if (gh && !remote) remote = githubGitUrl(gh.apiUrl, gh.owner, gh.repo, githubApp ? undefined : gh.token);
+  let localTarget: LocalS3 | undefined;
+  let backupNote: string | undefined;
+  let backupCredentialsFile = config.backup.credentialsFile;
   if (!remote) {
-    const e = await ensureEmbedded(config.dataDir, { branch: config.git.branch });
+    // The embedded default's backup target: a local SeaweedFS when weed is available (api/backups/embedded-target.ts).
+    const weed = config.backup.localTarget ? findTool('weed') : undefined;
+    const local = weed ? await localTargetSettings(config.dataDir) : undefined;
+    const e = await ensureEmbedded(config.dataDir, {
+      branch: config.git.branch,
+      ...(local ? { platformText: (text: string, cert: string) => platformTextWithBackupTarget(text, cert, local) } : {}),
+    });
     embedded = e.paths;
     remote = pathToFileURL(e.paths.repo).href;
     if (e.created.length) log.info({ created: e.created, dataDir: config.dataDir }, 'embedded default created');
+    if (!config.backup.localTarget) {
+      backupNote = 'no backup target (backup.localTarget is off)';
+    } else if (!weed || !local) {
+      backupNote = NO_LOCAL_TARGET; // printed once by `storefleet serve`
+    } else if (!(await seededWith(e.paths.repo, config.git.branch, local.endpoint))) {
+      backupNote = `no backup target: this data dir's platform.yaml was created without the local one (start with a new data dir to get it; weed is at ${weed})`;
+    } else {
+      try {
+        localTarget = await startLocalTarget(local, weed);
+        backupCredentialsFile ??= local.credentialsFile;
+        backupNote = `local target ${localTarget.endpoint} (SeaweedFS, PID ${localTarget.pid}; credentials in ${local.credentialsFile})`;
+        log.info({ endpoint: localTarget.endpoint, pid: localTarget.pid }, 'local backup target started');
+      } catch (err) {
+        backupNote = `the local backup target did not start: ${(err as Error).message}`;
+        log.warn(backupNote);
+      }
+    }
   }
   const tokensFile = config.tokensFile ?? embedded?.tokensFile ?? join(config.dataDir, 'tokens.yaml');
   // Own remote, no tokens file configured: the data dir gets an admin token like the embedded default.
@@ -129,7 +162,7 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
 
   // Store backups (api/backups/): the catalog reads the target platform.yaml names at the tip.
   const lifetimes = new StoreLifetimes(mirror);
-  const backups = createBackupService({ config, mirror, state, registry: metrics.registry, log });
+  const backups = createBackupService({ config, credentialsFile: backupCredentialsFile, mirror, state, registry: metrics.registry, log });
   backups.start();
 
   const context: ApiContext = {
@@ -162,6 +195,7 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     tokens.close();
     await live.stop();
     await backups.stop();
+    await localTarget?.stop();
     mirror.close();
     throw new ListenError(config.host, config.port, err as NodeJS.ErrnoException);
   }
@@ -180,6 +214,7 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     app,
     context,
     embedded,
+    ...(backupNote ? { backupNote } : {}),
     async close() {
       if (timer) clearInterval(timer);
       tokens.close();
@@ -190,8 +225,15 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
         server.closeAllConnections();
       });
       mirror.close();
+      await localTarget?.stop();
     },
   };
+}
+
+/** Whether the embedded repo's platform.yaml names this local target (seeded with it). */
+async function seededWith(repo: string, branch: string, endpoint: string): Promise<boolean> {
+  const r = await runGit(repo, ['show', `${branch}:platform.yaml`], { okCodes: [0, 128] });
+  return r.stdout.includes(endpoint);
 }
 
 /** The server could not listen; the message says why and what to do. */

@@ -10,14 +10,16 @@ import { ResticCatalog } from './restic-catalog.ts';
 import { BackupService, backupPolicyOf, type StoreBackupFacts } from './service.ts';
 import { findTool } from './tools.ts';
 
-export function createBackupService(o: { config: ServeConfig; mirror: Mirror; state: RepoState; registry: Registry; log: Logger }): BackupService {
+export function createBackupService(o: { config: ServeConfig; credentialsFile?: string; mirror: Mirror; state: RepoState; registry: Registry; log: Logger }): BackupService {
   const { config, mirror, state } = o;
   const log = o.log.child({ component: 'backups' });
   let credentials: BackupCredentials | undefined;
-  if (config.backup.credentialsFile) {
-    const read = readCredentialsFile(config.backup.credentialsFile);
+  // backup.credentialsFile, or the embedded default's local target's own file.
+  const file = o.credentialsFile ?? config.backup.credentialsFile;
+  if (file) {
+    const read = readCredentialsFile(file);
     credentials = read.credentials;
-    if (read.readableByOthers) log.warn({ file: config.backup.credentialsFile }, 'the backup credentials file is readable by group or others: chmod 600 it');
+    if (read.readableByOthers) log.warn({ file }, 'the backup credentials file is readable by group or others: chmod 600 it');
   }
   const platform = async () => {
     const tip = mirror.tip;

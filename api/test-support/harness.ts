@@ -123,6 +123,8 @@ export function testConfig(dataDir: string, remote: string | undefined, extra: R
     STOREFLEET_RATE_LIMIT_USER_WRITES_PER_MINUTE: '100000',
     STOREFLEET_RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: '100000',
     STOREFLEET_GIT_TIMEOUT_SECONDS: '10',
+    // The embedded default's local backup target (a SeaweedFS process) is for the backup tier.
+    STOREFLEET_BACKUP_LOCAL_TARGET: 'false',
     ...(remote ? { STOREFLEET_GIT_REMOTE: remote } : {}),
     ...extra,
   });

@@ -52,7 +52,8 @@ export async function startApi(): Promise<RunningApi> {
   const start = async () => {
     child = spawn(process.execPath, [join(ROOT, 'bin/storefleet.js'), 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port)], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test' },
+      // The local backup target (a SeaweedFS process) is exercised by npm run test:backups.
+      env: { ...process.env, NODE_ENV: 'test', STOREFLEET_BACKUP_LOCAL_TARGET: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d) => (log += d));
