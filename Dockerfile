@@ -9,6 +9,11 @@
 # Node 24 LTS, the version package.json pins for development. Pin the digest in production
 # (node:24.21.0-alpine@sha256:…) so a rebuilt tag cannot change the image under the same name.
 ARG NODE_IMAGE=node:24.21.0-alpine
+# restic for the API's backup catalog (`restic snapshots --json`, api/backups/): the static binary
+# of the same pinned image the store pods copy theirs from (platform.yaml `backup.image`).
+ARG RESTIC_IMAGE=docker.io/restic/restic:0.18.1
+
+FROM ${RESTIC_IMAGE} AS restic
 
 FROM ${NODE_IMAGE} AS ui
 WORKDIR /src
@@ -45,6 +50,7 @@ COPY constructs ./constructs
 COPY gitops-repo-template ./gitops-repo-template
 COPY argocd ./argocd
 COPY --from=ui /src/ui/dist ./ui/dist
+COPY --from=restic /usr/bin/restic /usr/local/bin/restic
 USER 1000:1000
 EXPOSE 3000
 ENTRYPOINT ["/sbin/tini", "--", "node", "bin/storefleet.js"]

@@ -3,10 +3,8 @@
 // seal-backup-credentials` prints), a daily schedule for every plan. Used by the embedded default's
 // seed (a local SeaweedFS) and by the backup tiers.
 import { parseDocument } from 'yaml';
+import { RESTIC_IMAGE } from '../../constructs/backup/backup.ts';
 import { publicKeyFromCertificate, sealClusterWide } from '../../generator/sealing.ts';
-
-/** The restic image the rendered pods copy their binary from (pinned; docs/dependencies.md). */
-export const RESTIC_IMAGE = 'docker.io/restic/restic:0.18.1';
 
 export interface LocalBackupTarget {
   /** http://127.0.0.1:<port> */

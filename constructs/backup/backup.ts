@@ -25,6 +25,9 @@ export const BACKUP_SCRIPTS = {
   'restore.sh': load('restore.sh'),
 } as const;
 
+/** The pinned restic image platform.yaml names by default in docs and local targets (the API image copies it too). */
+export const RESTIC_IMAGE = 'docker.io/restic/restic:0.18.1';
+
 /** Keys of the backup target's SealedSecret: S3 credentials and the restic repository password. */
 export const BACKUP_CREDENTIAL_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'RESTIC_PASSWORD'] as const;
 export type BackupCredentialKey = (typeof BACKUP_CREDENTIAL_KEYS)[number];

@@ -7,6 +7,7 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { RESTIC_IMAGE } from '../backup/backup.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
@@ -70,5 +71,11 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain('npm ci --omit=dev');
     expect(dockerfile).toContain('COPY --from=ui /src/ui/dist ./ui/dist');
     expect(dockerfile).toContain(`node:${pkg.devDependencies.node}-alpine`);
+  });
+
+  it('has restic for the backup catalog, from the image the store pods pin', () => {
+    expect(dockerfile).toContain(`ARG RESTIC_IMAGE=${RESTIC_IMAGE}\n`);
+    expect(dockerfile).toMatch(/^FROM \$\{RESTIC_IMAGE\} AS restic$/m);
+    expect(dockerfile).toMatch(/^COPY --from=restic \/usr\/bin\/restic \/usr\/local\/bin\/restic$/m);
   });
 });
