@@ -72,6 +72,7 @@ export function renderPlatformDeployment(platform: ResolvedPlatform, existing: R
       env: cfg.env,
       sealed: { git, argocd, tokens: tokens[TOKENS_KEY], ...(app ? { githubAppPrivateKey: app[GITHUB_APP_KEY_FILE] } : {}) },
       egress: { gitRemote: cfg.gitRemoteEgress, argocdNamespace: cfg.argocdNamespace },
+      ...(platform.config.backup ? { backup: { credentials: platform.config.backup.target.credentials, egress: platform.config.backup.target.egress } } : {}),
       monitoringNamespace: cfg.monitoringNamespace,
     });
   } catch (err) {

@@ -118,6 +118,14 @@ describe('credentials file', () => {
     expect(() => parseCredentials('RESTIC_PASSWORD=a\nRESTIC_PASSWORD=b\n', 'f')).toThrow(/set twice/);
   });
 
+  it('reads a directory of one file per key (a mounted Secret)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'creds-dir-'));
+    writeFileSync(join(dir, 'AWS_ACCESS_KEY_ID'), 'a');
+    writeFileSync(join(dir, 'AWS_SECRET_ACCESS_KEY'), 'b\n');
+    writeFileSync(join(dir, 'RESTIC_PASSWORD'), 'c');
+    expect(readCredentialsFile(dir)).toEqual({ credentials: { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', RESTIC_PASSWORD: 'c' }, readableByOthers: false });
+  });
+
   it('tells when the file is readable by others', () => {
     const dir = mkdtempSync(join(tmpdir(), 'creds-'));
     const f = join(dir, 'c');

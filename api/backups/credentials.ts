@@ -1,7 +1,9 @@
 // The backup target's credentials as the API reads them: a file of KEY=value lines (the keys of
-// the sealed `backup.target.credentials`), mode 0600, named by backup.credentialsFile. The values
+// the sealed `backup.target.credentials`), mode 0600, or a directory of one file per key (the
+// platform deployment's mounted Secret), named by backup.credentialsFile. The values
 // go to restic as environment data only; no message ever includes them.
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { BACKUP_CREDENTIAL_KEYS, type BackupCredentialKey } from '../../constructs/backup/backup.ts';
 import { ConfigError } from '../config.ts';
 
@@ -28,14 +30,24 @@ export function parseCredentials(text: string, file: string): BackupCredentials 
   return out as BackupCredentials;
 }
 
-/** Reads the credentials file; `readableByOthers` tells the caller to warn (chmod 600). */
+/**
+ * Reads the credentials file, or a directory with one file per key (a mounted Secret, as the
+ * platform deployment renders it); `readableByOthers` tells the caller to warn (chmod 600).
+ */
 export function readCredentialsFile(file: string): { credentials: BackupCredentials; readableByOthers: boolean } {
   let text: string;
   let mode: number;
   try {
+    const st = statSync(file);
+    if (st.isDirectory()) {
+      // The kubelet owns a Secret volume's modes; its values end with no newline, or one.
+      text = BACKUP_CREDENTIAL_KEYS.map((k) => `${k}=${readFileSync(join(file, k), 'utf8').trim()}`).join('\n');
+      return { credentials: parseCredentials(text, file), readableByOthers: false };
+    }
     text = readFileSync(file, 'utf8');
-    mode = statSync(file).mode;
+    mode = st.mode;
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new ConfigError(`cannot read the backup credentials file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   return { credentials: parseCredentials(text, file), readableByOthers: (mode & 0o077) !== 0 };

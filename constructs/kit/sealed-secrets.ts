@@ -1,5 +1,6 @@
 // Secrets, rendered only as SealedSecrets (bitnami.com/v1alpha1, strict scope: the ciphertext is
-// bound to namespace + name, which spec.template.metadata repeats). Nothing here ever sees a
+// bound to namespace + name, which spec.template.metadata repeats; or cluster-wide where one
+// ciphertext serves every namespace). Nothing here ever sees a
 // plaintext value; keys are written in sorted order so re-renders are byte-identical.
 import { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
@@ -11,7 +12,11 @@ export interface SealedSecretsProps {
   placement: Placement;
   /** Secret name → key → base64 ciphertext (sealed for this namespace and name). */
   secrets: Record<string, Record<string, string>>;
+  /** Ciphertexts sealed with cluster-wide scope (one value serves every namespace, e.g. the backup target's). */
+  clusterWide?: boolean;
 }
+
+const CLUSTER_WIDE = { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } as const;
 
 /** One SealedSecret per secret. Throws if a value is not base64 ciphertext (never pass plaintext). */
 export class SealedSecrets extends Construct {
@@ -24,13 +29,14 @@ export class SealedSecrets extends Construct {
         if (!BASE64.test(data[key])) throw new Error(`sealed secret ${placement.namespace}/${name}: key ${key} is not base64 ciphertext`);
         encryptedData[key] = data[key];
       }
+      const scope = p.clusterWide ? { annotations: CLUSTER_WIDE } : {};
       new ApiObject(this, name, {
         apiVersion: 'bitnami.com/v1alpha1',
         kind: 'SealedSecret',
-        metadata: objectMeta(placement, name),
+        metadata: objectMeta(placement, name, p.clusterWide ? CLUSTER_WIDE : {}),
         spec: {
           encryptedData,
-          template: { type: 'Opaque', metadata: { name, namespace: placement.namespace, labels: placement.labels } },
+          template: { type: 'Opaque', metadata: { name, namespace: placement.namespace, labels: placement.labels, ...scope } },
         },
       });
     }

@@ -22,7 +22,7 @@ import { Ingress } from '../kit/ingress.ts';
 import { NetworkPolicy, namespacePeer } from '../kit/network-policy.ts';
 import { port as portOf } from '../container.ts';
 import { cidr, dnsLabel, image, networkPort, platformNamespace, replicas as replicaCount, storefleetEnvName } from './schema.ts';
-import { GITHUB_APP_KEY_FILE, GITHUB_APP_KEY_PATH, GITHUB_APP_SECRET_NAME, PLATFORM_SECRET_NAMES, TOKENS_FILE_PATH, type PlatformDeploymentProps } from './props.ts';
+import { BACKUP_CREDENTIALS_DIR, BACKUP_SECRET_NAME, GITHUB_APP_KEY_FILE, GITHUB_APP_KEY_PATH, GITHUB_APP_SECRET_NAME, PLATFORM_SECRET_NAMES, TOKENS_FILE_PATH, type PlatformDeploymentProps } from './props.ts';
 
 /** Every apiVersion/kind this chart renders; the `platform` AppProject whitelists exactly these. */
 export const PLATFORM_KINDS = [
@@ -84,7 +84,7 @@ function assertProps(p: PlatformDeploymentProps): void {
   if (!('STOREFLEET_GIT_REMOTE' in p.sealed.git) && !(p.env && 'STOREFLEET_GIT_REMOTE' in p.env)) {
     fail('sealed.git.STOREFLEET_GIT_REMOTE', 'the GitOps remote is required (sealed when its URL carries a token)');
   }
-  for (const reserved of ['STOREFLEET_TOKENS_FILE', 'STOREFLEET_HOST', 'STOREFLEET_PORT', 'STOREFLEET_DATA_DIR', 'STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE']) {
+  for (const reserved of ['STOREFLEET_TOKENS_FILE', 'STOREFLEET_HOST', 'STOREFLEET_PORT', 'STOREFLEET_DATA_DIR', 'STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE', 'STOREFLEET_BACKUP_CREDENTIALS_FILE']) {
     if (p.env && reserved in p.env) fail(`env.${reserved}`, 'set by the chart');
     if (reserved in p.sealed.git) fail(`sealed.git.${reserved}`, 'set by the chart');
   }
@@ -173,11 +173,14 @@ class PlatformChart extends Chart {
     const appKey = p.sealed.githubAppPrivateKey;
     if (appKey !== undefined) secrets[GITHUB_APP_SECRET_NAME] = { [GITHUB_APP_KEY_FILE]: appKey };
     new SealedSecrets(this, 'sealed', { placement, secrets });
+    // The backup target's credentials: the cluster-wide ciphertexts of platform.yaml, as the stores get them.
+    const backup = p.backup;
+    if (backup) new SealedSecrets(this, 'backup-sealed', { placement, secrets: { [BACKUP_SECRET_NAME]: backup.credentials }, clusterWide: true });
 
     // Rolls the pods when a credential read at start only changes (the environment, the GitHub
     // App key). The tokens file is not part of it: the API re-reads it when the mounted file changes.
     const credentialsChecksum = createHash('sha256')
-      .update(JSON.stringify([sortedRecord(p.sealed.git), sortedRecord(p.sealed.argocd), ...(appKey === undefined ? [] : [appKey])]))
+      .update(JSON.stringify([sortedRecord(p.sealed.git), sortedRecord(p.sealed.argocd), ...(appKey === undefined ? [] : [appKey]), ...(backup ? [sortedRecord(backup.credentials)] : [])]))
       .digest('hex');
     const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
       httpGet: { path, port: 'http' },
@@ -218,6 +221,7 @@ class PlatformChart extends Chart {
                   { name: 'NODE_ENV', value: 'production' },
                   { name: 'STOREFLEET_TOKENS_FILE', value: TOKENS_FILE_PATH },
                   ...(appKey === undefined ? [] : [{ name: 'STOREFLEET_GITHUB_APP_PRIVATE_KEY_FILE', value: GITHUB_APP_KEY_PATH }]),
+                  ...(backup ? [{ name: 'STOREFLEET_BACKUP_CREDENTIALS_FILE', value: BACKUP_CREDENTIALS_DIR }] : []),
                   // The API port admits only the ingress controller (NetworkPolicy below), whose pods have
                   // private addresses: trust its X-Forwarded-For so rate limits see the real client.
                   ...Object.entries(sortedRecord({ STOREFLEET_PUBLIC_URL: `${p.site.scheme}://${p.host}`, STOREFLEET_TRUSTED_PROXIES: 'uniquelocal', ...p.env })).map(([name, value]) => ({ name, value })),
@@ -239,6 +243,7 @@ class PlatformChart extends Chart {
                   // A directory mount (no subPath), so an updated Secret reaches the running pods.
                   { name: 'tokens', mountPath: TOKENS_FILE_PATH.slice(0, TOKENS_FILE_PATH.lastIndexOf('/')), readOnly: true },
                   ...(appKey === undefined ? [] : [{ name: 'github-app', mountPath: GITHUB_APP_KEY_PATH.slice(0, GITHUB_APP_KEY_PATH.lastIndexOf('/')), readOnly: true }]),
+                  ...(backup ? [{ name: 'backup-target', mountPath: BACKUP_CREDENTIALS_DIR, readOnly: true }] : []),
                 ],
               },
             ],
@@ -246,6 +251,7 @@ class PlatformChart extends Chart {
               { name: 'tmp', emptyDir: { sizeLimit: TMP_SIZE } },
               { name: 'tokens', secret: { secretName: PLATFORM_SECRET_NAMES.tokens, defaultMode: 0o440 } },
               ...(appKey === undefined ? [] : [{ name: 'github-app', secret: { secretName: GITHUB_APP_SECRET_NAME, defaultMode: 0o440 } }]),
+              ...(backup ? [{ name: 'backup-target', secret: { secretName: BACKUP_SECRET_NAME, defaultMode: 0o440 } }] : []),
             ],
           },
         },
@@ -286,6 +292,8 @@ class PlatformChart extends Chart {
         // Ports are the pods' ports: policies match after the Service's port translation.
         { to: [argocdPods('argocd-server')], ports: [tcp(8080)] },
         { to: [argocdPods('argocd-applicationset-controller')], ports: [tcp(7000)] },
+        // The backup target (the API lists every store's snapshots with restic).
+        ...(backup ? [{ to: backup.egress.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: backup.egress.ports.map(tcp) }] : []),
       ],
     });
   }

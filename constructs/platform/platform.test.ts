@@ -163,6 +163,23 @@ describe('renderPlatformObjects', () => {
     expect(checksum(rotated)).not.toBe(checksum(withApp));
   });
 
+  it('with a backup target: its cluster-wide sealed credentials mounted for the API, and egress to the target', () => {
+    const credentials = { AWS_ACCESS_KEY_ID: CIPHER, AWS_SECRET_ACCESS_KEY: CIPHER, RESTIC_PASSWORD: CIPHER };
+    const withBackup = renderPlatformObjects(props({ backup: { credentials, egress: { cidrs: ['203.0.113.0/24'], ports: [443] } } }));
+    for (const o of withBackup) expect(() => validateAgainstSchema(o)).not.toThrow();
+    expect(manifestPolicyViolations(withBackup, 'storefleet')).toEqual([]);
+    const s = find(withBackup, 'SealedSecret', 'storefleet-backup-target');
+    expect(s.metadata.annotations).toEqual({ 'sealedsecrets.bitnami.com/cluster-wide': 'true' });
+    expect(s.spec.encryptedData).toEqual(credentials);
+    expect(s.spec.template.metadata.annotations).toEqual({ 'sealedsecrets.bitnami.com/cluster-wide': 'true' });
+    const pod = find(withBackup, 'Deployment').spec.template.spec;
+    expect(pod.containers[0].env).toContainEqual({ name: 'STOREFLEET_BACKUP_CREDENTIALS_FILE', value: '/etc/storefleet/backup-target' });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'backup-target', mountPath: '/etc/storefleet/backup-target', readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: 'backup-target', secret: { secretName: 'storefleet-backup-target', defaultMode: 0o440 } });
+    expect(find(withBackup, 'NetworkPolicy', 'storefleet').spec.egress.at(-1)).toEqual({ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+    expect(JSON.stringify(objs)).not.toContain('backup-target');
+  });
+
   it('admits traffic from the ingress controller only and allows egress to DNS, the Git remote and Argo CD', () => {
     const np = find(objs, 'NetworkPolicy', 'storefleet').spec;
     expect(np.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }], ports: [{ protocol: 'TCP', port: 3000 }] }]);

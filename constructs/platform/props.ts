@@ -54,12 +54,21 @@ export interface PlatformDeploymentProps {
     githubAppPrivateKey?: string;
   };
   egress: PlatformEgressProps;
+  /**
+   * platform.yaml's backup target, for the API's backup catalog: the same cluster-wide sealed
+   * credentials as the stores' (→ Secret "storefleet-backup-target", mounted as a directory that
+   * STOREFLEET_BACKUP_CREDENTIALS_FILE names) and where the target is (NetworkPolicy egress).
+   */
+  backup?: { credentials: Record<string, string>; egress: { cidrs: string[]; ports: number[] } };
   /** Namespace of Prometheus; when set, it may scrape /metrics on the API port. */
   monitoringNamespace?: string;
 }
 
 /** Names of the Secrets the Sealed Secrets controller creates in the platform namespace. */
 export const PLATFORM_SECRET_NAMES = { git: 'storefleet-git', argocd: 'storefleet-argocd', tokens: 'storefleet-tokens' } as const;
+/** The backup target's credentials for the API: its Secret and the directory the pods see it as. */
+export const BACKUP_SECRET_NAME = 'storefleet-backup-target';
+export const BACKUP_CREDENTIALS_DIR = '/etc/storefleet/backup-target';
 /** Where the tokens file is mounted (STOREFLEET_TOKENS_FILE points here). */
 export const TOKENS_FILE_PATH = '/etc/storefleet/tokens/tokens.yaml';
 
