@@ -1,12 +1,11 @@
 // `storefleet serve` with no remote: the embedded default is created once and reused; options
 // come from defaults, a config file, STOREFLEET_* and flags in that order; docs list them all.
-import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, OPTIONS } from './config.ts';
 import { runGit } from './git/exec.ts';
-import { ROOT, tmp } from './test-support/harness.ts';
+import { ROOT, serveEmbedded, tmp } from './test-support/harness.ts';
 
 describe('configuration', () => {
   it('flags beat environment beat config file beat defaults', () => {
@@ -48,36 +47,7 @@ describe('configuration', () => {
   });
 });
 
-function serve(dataDir: string): Promise<{ url: string; out: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/storefleet.js'), 'serve', '--data-dir', dataDir, '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, STOREFLEET_UI: 'false', STOREFLEET_LOG_LEVEL: 'warn', STOREFLEET_BACKUP_LOCAL_TARGET: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(out)), 90_000);
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-    child.stdout.on('data', () => {
-      const m = /running: (http:\/\/\S+)/.exec(out);
-      if (m && out.includes('Dev sealing key')) {
-        clearTimeout(t);
-        child.removeAllListeners('exit');
-        resolve({
-          url: m[1],
-          out,
-          stop: async () => {
-            const exited = new Promise((r) => child.once('exit', r));
-            process.kill(child.pid!, 'SIGTERM');
-            await exited;
-          },
-        });
-      }
-    });
-  });
-}
+const serve = (dataDir: string) => serveEmbedded(dataDir, { STOREFLEET_BACKUP_LOCAL_TARGET: 'false' });
 
 describe('embedded default', () => {
   it('creates repo, dev key pair and admin token once (0600), prints where they are, reuses them', async () => {

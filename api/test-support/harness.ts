@@ -135,6 +135,43 @@ export async function startApi(remote: string | undefined, extra: Record<string,
   return startServer(testConfig(dataDir, remote, extra), { logger: pino({ level: 'silent' }), ...opts });
 }
 
+/**
+ * `storefleet serve` with no Git remote (the embedded default) on a free port, as a child process;
+ * resolves once it printed where everything is. `out` is everything it printed so far.
+ */
+export function serveEmbedded(dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; readonly out: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/storefleet.js'), 'serve', '--data-dir', dataDir, '--port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, STOREFLEET_UI: 'false', STOREFLEET_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(out)), 90_000);
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    child.stdout!.on('data', () => {
+      const m = /running: (http:\/\/\S+)/.exec(out);
+      if (m && out.includes('Dev sealing key')) {
+        clearTimeout(t);
+        child.removeAllListeners('exit');
+        resolve({
+          url: m[1],
+          get out() {
+            return out;
+          },
+          stop: async () => {
+            const exited = new Promise((r) => child.once('exit', r));
+            process.kill(child.pid!, 'SIGTERM');
+            await exited;
+          },
+        });
+      }
+    });
+  });
+}
+
 export interface ApiProcess {
   url: string;
   pid: number;

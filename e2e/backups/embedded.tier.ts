@@ -3,12 +3,11 @@
 // 0600 file, platform.yaml seeded with the matching backup section, stores rendered with their
 // backup CronJob, backups listed — and stops it by PID; without weed it runs without a target and
 // says so once, with how to get one.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, call } from '../../api/test-support/harness.ts';
+import { call, serveEmbedded } from '../../api/test-support/harness.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -27,38 +26,9 @@ function alive(pid: number): boolean {
 async function serve(env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sf-embedded-backups-'));
   dirs.push(dataDir);
-  const child = spawn(process.execPath, [join(ROOT, 'bin/storefleet.js'), 'serve', '--data-dir', dataDir, '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, STOREFLEET_UI: 'false', STOREFLEET_LOG_LEVEL: 'warn', STOREFLEET_CLUSTER_ENV: 'off', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(out)), 120_000);
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-    child.stdout.on('data', () => {
-      const m = /running: (http:\/\/\S+)/.exec(out);
-      if (m && out.includes('Backups:')) {
-        clearTimeout(t);
-        child.removeAllListeners('exit');
-        resolve(m[1]);
-      }
-    });
-  });
+  const s = await serveEmbedded(dataDir, { STOREFLEET_CLUSTER_ENV: 'off', ...env });
   const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
-  return {
-    url,
-    dataDir,
-    token,
-    out: () => out,
-    stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      process.kill(child.pid!, 'SIGTERM');
-      await exited;
-    },
-  };
+  return { url: s.url, dataDir, token, out: () => s.out, stop: s.stop };
 }
 
 describe('embedded default backup target', () => {
