@@ -162,7 +162,16 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
 
   // Store backups (api/backups/): the catalog reads the target platform.yaml names at the tip.
   const lifetimes = new StoreLifetimes(mirror);
-  const backups = createBackupService({ config, credentialsFile: backupCredentialsFile, mirror, state, registry: metrics.registry, log });
+  const status = opts.statusProvider ?? live.provider ?? gitOnlyStatus;
+  const backups = createBackupService({
+    config,
+    credentialsFile: backupCredentialsFile,
+    mirror,
+    state,
+    registry: metrics.registry,
+    log,
+    cronJobFailure: (name) => status.backupFailure?.(name),
+  });
   backups.start();
 
   const context: ApiContext = {
@@ -173,7 +182,7 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     lifetimes,
     tokens,
     metrics,
-    status: opts.statusProvider ?? live.provider ?? gitOnlyStatus,
+    status,
     backups,
     log,
     version: VERSION,

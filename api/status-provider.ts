@@ -13,6 +13,8 @@ export interface StatusProvider {
   statusOf(name: string, git: GitStoreFacts): StoreStatusView;
   /** Live extras for the store page (resources, events, timeline, links); merged into the detail answer. */
   detail(name: string, git: GitStoreFacts): Promise<Record<string, unknown> | undefined>;
+  /** Optional: the store's backup CronJob failed its last run (Argo CD's CronJob health), with its message. */
+  backupFailure?(name: string): { message?: string } | undefined;
   /** Readiness of the provider's dependency (e.g. Argo CD); reported by /readyz, never fails it alone. */
   ready(): { ok: boolean; reason?: string };
   /**

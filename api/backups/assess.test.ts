@@ -126,6 +126,31 @@ describe('BackupService', () => {
     expect(service.version()).toBe(v1);
   });
 
+  it('a backup CronJob the live status reports failed warns in the list, the metrics and the store answer', async () => {
+    const failing = new Set(['fresh']);
+    const registry = new Registry();
+    const service = new BackupService({
+      catalog: { list: async (name) => listings.get(name) as BackupListing },
+      policy: async () => ({ schedules: { small: daily }, finalRetentionDays: 30 }),
+      stores: async () => stores.slice(0, 2),
+      registry,
+      log: pino({ level: 'silent' }),
+      intervalMs: 0,
+      now: () => now,
+      cronJobFailure: (name) => (failing.has(name) ? { message: 'CronJob has not completed its last execution successfully' } : undefined),
+    });
+    await service.check();
+    const warning = { reason: 'the latest scheduled backup failed (CronJob backup): CronJob has not completed its last execution successfully', since: now.toISOString() };
+    expect(service.summaryOf('fresh').backupWarning).toEqual(warning);
+    expect(await registry.metrics()).toContain('storefleet_store_backup_failing{store="fresh"} 1');
+    expect((await service.storeBackups(stores[0])).warning).toEqual(warning);
+    // An overdue store keeps its own, older reason; a healed CronJob clears the warning at once.
+    expect(service.summaryOf('stale').backupWarning?.reason).toMatch(/^no backup since/);
+    failing.clear();
+    expect(service.summaryOf('fresh')).toEqual({});
+    expect(await registry.metrics()).toContain('storefleet_store_backup_failing{store="fresh"} 0');
+  });
+
   it('one store\'s answer: snapshots, last success, warning; deleted: restorable until', async () => {
     const { service } = make();
     expect(await service.storeBackups(stores[1])).toEqual({

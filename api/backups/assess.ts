@@ -11,6 +11,8 @@ export const SCHEDULE_GRACE_MS = 2 * 3600_000;
 
 /** A failed backup Job as Argo CD's resource tree shows it. */
 export interface FailedBackupJob {
+  /** Default Job; the CronJob when only its health says its last run failed. */
+  kind?: 'Job' | 'CronJob';
   name: string;
   message?: string;
   /** When the run was scheduled (from the CronJob's job name), if known. */
@@ -39,7 +41,7 @@ export function assessBackups(o: { snapshots: BackupSnapshot[]; schedule: string
   const failedAfterLast = o.failedJob && (!last || !o.failedJob.scheduledAt || o.failedJob.scheduledAt > last.time);
   if (o.failedJob && failedAfterLast) {
     out.warning = {
-      reason: `the latest scheduled backup failed (Job ${o.failedJob.name})${o.failedJob.message ? `: ${o.failedJob.message}` : ''}`,
+      reason: `the latest scheduled backup failed (${o.failedJob.kind ?? 'Job'} ${o.failedJob.name})${o.failedJob.message ? `: ${o.failedJob.message}` : ''}`,
       since: o.failedJob.scheduledAt ?? last?.time ?? o.now.toISOString(),
     };
     return out;
@@ -58,6 +60,11 @@ export function assessBackups(o: { snapshots: BackupSnapshot[]; schedule: string
     since: firstMissed.toISOString(),
   };
   return out;
+}
+
+/** The first run of `schedule` (UTC) after `time`. */
+export function nextRunAfter(schedule: string, time: string): string | undefined {
+  return new Cron(schedule, { timezone: 'Etc/UTC', paused: true }).nextRun(new Date(time))?.toISOString();
 }
 
 /**

@@ -7,7 +7,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { BackupWarning, StoreBackups } from '../../contract/index.ts';
 import type { ResolvedPlatform } from '../../generator/platform.ts';
 import { BACKUP_NAMES } from '../../constructs/backup/backup.ts';
-import { assessBackups, failedBackupJob, restorableUntil } from './assess.ts';
+import { assessBackups, failedBackupJob, nextRunAfter, restorableUntil } from './assess.ts';
 import { BackupTargetError, type BackupCatalog, type BackupListing, type BackupSnapshot } from './port.ts';
 
 /** What platform.yaml says about backups: each plan's schedule and the final backups' retention. */
@@ -56,6 +56,8 @@ export interface BackupServiceOptions {
   log: Logger;
   /** Periodic check interval; 0 = no periodic check. */
   intervalMs: number;
+  /** The store's backup CronJob failed its last run, as the live status says (Argo CD's CronJob health). */
+  cronJobFailure?: (store: string) => { message?: string } | undefined;
   now?: () => Date;
 }
 
@@ -63,6 +65,9 @@ interface Checked {
   summary: BackupSummary;
   lastSuccessAt?: string;
   deleted: boolean;
+  /** The plan's schedule (live stores), to date a failure the live status reports. */
+  schedule?: string;
+  lifetimeStart?: string;
   /** A target error since when (kept across checks so `since` stays the first failure). */
   failingSince?: string;
 }
@@ -85,7 +90,7 @@ export class BackupService {
   async storeBackups(store: StoreBackupFacts, resources?: Parameters<typeof failedBackupJob>[0]): Promise<StoreBackups> {
     const [policy, listing] = await Promise.all([this.#o.policy(), this.#o.catalog.list(store.name)]);
     if (!listing.target || !policy) return { target: false, backups: [] };
-    const judged = this.#judge(store, listing.snapshots, policy, resources);
+    const judged = this.#judge(store, listing.snapshots, policy, true, resources);
     const { backupWarning, restorableUntil: until } = judged.summary;
     return {
       target: true,
@@ -96,9 +101,27 @@ export class BackupService {
     };
   }
 
-  /** The list's backup fields of a store, from the last periodic check. */
+  /** The list's backup fields of a store: the last periodic check, and a failure the live status reports now. */
   summaryOf(name: string): BackupSummary {
-    return this.#checked.get(name)?.summary ?? {};
+    const c = this.#checked.get(name);
+    if (!c || c.deleted || c.summary.backupWarning || !c.schedule) return c?.summary ?? {};
+    const warning = this.#cronJobWarning(name, c.schedule, c.lastSuccessAt ?? c.lifetimeStart);
+    return warning ? { ...c.summary, backupWarning: warning } : c.summary;
+  }
+
+  /**
+   * The warning for a backup CronJob the live status reports failed. Argo CD does not say when:
+   * since the first scheduled run after the last success (or the store's start).
+   */
+  #cronJobWarning(store: string, schedule: string, since: string | undefined): BackupWarning | undefined {
+    const failed = this.#o.cronJobFailure?.(store);
+    if (!failed) return undefined;
+    const now = this.#now();
+    const next = since ? nextRunAfter(schedule, since) : undefined;
+    // A success newer than the failed run (a manual backup) would put it in the future: then "now".
+    const scheduledAt = next && next <= now.toISOString() ? next : undefined;
+    const failedJob = { kind: 'CronJob' as const, name: BACKUP_NAMES.cronJob, ...(failed.message ? { message: failed.message } : {}), ...(scheduledAt ? { scheduledAt } : {}) };
+    return assessBackups({ snapshots: [], schedule, now, failedJob }).warning;
   }
 
   /** Changes whenever a summaryOf() answer may have changed (list answers are cached by it). */
@@ -106,7 +129,11 @@ export class BackupService {
     return this.#version;
   }
 
-  #judge(store: StoreBackupFacts, snapshots: BackupSnapshot[], policy: BackupPolicy, resources?: Parameters<typeof failedBackupJob>[0]): { summary: BackupSummary; lastSuccessAt?: string } {
+  /**
+   * The rules applied to one store. The periodic check leaves out what the live status says
+   * (`live` false): summaryOf() adds that when asked, so a healed CronJob clears at once.
+   */
+  #judge(store: StoreBackupFacts, snapshots: BackupSnapshot[], policy: BackupPolicy, live: boolean, resources?: Parameters<typeof failedBackupJob>[0]): { summary: BackupSummary; lastSuccessAt?: string } {
     if (store.deleted) {
       const until = restorableUntil(snapshots, policy.finalRetentionDays, store.deletedAt);
       return { summary: until ? { restorableUntil: until } : {}, lastSuccessAt: snapshots[0]?.time };
@@ -114,7 +141,9 @@ export class BackupService {
     const schedule = policy.schedules[store.plan];
     if (!schedule) return { summary: {}, lastSuccessAt: snapshots[0]?.time };
     const a = assessBackups({ snapshots, schedule, now: this.#now(), lifetimeStart: store.lifetimeStart, failedJob: failedBackupJob(resources, BACKUP_NAMES.cronJob) });
-    return { summary: a.warning ? { backupWarning: a.warning } : {}, lastSuccessAt: a.lastSuccessAt };
+    // No failed Job in the resource tree (pruned, or no tree given), but the CronJob is Degraded.
+    const warning = a.warning ?? (live ? this.#cronJobWarning(store.name, schedule, a.lastSuccessAt ?? store.lifetimeStart) : undefined);
+    return { summary: warning ? { backupWarning: warning } : {}, lastSuccessAt: a.lastSuccessAt };
   }
 
   /** Checks every store once (and forgets final backups past their retention). */
@@ -144,8 +173,9 @@ export class BackupService {
           return;
         }
         if (!listing.target) return;
-        const judged = this.#judge(store, listing.snapshots, policy);
-        next.set(store.name, { deleted: store.deleted, lastSuccessAt: judged.lastSuccessAt, summary: judged.summary });
+        const judged = this.#judge(store, listing.snapshots, policy, false);
+        const schedule = store.deleted ? undefined : policy.schedules[store.plan];
+        next.set(store.name, { deleted: store.deleted, lastSuccessAt: judged.lastSuccessAt, summary: judged.summary, ...(schedule ? { schedule } : {}), ...(store.lifetimeStart ? { lifetimeStart: store.lifetimeStart } : {}) });
         forgotten += await this.#expire(store, listing.snapshots, judged.summary.restorableUntil);
       }),
     );
@@ -195,7 +225,7 @@ export class BackupService {
       registers: [registry],
       collect() {
         this.reset();
-        for (const [store, c] of self.#checked) if (!c.deleted) this.set({ store }, c.summary.backupWarning ? 1 : 0);
+        for (const [store, c] of self.#checked) if (!c.deleted) this.set({ store }, self.summaryOf(store).backupWarning ? 1 : 0);
       },
     });
   }

@@ -7,10 +7,18 @@ import type { Mirror } from '../git/mirror.ts';
 import type { RepoState } from '../git/repo-state.ts';
 import { readCredentialsFile, type BackupCredentials } from './credentials.ts';
 import { ResticCatalog } from './restic-catalog.ts';
-import { BackupService, backupPolicyOf, type StoreBackupFacts } from './service.ts';
+import { BackupService, backupPolicyOf, type BackupServiceOptions, type StoreBackupFacts } from './service.ts';
 import { findTool } from './tools.ts';
 
-export function createBackupService(o: { config: ServeConfig; credentialsFile?: string; mirror: Mirror; state: RepoState; registry: Registry; log: Logger }): BackupService {
+export function createBackupService(o: {
+  config: ServeConfig;
+  credentialsFile?: string;
+  mirror: Mirror;
+  state: RepoState;
+  registry: Registry;
+  log: Logger;
+  cronJobFailure?: BackupServiceOptions['cronJobFailure'];
+}): BackupService {
   const { config, mirror, state } = o;
   const log = o.log.child({ component: 'backups' });
   let credentials: BackupCredentials | undefined;
@@ -61,5 +69,6 @@ export function createBackupService(o: { config: ServeConfig; credentialsFile?: 
     registry: o.registry,
     log,
     intervalMs: config.backup.checkIntervalSeconds * 1000,
+    ...(o.cronJobFailure ? { cronJobFailure: o.cronJobFailure } : {}),
   });
 }

@@ -1,6 +1,7 @@
 // Reduces an Argo CD Application (kilobytes of JSON) to the few facts the lifecycle needs, so the
 // in-memory view of 10,000 stores stays small. Pure and tolerant of missing fields.
 import type { Application, HealthStatusCode, OperationPhase, SyncStatusCode } from './argocd-types.ts';
+import { BACKUP_NAMES } from '../../constructs/backup/backup.ts';
 
 export const DEFAULT_STORE_LABEL = 'storefleet.dev/store';
 /** The ApplicationSet names Applications `store-<name>` (argocd.md). */
@@ -37,8 +38,13 @@ export interface AppSummary {
   };
   /** Error conditions (type + message); warnings are left out. */
   errors: { type: string; message: string }[];
-  /** Resources whose health is not Healthy (at most MAX_PROBLEMS), worst first. */
+  /** Resources whose health is not Healthy (at most MAX_PROBLEMS), worst first; not the backup CronJob. */
   unhealthy: ResourceProblem[];
+  /**
+   * The store's backup CronJob when Argo CD reports it Degraded (its last run failed): a backup
+   * warning, not a store failure (api/backups/), so it is kept apart from `unhealthy`.
+   */
+  backupFailed?: ResourceProblem;
   /** How many resources Argo CD found in the store's manifests (status.resources). */
   resourceCount: number;
   /** Deployment history, oldest first (Argo CD keeps the last 10 by default). */
@@ -80,16 +86,19 @@ export function summarizeApplication(app: Application, labelKey = DEFAULT_STORE_
   const syncCode = str(status.sync?.status);
 
   const unhealthy: ResourceProblem[] = [];
+  let backupFailed: ResourceProblem | undefined;
   for (const r of status.resources ?? []) {
     const h = str(r?.health?.status);
     if (!h || h === 'Healthy' || r.hook) continue;
-    unhealthy.push({
+    const problem = {
       kind: str(r.kind) ?? '?',
       name: str(r.name) ?? '?',
       namespace: str(r.namespace),
       status: h,
       message: clip(str(r.health?.message)),
-    });
+    };
+    if (problem.kind === 'CronJob' && problem.name === BACKUP_NAMES.cronJob && h === 'Degraded') backupFailed = problem;
+    else unhealthy.push(problem);
   }
   unhealthy.sort((a, b) => (HEALTH_RANK[a.status] ?? 9) - (HEALTH_RANK[b.status] ?? 9));
 
@@ -140,6 +149,7 @@ export function summarizeApplication(app: Application, labelKey = DEFAULT_STORE_
       .filter((c) => c && ERROR_CONDITIONS.has(c.type))
       .map((c) => ({ type: c.type, message: clip(str(c.message)) ?? '' })),
     unhealthy: unhealthy.slice(0, MAX_PROBLEMS),
+    ...(backupFailed ? { backupFailed } : {}),
     resourceCount: (status.resources ?? []).length,
     history: (status.history ?? []).map((h) => ({ revision: str(h?.revision), deployedAt: str(h?.deployedAt) })),
     reconciledAt: str(status.reconciledAt),

@@ -24,6 +24,7 @@ export interface StatusProviderLike {
   statusOf(name: string, git: GitStoreFacts): { status: LifecycleStatus; reason?: string };
   detail(name: string): Promise<Record<string, unknown> | undefined>;
   ready(): { ok: boolean; reason?: string };
+  backupFailure?(name: string): { message?: string } | undefined;
 }
 interface MirrorLike {
   dir: string;
@@ -207,6 +208,8 @@ export function createArgoStatus(deps: {
             argocd: { ...(d.argocd ?? {}), deployments: d.history, ...(d.operation ? { lastOperation: d.operation } : {}), ...(d.errors ? { errors: d.errors } : {}) },
           };
         },
+        // The backup CronJob's last run failed (Argo CD's CronJob health): a backup warning (api/backups/).
+        backupFailure: (name) => client.view.get(name)?.backupFailed,
         ready: () => {
           const h = service.dependencyHealth();
           return h.status === 'degraded' ? { ok: false, reason: h.reason } : { ok: true, ...(h.status === 'disabled' ? { reason: h.reason } : {}) };

@@ -54,6 +54,7 @@ const rows: Row[] = [
   { name: 'synced to the latest commit, Healthy, Succeeded', git: onMain(), app: fixtures.ready, status: 'ready' },
   { name: 'synced to a newer tip that contains the store commit', git: onMain(), app: fixtures.syncedToNewerTip, status: 'ready' },
   { name: 'warning conditions do not block ready', git: onMain(), app: fixtures.orphanWarning, status: 'ready' },
+  { name: 'a failed backup run (backup CronJob Degraded) is a warning, not a failure', git: onMain(), app: fixtures.backupFailed, status: 'ready' },
   { name: 'ready stays ready long after the timeout', git: onMain(COMMITTED_30_MIN_AGO), app: fixtures.ready, status: 'ready' },
   // failed
   { name: 'retrying a sync an admission policy denied: failed at once', git: onMain(), app: fixtures.refusedByAdmission, status: 'failed', reason: ['refused by the cluster', 'ConfigMap planted', 'denied request'] },
@@ -61,6 +62,7 @@ const rows: Row[] = [
   { name: 'Synced with no resources at all: Argo CD read no manifest', git: onMain(), app: fixtures.nothingToApply, status: 'failed', reason: ['found nothing to apply', 'manifests/', 'storefleet check'] },
   { name: 'auto-sync retrying after a failed attempt (Argo CD keeps phase Running)', git: onMain(), app: fixtures.retrying, status: 'failed', reason: ['attempt 2', 'failed to apply'] },
   { name: 'Degraded names the failing resource', git: onMain(), app: fixtures.degraded, status: 'failed', reason: ['Deployment wordpress', 'progress deadline'] },
+  { name: 'a failed backup run does not hide a Degraded Deployment', git: onMain(), app: fixtures.backupFailedAndDegraded, status: 'failed', reason: ['Deployment wordpress', 'progress deadline'] },
   { name: 'Healthy but last operation Failed', git: onMain(), app: fixtures.healthyLastOpFailed, status: 'failed', reason: ['sync failed', 'Job smoke-test', 'backoff limit'] },
   { name: 'sync Error without a result or revision', git: onMain(), app: fixtures.failedNoResult, status: 'failed', reason: ['sync error', 'could not find the requested resource'] },
   { name: 'SyncError condition', git: onMain(), app: fixtures.syncError, status: 'failed', reason: ['SyncError', 'not permitted in project stores'] },

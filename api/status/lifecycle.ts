@@ -83,6 +83,18 @@ function minutesSince(iso: string | undefined, now: Date): number | undefined {
   return Number.isNaN(t) ? undefined : (now.getTime() - t) / 60_000;
 }
 
+/**
+ * The Application's health as the store's status sees it: a failed backup run (the backup
+ * CronJob Degraded) is a backup warning (api/backups/), not a store failure, so when it is the
+ * only Degraded resource the health is that of the rest (Argo CD aggregates the worst of all).
+ */
+function healthOf(app: AppSummary): AppSummary['health']['status'] {
+  const h = app.health.status;
+  if (h !== 'Degraded' || !app.backupFailed || app.unhealthy.some((p) => p.status === 'Degraded')) return h;
+  const rest = app.unhealthy[0]?.status; // worst first
+  return rest && ['Missing', 'Unknown', 'Suspended', 'Progressing'].includes(rest) ? (rest as AppSummary['health']['status']) : 'Healthy';
+}
+
 /** Why a present, connected store is not ready yet (undefined = it is ready). */
 function notReadyReason(input: LifecycleInput, app: AppSummary): string | undefined {
   const latest = input.git.latestCommit?.sha;
@@ -100,7 +112,7 @@ function notReadyReason(input: LifecycleInput, app: AppSummary): string | undefi
     if (synced === undefined) return `Argo CD compared ${short(app.sync.revision)}, which this API cannot relate to ${short(latest)} yet`;
     return `waiting for Argo CD to pick up ${short(latest)} (it has ${short(app.sync.revision)}, ${app.sync.status})`;
   }
-  const h = app.health.status;
+  const h = healthOf(app);
   if (h !== 'Healthy') {
     const problems = app.unhealthy.filter((p) => p.status === h);
     const detail = problems.length ? listProblems(problems) : (app.health.message ?? '');
@@ -162,7 +174,7 @@ function failure(input: LifecycleInput, app: AppSummary): string | undefined {
   if (app.sync.status === 'Synced' && app.resourceCount === 0 && app.sync.revision && includes(input, app.sync.revision) === true) {
     return `Argo CD found nothing to apply in ${storeDir(input.git.name)}/manifests/ at ${short(app.sync.revision)} (missing, empty or a symbolic link?); run "storefleet check" on the repository`;
   }
-  if (app.health.status === 'Degraded') {
+  if (healthOf(app) === 'Degraded') {
     const degraded = app.unhealthy.filter((p) => p.status === 'Degraded');
     if (degraded.length) return `Degraded: ${listProblems(degraded)}`;
     return `Degraded${app.health.message ? `: ${app.health.message}` : ''} (see the resource tree)`;
