@@ -14,6 +14,9 @@ import { runGit } from '../../api/git/exec.ts';
 import type { RunningServer } from '../../api/server.ts';
 import { call, seededRemote, startApi, TOKENS, type Remote } from '../../api/test-support/harness.ts';
 import type { StoreBackups, StoreSummary } from '../../contract/index.ts';
+import pino from 'pino';
+import { ResticCatalog } from '../../api/backups/restic-catalog.ts';
+import { BackupService } from '../../api/backups/service.ts';
 import { startRoundTrip, type RoundTrip } from './harness.ts';
 import { platformTextWithBackupTarget } from './platform-target.ts';
 import { expectSuccess } from './pod-runner.ts';
@@ -146,5 +149,33 @@ describe('the API backup catalog against SeaweedFS', () => {
     await api.context.backups!.check();
     const list = await call(api.url, 'GET', '/api/stores?include=deleted', { token: TOKENS.admin });
     expect((list.body.stores as StoreSummary[]).find((s) => s.name === STORE)?.restorableUntil).toBe(body.restorableUntil);
+  });
+
+  it('forgets a deleted store\'s backups once its restorable-until date has passed, not before', async () => {
+    const until = Date.parse(((await backupsOf()).body as unknown as StoreBackups).restorableUntil!);
+    const catalog = new ResticCatalog({
+      target: async () => ({ endpoint: s3.endpoint, bucket: s3.bucket, region: s3.region, prefix: 'stores' }),
+      credentials: { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, RESTIC_PASSWORD: resticPassword },
+      restic: binary('restic'),
+      cacheMs: 0,
+      timeoutMs: 120_000,
+      concurrency: 2,
+    });
+    let now = new Date(until - 60_000);
+    const service = new BackupService({
+      catalog,
+      policy: async () => ({ schedules: {}, finalRetentionDays: 30 }),
+      stores: async () => [{ name: STORE, plan: 'small', deleted: true }],
+      log: pino({ level: 'silent' }),
+      intervalMs: 0,
+      now: () => now,
+    });
+    await service.check();
+    expect(rt.snapshots()).toHaveLength(3);
+    now = new Date(until + 60_000);
+    await service.check();
+    expect(rt.snapshots()).toEqual([]);
+    const r = await backupsOf();
+    expect(r.body).toEqual({ target: true, backups: [] });
   });
 });
