@@ -223,6 +223,8 @@ describe('dashboard in Chromium against the real API', () => {
     expect(await facts.locator('dt', { hasText: 'Addresses' }).count()).toBe(1);
     expect(await facts.textContent()).toMatch(/https?:\/\/woo-shop\./);
     expect(await facts.textContent()).toContain('Not live: no Argo CD is connected');
+    // The embedded default without a backup target (this test turns the local one off) says what that means.
+    await page.locator('section.backups').getByText(/No backup target is configured .* deleting the store loses its data/).waitFor();
     await shot('store-page');
   });
 
@@ -248,6 +250,7 @@ describe('dashboard in Chromium against the real API', () => {
 
     await page.getByRole('link', { name: /^Deleted/ }).click();
     await row('woo-shop').waitFor();
+    expect(await row('woo-shop').locator('.restorable').textContent()).toBe('Restores without data (no backup target)');
     expect(await row('woo-shop').locator('td[data-label="Deleted"]').textContent()).toMatch(/ago.*by admin|just now.*by admin|by admin/);
     expect(await row('woo-shop').locator('td[data-label="Deleted"] time').count()).toBe(1);
     await shot('deleted');
