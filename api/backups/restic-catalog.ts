@@ -112,7 +112,7 @@ export class ResticCatalog implements BackupCatalog {
     const target = await this.#o.target();
     const credentials = this.#o.credentials;
     if (!target || !credentials || !ids.length) return;
-    const run = await this.#limit(() => this.run(['forget', '--prune', '--', ...ids], target, store, credentials));
+    const run = await this.#limit(() => this.run(['forget', '--prune', '--no-cache', '--', ...ids], target, store, credentials));
     if (run.code !== 0 || run.timedOut) {
       const failure = classifyFailure(store, run, credentials);
       if (failure !== 'no-repository') throw failure;
