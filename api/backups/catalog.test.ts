@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSnapshots } from './snapshots.ts';
@@ -49,6 +51,19 @@ describe('classifyFailure', () => {
   it('a missing repository is no backups, not an error (exit 10, or restic < 0.17\'s question)', () => {
     expect(classifyFailure('shop', run(10, 'Fatal: repository does not exist'), creds)).toBe('no-repository');
     expect(classifyFailure('shop', run(1, 'Fatal: unable to open config file: Stat: The specified key does not exist.\nIs there a repository at the following location?\ns3:http://x/b/stores/shop'), creds)).toBe('no-repository');
+    expect(classifyFailure('shop', run(1, 'Fatal: unable to open config file: context canceled\nIs there a repository at the following location?'), creds)).not.toBe('no-repository');
+  });
+
+  it('refused S3 credentials are an error, although restic then asks whether there is a repository (restic 0.18.1 against SeaweedFS)', () => {
+    const stderr = 'Stat(<config/>) failed: Stat: Access Denied.\n{"message_type":"exit_error","code":1,"message":"Fatal: unable to open config file: Stat: Access Denied.\\nIs there a repository at the following location?\\ns3:http://127.0.0.1:44319/bkt/stores/x"}\n';
+    const e = classifyFailure('shop', run(1, stderr), creds) as BackupTargetError;
+    expect(e).toBeInstanceOf(BackupTargetError);
+    expect(e.message).toMatch(/refused the API's S3 credentials for store shop/);
+    const missing = '{"message_type":"exit_error","code":10,"message":"Fatal: repository does not exist: unable to open config file: Stat: The specified key does not exist.\\nIs there a repository at the following location?\\ns3:http://127.0.0.1:44319/bkt/stores/x"}\n';
+    expect(classifyFailure('shop', run(10, missing), creds)).toBe('no-repository');
+    // restic's JSON exit error: its message is quoted, not the JSON.
+    const odd = '{"message_type":"exit_error","code":1,"message":"Fatal: something else\\nmore"}\n';
+    expect((classifyFailure('shop', run(1, odd), creds) as BackupTargetError).message).toBe('listing the backups of store shop failed (restic exit 1): Fatal: something else');
   });
 
   it('names the failure and never a secret', () => {
@@ -71,13 +86,22 @@ describe('classifyFailure', () => {
 
 describe('ResticCatalog', () => {
   const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
-  // A stand-in restic (a script) that records how it was called: arguments and environment.
+  // A stand-in restic (a script) that records how it was called: arguments and environment. The
+  // endpoint is a real HTTP server on loopback (the catalog asks it before running restic).
   const fake = join(dir, 'restic');
-  writeFileSync(fake, `#!/bin/sh\necho "$@" >> "${dir}/calls"\nenv >> "${dir}/env"\nif [ "$RESTIC_REPOSITORY" = s3:http://127.0.0.1:9/bkt/stores/none ]; then echo "Fatal: repository does not exist" >&2; exit 10; fi\nprintf '%s' '${resticOutput}'\n`);
-  chmodSync(fake, 0o755);
-  const target = { endpoint: 'http://127.0.0.1:9/', bucket: 'bkt', region: 'us-east-1', prefix: 'stores' };
+  let server: Server;
+  let endpoint = '';
+  beforeAll(async () => {
+    server = createServer((_req, res) => res.writeHead(403).end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    writeFileSync(fake, `#!/bin/sh\necho "$@" >> "${dir}/calls"\nenv >> "${dir}/env"\nif [ "$RESTIC_REPOSITORY" = s3:${endpoint}/bkt/stores/none ]; then echo "Fatal: repository does not exist" >&2; exit 10; fi\nprintf '%s' '${resticOutput}'\n`);
+    chmodSync(fake, 0o755);
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  const target = () => ({ endpoint: `${endpoint}/`, bucket: 'bkt', region: 'us-east-1', prefix: 'stores' });
   const catalog = (o: Partial<ConstructorParameters<typeof ResticCatalog>[0]> = {}) =>
-    new ResticCatalog({ target: async () => target, credentials: creds, restic: fake, cacheMs: 60_000, timeoutMs: 10_000, concurrency: 2, ...o });
+    new ResticCatalog({ target: async () => target(), credentials: creds, restic: fake, cacheMs: 60_000, timeoutMs: 10_000, concurrency: 2, ...o });
 
   it('runs restic with values as environment data only, and caches briefly', async () => {
     const c = catalog();
@@ -85,11 +109,10 @@ describe('ResticCatalog', () => {
     expect(first).toMatchObject({ target: true });
     expect(first.target && first.snapshots.map((s) => s.kind)).toEqual(['final', 'other', 'manual', 'scheduled']);
     await c.list('shop'); // cached: no second run
-    const { readFileSync } = await import('node:fs');
     const calls = readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n');
     expect(calls).toEqual(['snapshots --json --no-lock --no-cache']);
     const env = readFileSync(join(dir, 'env'), 'utf8');
-    expect(env).toContain('RESTIC_REPOSITORY=s3:http://127.0.0.1:9/bkt/stores/shop\n');
+    expect(env).toContain(`RESTIC_REPOSITORY=s3:${endpoint}/bkt/stores/shop\n`);
     expect(env).toContain(`RESTIC_PASSWORD=${creds.RESTIC_PASSWORD}\n`);
     for (const v of Object.values(creds)) expect(calls.join(' ')).not.toContain(v);
   });
@@ -97,6 +120,19 @@ describe('ResticCatalog', () => {
   it('a store without a repository has no backups; no target means target: false', async () => {
     expect(await catalog().list('none')).toEqual({ target: true, snapshots: [] });
     expect(await catalog({ target: async () => undefined }).list('shop')).toEqual({ target: false });
+  });
+
+  it('an endpoint nobody answers at is unreachable at once, without running restic', async () => {
+    const port = await new Promise<number>((r) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => r(p));
+      });
+    });
+    const before = readFileSync(join(dir, 'calls'), 'utf8');
+    const c = catalog({ target: async () => ({ ...target(), endpoint: `http://127.0.0.1:${port}` }) });
+    await expect(c.list('shop')).rejects.toThrow(/the backup target is unreachable for store shop/);
+    expect(readFileSync(join(dir, 'calls'), 'utf8')).toBe(before);
   });
 
   it('a target without credentials is a clear error; a missing binary too', async () => {

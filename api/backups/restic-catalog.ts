@@ -38,24 +38,39 @@ export interface ResticRun {
 /** restic's documented exit codes (>= 0.17). */
 const EXIT_NO_REPOSITORY = 10;
 const EXIT_WRONG_PASSWORD = 12;
+/** How long one reachability answer of the endpoint stands (a check of many stores asks once). */
+const PROBE_TTL_MS = 10_000;
+
+/** restic's own words: the `message` of its JSON exit error (--json), else its last line. */
+function resticMessage(stderr: string): string {
+  const last = stderr.split('\n').filter((l) => l.trim() !== '').at(-1) ?? '';
+  try {
+    const m = (JSON.parse(last) as { message?: unknown }).message;
+    if (typeof m === 'string') return m.split('\n')[0];
+  } catch {
+    /* not JSON */
+  }
+  return last;
+}
 
 /** Why a restic run failed, in words that name the store and what to do, never a secret. */
 export function classifyFailure(store: string, run: ResticRun, credentials: BackupCredentials): BackupTargetError | 'no-repository' {
   const err = redactCredentials(run.stderr, credentials);
   if (run.timedOut) return new BackupTargetError('timeout', `the backup target did not answer in time for store ${store}: check that the S3 endpoint is reachable from the API`);
-  // restic < 0.17 has no exit code 10: it asks whether there is a repository.
-  if (run.code === EXIT_NO_REPOSITORY || /Is there a repository at the following location\?/.test(err)) return 'no-repository';
+  // Refused credentials first: restic then also asks "Is there a repository at the following location?".
+  if (/Access Denied|InvalidAccessKeyId|SignatureDoesNotMatch|403 Forbidden/i.test(err)) {
+    return new BackupTargetError('failed', `the backup target refused the API's S3 credentials for store ${store}: check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the backup credentials file`);
+  }
+  // restic < 0.17 has no exit code 10: "the specified key does not exist" (the config object) instead.
+  if (run.code === EXIT_NO_REPOSITORY || (run.code === 1 && /repository does not exist|The specified key does not exist|NoSuchKey/i.test(err))) return 'no-repository';
   if (run.code === EXIT_WRONG_PASSWORD || /wrong password or no key found/i.test(err)) {
     return new BackupTargetError('wrong-password', `the repository password does not open the backups of store ${store}: the API's RESTIC_PASSWORD differs from the one the backups were made with`);
   }
   if (/connection refused|no such host|dial tcp|i\/o timeout|network is unreachable|connection reset/i.test(err)) {
     return new BackupTargetError('unreachable', `the backup target is unreachable for store ${store}: check the S3 endpoint in platform.yaml and the network between the API and it`);
   }
-  if (/Access Denied|InvalidAccessKeyId|SignatureDoesNotMatch|403 Forbidden/i.test(err)) {
-    return new BackupTargetError('failed', `the backup target refused the API's S3 credentials for store ${store}: check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the backup credentials file`);
-  }
-  // restic's own last line ("Fatal: …"), with any credential value removed.
-  const fatal = err.split('\n').filter((l) => l.trim() !== '').at(-1)?.slice(0, 300) ?? '';
+  // restic's own words ("Fatal: …"), with any credential value removed.
+  const fatal = resticMessage(err).slice(0, 300);
   return new BackupTargetError('failed', `listing the backups of store ${store} failed (restic exit ${run.code ?? 'signal'})${fatal ? `: ${fatal}` : ''}`);
 }
 
@@ -63,6 +78,7 @@ export class ResticCatalog implements BackupCatalog {
   readonly #o: ResticCatalogOptions;
   readonly #limit: ReturnType<typeof pLimit>;
   readonly #cache = new Map<string, { at: number; answer: Promise<BackupListing> }>();
+  readonly #probes = new Map<string, { at: number; ok: Promise<boolean> }>();
   readonly #now: () => number;
 
   constructor(o: ResticCatalogOptions) {
@@ -94,6 +110,10 @@ export class ResticCatalog implements BackupCatalog {
     if (!credentials) {
       throw new BackupTargetError('failed', 'platform.yaml configures a backup target but the API has no credentials for it: set backup.credentialsFile (STOREFLEET_BACKUP_CREDENTIALS_FILE)');
     }
+    // restic retries a refused connection for many minutes: ask the endpoint first.
+    if (!(await this.#reachable(target.endpoint))) {
+      throw new BackupTargetError('unreachable', `the backup target is unreachable for store ${store}: check the S3 endpoint in platform.yaml and the network between the API and it`);
+    }
     const run = await this.#limit(() => this.run(['snapshots', '--json', '--no-lock', '--no-cache'], target, store, credentials));
     if (run.code !== 0 || run.timedOut) {
       const failure = classifyFailure(store, run, credentials);
@@ -107,11 +127,25 @@ export class ResticCatalog implements BackupCatalog {
     }
   }
 
+  /** Whether the endpoint answers HTTP at all (any status); remembered for a few seconds. */
+  #reachable(endpoint: string): Promise<boolean> {
+    const now = this.#now();
+    const hit = this.#probes.get(endpoint);
+    if (hit && now - hit.at < PROBE_TTL_MS) return hit.ok;
+    const ok = fetch(endpoint, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(Math.min(this.#o.timeoutMs, 5000)) }).then(
+      () => true,
+      () => false,
+    );
+    this.#probes.set(endpoint, { at: now, ok });
+    return ok;
+  }
+
   /** Forgets snapshots by ID and prunes their data (retention of deleted stores' backups). */
   async forget(store: string, ids: string[]): Promise<void> {
     const target = await this.#o.target();
     const credentials = this.#o.credentials;
     if (!target || !credentials || !ids.length) return;
+    if (!(await this.#reachable(target.endpoint))) throw new BackupTargetError('unreachable', `the backup target is unreachable for store ${store}`);
     const run = await this.#limit(() => this.run(['forget', '--prune', '--no-cache', '--', ...ids], target, store, credentials));
     if (run.code !== 0 || run.timedOut) {
       const failure = classifyFailure(store, run, credentials);

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binary } from '../cluster/lib/config.ts';
 import { runGit } from '../../api/git/exec.ts';
 import type { RunningServer } from '../../api/server.ts';
-import { call, seededRemote, startApi, TOKENS, type Remote } from '../../api/test-support/harness.ts';
+import { call, freePort, seededRemote, startApi, TOKENS, type Remote } from '../../api/test-support/harness.ts';
+import type { BackupCredentials } from '../../api/backups/credentials.ts';
 import type { StoreBackups, StoreSummary } from '../../contract/index.ts';
 import pino from 'pino';
 import { ResticCatalog } from '../../api/backups/restic-catalog.ts';
@@ -68,6 +69,18 @@ afterAll(async () => {
   await s3?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+/** The API's restic catalog on this target, with the test's overrides. */
+function catalogFor(o: { endpoint?: string; credentials?: Partial<BackupCredentials> } = {}): ResticCatalog {
+  return new ResticCatalog({
+    target: async () => ({ endpoint: o.endpoint ?? s3.endpoint, bucket: s3.bucket, region: s3.region, prefix: 'stores' }),
+    credentials: { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, RESTIC_PASSWORD: resticPassword, ...o.credentials },
+    restic: binary('restic'),
+    cacheMs: 0,
+    timeoutMs: 120_000,
+    concurrency: 2,
+  });
+}
 
 const backupsOf = async (base = api.url) => call(base, 'GET', `/api/stores/${STORE}/backups`, { token: TOKENS.admin });
 
@@ -139,6 +152,16 @@ describe('the API backup catalog against SeaweedFS', () => {
     }
   });
 
+  it('refused S3 credentials and an unreachable target are clear errors with the real restic, never "no backups"', async () => {
+    const refused = catalogFor({ credentials: { AWS_SECRET_ACCESS_KEY: 'not-the-secret-key' } });
+    for (const store of [STORE, 'no-such-store']) {
+      const err = await refused.list(store).then(() => undefined, (e: Error) => e);
+      expect(err?.message).toBe(`the backup target refused the API's S3 credentials for store ${store}: check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the backup credentials file`);
+    }
+    const closed = await freePort(); // nothing listens there
+    await expect(catalogFor({ endpoint: `http://127.0.0.1:${closed}` }).list(STORE)).rejects.toThrow(`the backup target is unreachable for store ${STORE}`);
+  });
+
   it('a deleted store says until when it restores with its data (final backup + finalBackupRetentionDays)', async () => {
     expect((await call(api.url, 'DELETE', `/api/stores/${STORE}`, { token: TOKENS.admin })).status).toBe(200);
     const r = await backupsOf();
@@ -153,14 +176,7 @@ describe('the API backup catalog against SeaweedFS', () => {
 
   it('forgets a deleted store\'s backups once its restorable-until date has passed, not before', async () => {
     const until = Date.parse(((await backupsOf()).body as unknown as StoreBackups).restorableUntil!);
-    const catalog = new ResticCatalog({
-      target: async () => ({ endpoint: s3.endpoint, bucket: s3.bucket, region: s3.region, prefix: 'stores' }),
-      credentials: { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, RESTIC_PASSWORD: resticPassword },
-      restic: binary('restic'),
-      cacheMs: 0,
-      timeoutMs: 120_000,
-      concurrency: 2,
-    });
+    const catalog = catalogFor();
     let now = new Date(until - 60_000);
     const service = new BackupService({
       catalog,
