@@ -45,6 +45,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  // Listening for a stop before anything starts: a SIGTERM during the start (or right after the
+  // message below) shuts down cleanly, local backup target included, instead of killing the process.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   let server: RunningServer;
   try {
     server = await startServer(config);
@@ -66,11 +72,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     if (server.backupNote) lines.push(`  Backups: ${server.backupNote}`);
   }
   console.log(lines.join('\n'));
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopRequested;
   await server.close();
   return 0;
 }

@@ -225,16 +225,20 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
     embedded,
     ...(backupNote ? { backupNote } : {}),
     async close() {
-      if (timer) clearInterval(timer);
-      tokens.close();
-      await live.stop();
-      await backups.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      mirror.close();
-      await localTarget?.stop();
+      try {
+        if (timer) clearInterval(timer);
+        tokens.close();
+        await live.stop();
+        await backups.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        mirror.close();
+      } finally {
+        // Whatever failed above, the local backup target (a process of its own) stops with the API.
+        await localTarget?.stop();
+      }
     },
   };
 }

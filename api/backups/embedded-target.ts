@@ -5,7 +5,7 @@
 // platform.yaml gets the matching backup section, so stores render their backup CronJobs and the
 // dashboard lists backups. Started and stopped by PID with the server.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCredentialsFile } from './credentials.ts';
 import { freeLoopbackPort, startLocalS3, type LocalS3 } from './local-target.ts';
@@ -55,7 +55,52 @@ export async function localTargetSettings(dataDir: string): Promise<LocalTargetS
   };
 }
 
-/** Starts the local target on its fixed port. */
-export function startLocalTarget(s: LocalTargetSettings, weed: string): Promise<LocalS3> {
-  return startLocalS3({ weed, dir: s.dir, bucket: s.bucket, accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey, port: s.port });
+/**
+ * Starts the local target on its fixed port. A target left running by an API that was killed
+ * (its PID in <data-dir>/backup-target/weed.pid, its command line naming this data dir) is
+ * stopped first, by that PID, so the port is free again.
+ */
+export async function startLocalTarget(s: LocalTargetSettings, weed: string): Promise<LocalS3> {
+  const pidFile = join(s.dir, 'weed.pid');
+  await stopLeftover(pidFile, s.dir);
+  const target = await startLocalS3({ weed, dir: s.dir, bucket: s.bucket, accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey, port: s.port });
+  writeFileSync(pidFile, `${target.pid}\n`);
+  return {
+    ...target,
+    stop: async () => {
+      await target.stop();
+      rmSync(pidFile, { force: true });
+    },
+  };
+}
+
+async function stopLeftover(pidFile: string, dir: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    /* gone (or no /proc): nothing to stop */
+  }
+  // Only our own SeaweedFS: the PID may have been reused by another process since.
+  if (Number.isInteger(pid) && pid > 1 && cmdline.includes(`-dir=${join(dir, 'data')}`)) {
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    for (let i = 0; i < 100 && running(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  }
+  rmSync(pidFile, { force: true });
+}
+
+/** Alive and not a zombie (an orphan's exit is reaped by whoever adopted it, maybe late). */
+export function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }

@@ -139,7 +139,7 @@ export async function startApi(remote: string | undefined, extra: Record<string,
  * `storefleet serve` with no Git remote (the embedded default) on a free port, as a child process;
  * resolves once it printed where everything is. `out` is everything it printed so far.
  */
-export function serveEmbedded(dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; readonly out: string; stop: () => Promise<void> }> {
+export function serveEmbedded(dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; pid: number; readonly out: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [join(ROOT, 'bin/storefleet.js'), 'serve', '--data-dir', dataDir, '--port', '0'], {
     cwd: ROOT,
     env: { ...process.env, STOREFLEET_UI: 'false', STOREFLEET_LOG_LEVEL: 'warn', ...env },
@@ -158,6 +158,7 @@ export function serveEmbedded(dataDir: string, env: Record<string, string> = {})
         child.removeAllListeners('exit');
         resolve({
           url: m[1],
+          pid: child.pid!,
           get out() {
             return out;
           },

@@ -8,28 +8,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, serveEmbedded } from '../../api/test-support/harness.ts';
+import { running } from '../../api/backups/embedded-target.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function serve(env: Record<string, string> = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sf-embedded-backups-'));
+async function serve(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'sf-embedded-backups-'))) {
   dirs.push(dataDir);
   const s = await serveEmbedded(dataDir, { STOREFLEET_CLUSTER_ENV: 'off', ...env });
   const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
-  return { url: s.url, dataDir, token, out: () => s.out, stop: s.stop };
+  return { url: s.url, pid: s.pid, dataDir, token, out: () => s.out, stop: s.stop };
 }
+
+const targetPid = (out: string) => Number(/Backups: local target http:\/\/127\.0\.0\.1:\d+ \(SeaweedFS, PID (\d+);/.exec(out)?.[1]);
 
 describe('embedded default backup target', () => {
   it('runs SeaweedFS on 127.0.0.1, seeds platform.yaml with it, lists backups, and stops it by PID', async () => {
@@ -39,7 +32,7 @@ describe('embedded default backup target', () => {
       const m = /Backups: local target (http:\/\/127\.0\.0\.1:\d+) \(SeaweedFS, PID (\d+); credentials in (\S+)\)/.exec(s.out());
       expect(m, s.out()).not.toBeNull();
       pid = Number(m![2]);
-      expect(alive(pid)).toBe(true);
+      expect(running(pid)).toBe(true);
       const credentials = m![3];
       expect(credentials).toBe(join(s.dataDir, 'backup-target', 'credentials'));
       expect(statSync(credentials).mode & 0o777).toBe(0o600);
@@ -66,7 +59,25 @@ describe('embedded default backup target', () => {
     } finally {
       await s.stop();
     }
-    expect(alive(pid)).toBe(false);
+    expect(running(pid)).toBe(false);
+  });
+
+  it('a target left running by a killed API is stopped by its PID at the next start, which gets the same port', async () => {
+    const first = await serve();
+    const orphan = targetPid(first.out());
+    const endpoint = /Backups: local target (\S+)/.exec(first.out())![1];
+    process.kill(first.pid, 'SIGKILL'); // the API dies; its SeaweedFS (own process group) does not
+    await new Promise((r) => setTimeout(r, 500));
+    expect(running(orphan)).toBe(true);
+    const second = await serve({}, first.dataDir);
+    try {
+      expect(running(orphan)).toBe(false);
+      expect(second.out()).toContain(`Backups: local target ${endpoint} `);
+      expect(running(targetPid(second.out()))).toBe(true);
+    } finally {
+      await second.stop();
+    }
+    expect(running(targetPid(second.out()))).toBe(false);
   });
 
   it('without weed: no target, said once at start with how to get one', async () => {
