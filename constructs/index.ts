@@ -104,6 +104,14 @@ class StoreChart extends Chart {
       Object.entries(engine.secrets).map(([name, keys]) => [name, Object.fromEntries(keys.map((k) => [k, props.sealed[name][k]]))]),
     );
     new SealedSecrets(this, 'secrets', { placement: storePlacement(props, WAVE.guardrails), secrets });
+    if (props.finalBackup && props.backup) {
+      // Being deleted: the apps stop taking orders, the database stays up for its final backup.
+      const source = engine.backup?.(props);
+      if (!source || !engine.database) throw new Error(`store ${props.store.name}: engine ${engine.id} cannot render its final backup (no database or backup source)`);
+      engine.database(this, props);
+      new StoreBackup(this, 'backup', props, props.backup, source, { final: true });
+      return;
+    }
     new StoreScripts(this, 'scripts', props, { folder: engine.folder, scripts: engine.scripts });
     engine.build(this, props);
     if (props.backup) {

@@ -117,4 +117,9 @@ export interface StoreProps {
   sealed: SealedData;
   /** Set when platform.yaml has a backup target: the store's backup CronJob and restore step. */
   backup?: StoreBackupProps;
+  /**
+   * The store is being deleted (store.yaml `deleting`, with a backup target): only its namespace,
+   * guardrails, secrets, database and the final-backup Job are rendered (docs/design.md).
+   */
+  finalBackup?: boolean;
 }

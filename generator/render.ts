@@ -113,8 +113,9 @@ export function renderStore(input: RenderInput): RenderResult {
     sealed[secretName] = data;
   }
 
+  const { deleting, ...identity } = spec;
   const props: StoreProps = {
-    store: { ...spec },
+    store: identity,
     site: config.site,
     plan: config.plans[spec.plan],
     images: config.images,
@@ -122,6 +123,9 @@ export function renderStore(input: RenderInput): RenderResult {
   };
   const backup = storeBackupProps(config, spec.plan);
   if (backup) props.backup = backup;
+  // Marked for deletion: only what the final backup needs. Without a target there is nothing to
+  // back up (the API removes such a folder in one commit), so the store renders as it is.
+  if (deleting && backup) props.finalBackup = true;
 
   const files = new Map<string, string>();
   files.set(storeSpecPath(spec.name), storeSpecYaml(spec));

@@ -88,6 +88,16 @@ export const storeSpecSchema = z.strictObject({
   displayName,
   owner,
   createdAt: z.iso.datetime({ offset: false, error: 'expected a UTC timestamp such as "2026-11-23T16:00:00Z"' }),
+  /**
+   * Set by "Delete" when platform.yaml has a backup target: the store renders only its database
+   * and the final-backup Job; the API removes the folder once that Job completed (docs/design.md).
+   */
+  deleting: z
+    .strictObject({
+      requestedAt: z.iso.datetime({ offset: false, error: 'expected a UTC timestamp such as "2026-11-23T16:00:00Z"' }),
+      by: owner,
+    })
+    .optional(),
 });
 
 export type StoreSpec = z.infer<typeof storeSpecSchema>;
@@ -168,6 +178,7 @@ export function storeSpecYaml(spec: StoreSpec): string {
     displayName: spec.displayName,
     owner: spec.owner,
     createdAt: spec.createdAt,
+    ...(spec.deleting ? { deleting: { requestedAt: spec.deleting.requestedAt, by: spec.deleting.by } } : {}),
   };
   const doc = new Document(ordered);
   return (

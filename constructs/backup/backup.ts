@@ -87,6 +87,8 @@ export interface BackupSource {
 export const BACKUP_NAMES = {
   component: 'backup',
   cronJob: 'backup',
+  /** The Job of a store being deleted: its last snapshot (tag `final`) before the folder goes. */
+  finalJob: 'final-backup',
   scripts: 'backup-scripts',
   credentials: 'backup-target',
 } as const;
@@ -186,11 +188,11 @@ export function appRestoreStep(scope: Construct, props: StoreProps, source: Back
 }
 
 /**
- * The backup CronJob of one store, its scripts and credentials, and the NetworkPolicies for it:
- * backup pods → database, backup pods → backup target.
+ * The backup CronJob of one store (or, `final`, the Job of its final backup), its scripts and
+ * credentials, and the NetworkPolicies for it: backup pods → database, backup pods → backup target.
  */
 export class StoreBackup extends Construct {
-  constructor(scope: Construct, id: string, props: StoreProps, b: StoreBackupProps, s: BackupSource) {
+  constructor(scope: Construct, id: string, props: StoreProps, b: StoreBackupProps, s: BackupSource, opts: { final?: boolean } = {}) {
     super(scope, id);
     const namespace = storeNamespace(props.store.name);
     const labels = storeLabels(props);
@@ -214,52 +216,59 @@ export class StoreBackup extends Construct {
     });
 
     const podLabels = componentLabels(props, BACKUP_NAMES.component, 'backup');
-    const v = backupVolumes();
-    new k8s.KubeCronJob(this, 'CronJob', {
-      metadata: { name: BACKUP_NAMES.cronJob, namespace, labels: podLabels, annotations: syncWave(WAVE.app) },
-      spec: {
-        schedule: b.policy.schedule,
-        timeZone: 'Etc/UTC',
-        // One backup at a time; a missed run is made up within the hour, not piled up.
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: 3600,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels: podLabels },
-          spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: 4 * 3600,
-            template: {
-              metadata: { labels: podLabels },
-              spec: {
-                ...POD_DEFAULTS,
-                restartPolicy: 'Never',
-                securityContext: podSecurityContext({ fsGroup: s.uid }),
-                initContainers: [podContainer(toolsContainer(b, v.tools), s.uid, v.volumes)],
-                containers: [
-                  podContainer({
-                    name: 'backup',
-                    image: s.image,
-                    command: ['sh', `${SCRIPTS_DIR}/backup.sh`],
-                    env: [
-                      ...backupEnv(props, b, s),
-                      env('BACKUP_KIND', 'scheduled'),
-                      env('KEEP_DAILY', String(b.policy.keep.daily)),
-                      env('KEEP_WEEKLY', String(b.policy.keep.weekly)),
-                      env('KEEP_MONTHLY', String(b.policy.keep.monthly)),
-                    ],
-                    resources: b.policy.resources,
-                    volumeMounts: v.mounts,
-                  }, s.uid, v.volumes),
-                ],
-                volumes: v.volumes,
-              },
-            },
+    const pod = (kind: 'scheduled' | 'final'): k8s.PodTemplateSpec => {
+      const v = backupVolumes();
+      // The final snapshot is never forgotten by the scheduled retention (it forgets `scheduled` only).
+      const keep = kind === 'scheduled'
+        ? [env('KEEP_DAILY', String(b.policy.keep.daily)), env('KEEP_WEEKLY', String(b.policy.keep.weekly)), env('KEEP_MONTHLY', String(b.policy.keep.monthly))]
+        : [];
+      return {
+        metadata: { labels: podLabels },
+        spec: {
+          ...POD_DEFAULTS,
+          restartPolicy: 'Never',
+          securityContext: podSecurityContext({ fsGroup: s.uid }),
+          initContainers: [podContainer(toolsContainer(b, v.tools), s.uid, v.volumes)],
+          containers: [
+            podContainer({
+              name: 'backup',
+              image: s.image,
+              command: ['sh', `${SCRIPTS_DIR}/backup.sh`],
+              env: [...backupEnv(props, b, s), env('BACKUP_KIND', kind), ...keep],
+              resources: b.policy.resources,
+              volumeMounts: v.mounts,
+            }, s.uid, v.volumes),
+          ],
+          volumes: v.volumes,
+        },
+      };
+    };
+    if (opts.final) {
+      // No ttlSecondsAfterFinished: Argo CD would re-create a Job that disappears, and the API
+      // reads its completion (Argo CD's health of the Job) before it removes the store's folder.
+      new k8s.KubeJob(this, 'FinalJob', {
+        metadata: { name: BACKUP_NAMES.finalJob, namespace, labels: podLabels, annotations: syncWave(WAVE.app) },
+        // One retry for a passing S3 hiccup; a failure after that keeps the store (`failed`).
+        spec: { backoffLimit: 1, activeDeadlineSeconds: 4 * 3600, template: pod('final') },
+      });
+    } else {
+      new k8s.KubeCronJob(this, 'CronJob', {
+        metadata: { name: BACKUP_NAMES.cronJob, namespace, labels: podLabels, annotations: syncWave(WAVE.app) },
+        spec: {
+          schedule: b.policy.schedule,
+          timeZone: 'Etc/UTC',
+          // One backup at a time; a missed run is made up within the hour, not piled up.
+          concurrencyPolicy: 'Forbid',
+          startingDeadlineSeconds: 3600,
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: {
+            metadata: { labels: podLabels },
+            spec: { backoffLimit: 2, activeDeadlineSeconds: 4 * 3600, template: pod('scheduled') },
           },
         },
-      },
-    });
+      });
+    }
 
     // The namespace denies everything by default: backup pods may reach the database and the
     // backup target, and the database admits them.

@@ -71,3 +71,43 @@ describe('backups in the store chart', () => {
     );
   });
 });
+
+describe.each(ENGINES)('%s store being deleted (store.yaml `deleting`, final backup)', (engine) => {
+  const props = { ...storeProps(engine, 'small'), backup: backupProps(), finalBackup: true };
+  const objects = renderStoreObjects(props) as Obj[];
+  const full = renderStoreObjects({ ...props, finalBackup: false }) as Obj[];
+  const key = (o: Obj) => `${o.kind}/${o.metadata.name}`;
+  const source = backupSource(props);
+
+  it('keeps the namespace, guardrails, secrets and database as they were; the apps, ingress, CronJob and smoke test go', () => {
+    // The quota and limit range are derived from the containers rendered (docs/constructs.md): they shrink.
+    const kept = objects.filter((o) => !(o.kind === 'Job' && o.metadata.name === 'final-backup') && !['ResourceQuota', 'LimitRange'].includes(o.kind));
+    // Unchanged for what stays: Argo CD changes nothing about the database while it backs up.
+    for (const o of kept) expect(full.find((f) => key(f) === key(o))).toEqual(o);
+    const kinds = new Set(objects.map((o) => o.kind));
+    for (const gone of ['Deployment', 'Ingress', 'CronJob']) expect(kinds.has(gone)).toBe(false);
+    expect(objects.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata.name)).toEqual([source.service]);
+    for (const must of ['Namespace', 'ResourceQuota', 'LimitRange', 'SealedSecret', 'PersistentVolumeClaim', 'Service']) expect(kinds.has(must)).toBe(true);
+    expect(objects.some((o) => o.metadata.annotations?.['argocd.argoproj.io/hook'])).toBe(false);
+  });
+
+  it('renders the Job final-backup: the backup pod with BACKUP_KIND=final, no retention of its own, no TTL', () => {
+    const job = objects.find((o) => o.kind === 'Job' && o.metadata.name === 'final-backup')!;
+    expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+    const c = job.spec.template.spec.containers[0];
+    const envOf = (n: string) => c.env.find((e: Obj) => e.name === n)?.value;
+    expect(envOf('BACKUP_KIND')).toBe('final');
+    expect(envOf('KEEP_DAILY')).toBeUndefined();
+    expect(c.image).toBe(source.image);
+    const cron = full.find((o) => o.kind === 'CronJob')!.spec.jobTemplate.spec.template.spec;
+    expect(job.spec.template.spec.initContainers).toEqual(cron.initContainers);
+    expect(c.env.filter((e: Obj) => !['BACKUP_KIND', 'KEEP_DAILY', 'KEEP_WEEKLY', 'KEEP_MONTHLY'].includes(e.name))).toEqual(
+      cron.containers[0].env.filter((e: Obj) => !['BACKUP_KIND', 'KEEP_DAILY', 'KEEP_WEEKLY', 'KEEP_MONTHLY'].includes(e.name)),
+    );
+  });
+
+  it('passes the schemas and the manifest policy', () => {
+    for (const o of objects) expect(() => validateAgainstSchema(o)).not.toThrow();
+    expect(manifestPolicyViolations(objects, `store-${props.store.name}`)).toEqual([]);
+  });
+});

@@ -64,6 +64,12 @@ export interface Engine<Images = unknown, Resources = unknown> {
    * props.backup, the app that first touches the database runs the restore step (appRestoreStep).
    */
   build(scope: Construct, props: StoreProps): void;
+  /**
+   * Adds only the database workload (what `build` adds for it, under the same construct IDs): a
+   * store being deleted keeps its database up for the final backup while its apps stop.
+   * Required with `backup`.
+   */
+  database?(scope: Construct, props: StoreProps): void;
   /** The database the store's backups dump and restore; absent: the engine keeps no data to back up. */
   backup?(props: StoreProps): BackupSource;
 }

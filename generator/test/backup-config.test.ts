@@ -1,6 +1,6 @@
 // platform.yaml's backup section: optional (a platform.yaml without it is unchanged), strict,
 // credentials only as cluster-wide sealed values made by `storefleet seal-backup-credentials`.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +10,8 @@ import { parsePlatform } from '../platform.ts';
 import { storeBackupProps } from '../backup-config.ts';
 import { renderStore } from '../render.ts';
 import { unsealClusterWide } from '../sealing.ts';
+import { checkRepo } from '../check.ts';
+import { storeDir } from '../layout.ts';
 import { platformErrors, runCli, spec, TEMPLATE_PLATFORM_TEXT, testKeyPair, testPlatform } from './helpers.ts';
 
 const F = 'platform.yaml';
@@ -109,6 +111,45 @@ describe('rendering with a backup target', () => {
     expect(cron).toContain("schedule: 5 1 * * *");
     const sealed = [...files].find(([f]) => f.endsWith('/sealedsecret-backup-target.yaml'))![1];
     for (const v of Object.values(config.backup!.target.credentials)) expect(sealed).toContain(v);
+  });
+});
+
+describe('a store marked for deletion (store.yaml `deleting`)', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const deleting = { requestedAt: '2026-12-05T12:00:00Z', by: 'alice' };
+
+  it('renders only the database and the final-backup Job with a target; as before without one', async () => {
+    const platform = await testPlatform();
+    const config = parsePlatform(withBackup());
+    const marked = renderStore({ spec: spec({ engine: 'woocommerce', deleting }), platform: { ...platform, config } }).files;
+    const names = [...marked.keys()].map((f) => f.split('/').pop());
+    expect(names).toContain('job-final-backup.yaml');
+    expect(names.filter((n) => /^(deployment|ingress|cronjob)-/.test(n!))).toEqual([]);
+    expect(names).toContain('statefulset-mariadb.yaml');
+    expect([...marked].find(([f]) => f.endsWith('/store.yaml'))![1]).toContain('deleting:\n  requestedAt: "2026-12-05T12:00:00Z"\n  by: "alice"\n');
+    // Without a target nothing waits for a backup: the mark changes store.yaml only.
+    const plain = renderStore({ spec: spec({ engine: 'woocommerce', deleting }), platform }).files;
+    const unmarked = renderStore({ spec: spec({ engine: 'woocommerce' }), platform }).files;
+    expect([...plain.keys()]).toEqual([...unmarked.keys()]);
+  });
+
+  it('passes `storefleet check` once rendered; a hand-added mark without a render does not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sf-final-'));
+    dirs.push(dir);
+    const r = join(dir, 'gitops');
+    expect((await runCli('init', r)).code).toBe(0);
+    writeFileSync(join(r, 'sealing', 'cert.pem'), (await testKeyPair()).certificatePem);
+    writeFileSync(join(r, 'platform.yaml'), withBackup());
+    expect((await runCli('new', r, '--name', 'going', '--engine', 'medusa')).code).toBe(0);
+    const file = join(r, storeDir('going'), 'store.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}deleting:\n  requestedAt: "2026-12-05T12:00:00Z"\n  by: "alice"\n`);
+    expect(checkRepo(r).problems.length).toBeGreaterThan(0);
+    expect((await runCli('render', r)).code).toBe(0);
+    expect(checkRepo(r).problems).toEqual([]);
+    expect(readdirSync(join(r, storeDir('going'), 'manifests'))).toContain('job-final-backup.yaml');
   });
 });
 

@@ -48,5 +48,8 @@ export const medusa: Engine<MedusaImages, MedusaResources> = {
     new Cache(scope, 'redis', props, { name: NAMES.redis, image: (props as MedusaProps).images.medusa.redis, resources: (props as MedusaProps).plan.resources.medusa.redis });
     new MedusaApp(scope, 'medusa', props as MedusaProps);
   },
+  database(scope, props) {
+    new Postgres(scope, 'postgres', props as MedusaProps);
+  },
   backup: (props) => postgresBackupSource(props as MedusaProps),
 };

@@ -44,5 +44,8 @@ export const woocommerce: Engine<WooCommerceImages, WooCommerceResources> = {
     new MariaDb(scope, 'mariadb', props as WooCommerceProps);
     new WooCommerceApp(scope, 'woocommerce', props as WooCommerceProps);
   },
+  database(scope, props) {
+    new MariaDb(scope, 'mariadb', props as WooCommerceProps);
+  },
   backup: (props) => mariadbBackupSource(props as WooCommerceProps),
 };
