@@ -12,7 +12,7 @@ import { offeredEngines, planSizes, type ResolvedPlatform } from '../generator/p
 import { engineOf } from '../constructs/engines/index.ts';
 import type { StoreSpec } from '../generator/spec.ts';
 import { storeName } from '../generator/spec.ts';
-import { createStoreRequest, idempotencyKey, manifestFile, type PlatformInfo, type StoreDetail, type StoreSummary, type StoreUrls, type WriteAnswer } from '../contract/index.ts';
+import { createStoreRequest, forceDeleteRequest, idempotencyKey, manifestFile, type PlatformInfo, type StoreDetail, type StoreSummary, type StoreUrls, type WriteAnswer } from '../contract/index.ts';
 import { authenticate, identify, requester, requireUser, type TokenStore } from './auth.ts';
 import { CachedJson, sendCachedJson } from './cached-json.ts';
 import type { ServeConfig } from './config.ts';
@@ -202,11 +202,12 @@ export function createApp(ctx: ApiContext): Express {
     listCache = { tip: snap.tip, platform, rows };
     return listCache;
   };
-  const factsOf = (name: string, present: boolean, pr?: PendingChange): GitStoreFacts => {
+  const factsOf = (name: string, present: boolean, pr?: PendingChange, spec?: StoreSpec): GitStoreFacts => {
     const last = state.lastWrite.get(name);
     return {
       name,
       presentOnMain: present,
+      ...(present && spec?.deleting ? { deleting: spec.deleting } : {}),
       ...(last?.time ? { latestCommit: { sha: last.sha, committedAt: last.time } } : {}),
       ...(pr?.url ? { pullRequest: { number: pr.number, url: pr.url, openedAt: pr.openedAt } } : {}),
     };
@@ -233,7 +234,7 @@ export function createApp(ctx: ApiContext): Express {
     for (const r of rows) {
       if (!canSee(user, r)) continue;
       const pr = prs?.get(r.name);
-      const st = ctx.status.statusOf(r.name, factsOf(r.name, true, pr?.action === 'delete' ? pr : undefined));
+      const st = ctx.status.statusOf(r.name, factsOf(r.name, true, pr?.action === 'delete' ? pr : undefined, r));
       const backups = ctx.backups?.summaryOf(r.name);
       out.push(pr?.url ? { ...r, ...st, ...backups, pullRequest: pr.url } : { ...r, ...st, ...backups });
     }
@@ -278,7 +279,7 @@ export function createApp(ctx: ApiContext): Express {
       const gone = await lifetimes.deletion(tip, name, user.role === 'admin' ? undefined : user.id);
       if (gone) {
         spec = gone.spec;
-        ref = `${gone.commit}^`;
+        ref = gone.ref;
       }
     }
     const pr = (await pendingOrEmpty())?.get(name);
@@ -288,7 +289,7 @@ export function createApp(ctx: ApiContext): Express {
     const [history, files, live] = await Promise.all([
       lifetimes.history(tip, ref, name),
       lifetimes.files(ref, name),
-      ctx.status.detail(name, factsOf(name, present, pr)).catch((err: unknown) => {
+      ctx.status.detail(name, factsOf(name, present, pr, spec)).catch((err: unknown) => {
         log.warn({ err: { message: (err as Error).message }, store: name }, 'live status detail failed: the answer has no resources, events or timeline');
         return undefined;
       }),
@@ -298,7 +299,7 @@ export function createApp(ctx: ApiContext): Express {
       ...urlsOf(spec, platform),
       ...(history[0] ? { commit: history[0].sha } : {}),
       ...(pr?.url ? { pullRequest: pr.url } : {}),
-      ...ctx.status.statusOf(name, factsOf(name, present, pr)),
+      ...ctx.status.statusOf(name, factsOf(name, present, pr, spec)),
       spec,
       history,
       files,
@@ -415,7 +416,9 @@ export function createApp(ctx: ApiContext): Express {
     const tip = mirror.tip;
     const platform = tip ? await platformAt(tip) : undefined;
     const pending: PendingChange | undefined = result.pullRequest ? { url: result.pullRequest, action } : undefined;
-    const status = result.spec ? ctx.status.statusOf(result.name, factsOf(result.name, action !== 'delete' && !result.pullRequest, pending)) : undefined;
+    // A delete that marked the store leaves its folder in place (its final backup runs first).
+    const present = (action !== 'delete' || result.marked === true) && !result.pullRequest;
+    const status = result.spec ? ctx.status.statusOf(result.name, factsOf(result.name, present, pending, result.spec)) : undefined;
     const urls = result.spec ? urlsOf(result.spec, platform) : {};
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     if (action !== 'delete') res.setHeader('Location', `/api/stores/${result.name}`);
@@ -445,6 +448,18 @@ export function createApp(ctx: ApiContext): Express {
     const name = nameParam(req);
     const key = idemHeader(req);
     await run(res, 'delete', () => stores.delete(name, { requester: who, idempotencyKey: key }), 200);
+  });
+  // An admin removes a store whose final backup failed: typed confirmation, its data is lost.
+  app.post('/api/stores/:name/force-delete', (req, _res, next) => {
+    if (!req.is('application/json')) return next(new ApiProblem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json: {"confirm": "<store name>"}.'));
+    next();
+  }, jsonBody, async (req, res) => {
+    const who = requester(res);
+    const name = nameParam(req);
+    const key = idemHeader(req);
+    const parsed = forceDeleteRequest.safeParse(req.body);
+    if (!parsed.success) throw validationProblem(issuesFromZod('request', parsed.error));
+    await run(res, 'delete', () => stores.forceDelete(name, parsed.data.confirm, { requester: who, idempotencyKey: key }), 200);
   });
   app.post('/api/stores/:name/restore', async (req, res) => {
     const who = requester(res);

@@ -2,7 +2,7 @@
 // objects that validate requests, the status list is the one list.
 import { z } from 'zod';
 import { storeSpecSchema } from '../generator/spec.ts';
-import { createStoreRequest, STATUSES } from '../contract/index.ts';
+import { createStoreRequest, forceDeleteRequest, STATUSES } from '../contract/index.ts';
 
 import { engineIds } from '../constructs/engines/index.ts';
 
@@ -88,6 +88,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
         CreateStoreRequest: json(createStoreRequest),
+        ForceDeleteRequest: json(forceDeleteRequest),
         StoreSpec: json(storeSpecSchema),
         StoreSummary: storeSummary,
         BackupWarning: backupWarning,
@@ -131,7 +132,25 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
       '/api/stores/{name}': {
         get: { summary: 'Store detail: spec, URLs, folder history, rendered files, live status', parameters: [name], responses: { '200': { description: 'Store' }, ...errors } },
-        delete: { summary: "Delete: a commit reverting the store's addition", parameters: [name, idem], responses: { '200': { description: 'Deleted' }, ...errors } },
+        delete: {
+          summary: "Delete. Without a backup target in platform.yaml: a commit reverting the store's addition. With one: a commit marking the store `deleting` (store.yaml), which renders only its database and the Job final-backup; the API removes the folder once Argo CD reports the Job complete. If the Job fails the store stays, `failed` with the reason.",
+          parameters: [name, idem],
+          responses: { '200': { description: 'Deleted, or marked (`store.status` is `deleting`)' }, ...errors, '409': problemResponse('Already being deleted, or a pull request is open') },
+        },
+      },
+      '/api/stores/{name}/force-delete': {
+        post: {
+          summary: 'Admins only: remove a store marked `deleting` without its final backup (e.g. the Job failed). Its data since the last backup is lost; `confirm` must be the store name.',
+          parameters: [name, idem],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ForceDeleteRequest' } } } },
+          responses: {
+            '200': { description: 'Removed (a commit, or a pull request)' },
+            ...errors,
+            '400': problemResponse('`confirm` is not the store name (field errors in `errors`)'),
+            '403': problemResponse('Not an admin'),
+            '409': problemResponse('The store is not being deleted (DELETE it first), or a pull request is open'),
+          },
+        },
       },
       '/api/stores/{name}/restore': {
         post: { summary: 'Restore: a revert of the deleting commit', parameters: [name, idem], responses: { '201': { description: 'Restored' }, ...errors, '409': problemResponse('Exists') } },

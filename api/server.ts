@@ -24,6 +24,7 @@ import { createMetrics } from './metrics.ts';
 import { gitOnlyStatus, type StatusProvider } from './status-provider.ts';
 import type { GitTransport } from './stores/port.ts';
 import { StoreService, type StoreServiceOptions } from './stores/service.ts';
+import { FinalDeleteDriver } from './stores/final-delete.ts';
 import { createArgoStatus } from './status/argo-status.ts';
 import { createBackupService } from './backups/wiring.ts';
 import { localTargetSettings, NO_LOCAL_TARGET, startLocalTarget } from './backups/embedded-target.ts';
@@ -43,6 +44,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** Render function override (benchmarks of the Git layer alone). */
   render?: StoreServiceOptions['render'];
+  /** Deletes wait for a final backup (with a backup target); default: when Argo CD is configured. */
+  finalBackups?: boolean;
 }
 
 export interface RunningServer {
@@ -138,10 +141,13 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
           metrics,
           log,
         });
-  const stores = new StoreService(transport, { ...(opts.render ? { render: opts.render } : {}) });
+  // A delete waits for a final backup (platform.yaml backup target) only where an Argo CD reports the Job.
+  const argoConfigured = Boolean(config.argocd?.url && config.argocd?.token);
+  const stores = new StoreService(transport, { ...(opts.render ? { render: opts.render } : {}), finalBackups: opts.finalBackups ?? argoConfigured });
   for (const h of opts.onPush ?? []) transport.onPush(h);
+  const finalDeletes = new FinalDeleteDriver(stores, log.child({ component: 'final-delete' }));
   // Live status from Argo CD, push webhooks and GET /api/events (api/status/, docs/status.md).
-  const live = createArgoStatus({ config, mirror, state, registry: metrics.registry, log });
+  const live = createArgoStatus({ config, mirror, state, registry: metrics.registry, log, onFinalBackup: finalDeletes.observe });
   transport.onPush(live.onPush);
 
   // One refresh at a time: a fetch can outlast the interval (a slow remote, up to

@@ -15,3 +15,9 @@ export type CreateStoreRequest = z.infer<typeof createStoreRequest>;
 export const idempotencyKey = z.string().regex(/^[\x21\x23-\x7e]{1,128}$/, { error: 'Idempotency-Key is 1–128 visible ASCII characters' });
 
 export const manifestFile = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,200}\.yaml$/, { error: 'expected a manifest file name' });
+
+/** POST /api/stores/{name}/force-delete: the store's name typed again, confirming that its data will be lost. */
+export const forceDeleteRequest = z.strictObject({
+  confirm: z.string({ error: 'type the store name to confirm that its data will be lost' }).max(200),
+});
+export type ForceDeleteRequest = z.infer<typeof forceDeleteRequest>;

@@ -51,6 +51,8 @@ interface Item {
 
 interface Planned {
   item: Item;
+  /** The folder goes (a delete, its phase 2 or a forced one) rather than being written. */
+  removes: boolean;
   commit: CommitPlan;
   /** Paths for the push notification: added (create/restore) or removed (delete). */
   paths: string[];
@@ -80,8 +82,8 @@ interface Prepared {
 
 function changesOf(planned: Planned[]): { name: string; spec?: StoreSpec }[] | undefined {
   // A restored folder with an unreadable store.yaml has no spec: only a fresh read of the tree knows it.
-  if (!planned.every((p) => p.trailers.action === 'delete' || p.result.spec)) return undefined;
-  return planned.map((p) => ({ name: p.trailers.store, spec: p.trailers.action === 'delete' ? undefined : p.result.spec }));
+  if (!planned.every((p) => p.removes || p.result.spec)) return undefined;
+  return planned.map((p) => ({ name: p.trailers.store, spec: p.removes ? undefined : p.result.spec }));
 }
 
 /** `b` was prepared on top of `a`: one push carries both. */
@@ -105,6 +107,24 @@ interface Working {
   added: Map<string, StoreSpec>;
   removed: Set<string>;
   counts: Map<string, number>;
+}
+
+/** Subject and body of phase 1 of a two-phase delete (both transports). */
+export function markMessage(name: string): string {
+  return `Delete store ${name}: final backup first\n\nMarks the store deleting: it renders only its database and the Job final-backup. Storefleet removes the folder once Argo CD reports the Job complete.`;
+}
+
+/** What the removal commit adds to its message: why the folder goes now. */
+export function removalNote(why: 'delete' | 'remove' | 'force-delete'): string {
+  if (why === 'remove') return '\n\nIts final backup completed (Job final-backup).';
+  if (why === 'force-delete') return '\n\nForced by an admin without a final backup: the data since the last backup is lost.';
+  return '';
+}
+
+/** A restore reverts the removal and, for a two-phase delete, its mark too. */
+export function restoreMessage(from: { subject: string; commit: string; mark?: string }): string {
+  const mark = from.mark ? ` and the deletion mark of commit ${from.mark} (the store as it ran before "Delete")` : '';
+  return `Revert "${from.subject}"\n\nThis reverts commit ${from.commit}${mark}.`;
 }
 
 export class DirectWriter implements GitTransport {
@@ -388,9 +408,9 @@ export class DirectWriter implements GitTransport {
         message: x.commit.message,
         timestamp: new Date(x.commit.time * 1000).toISOString(),
         author: x.commit.author,
-        added: x.trailers.action === 'delete' ? [] : x.paths,
+        added: x.removes ? [] : x.paths,
         modified: [],
-        removed: x.trailers.action === 'delete' ? x.paths : [],
+        removed: x.removes ? x.paths : [],
       })),
       owners: Object.fromEntries(planned.flatMap((x) => (x.result.spec ? [[x.trailers.store, x.result.spec.owner]] : []))),
     };
@@ -443,6 +463,10 @@ export class DirectWriter implements GitTransport {
       ownerCount: (owner) => w.counts.get(owner) ?? 0,
       findKey: (by, key) => this.o.state.findKey(by, key),
       deletion: (name, owner) => this.lifetimes.deletion(base.tip, name, owner),
+      storeFiles: async (name) => {
+        const e = w.snap.stores.get(name);
+        return e ? this.lifetimes.contents(base.tip, e.dir, name) : new Map();
+      },
     };
   }
 
@@ -472,6 +496,7 @@ export class DirectWriter implements GitTransport {
       for (const [path, content] of files) changes.push({ op: 'write', path, content, blob: blobs?.get(path) });
       return {
         item: it,
+        removes: false,
         trailers,
         paths: [...files.keys()],
         commit: commit(`Create store ${name}\n\nEngine ${spec.engine}, plan ${spec.plan}, owner ${spec.owner}.`, changes),
@@ -479,15 +504,35 @@ export class DirectWriter implements GitTransport {
       };
     }
 
+    if (change.action === 'mark') {
+      // Phase 1 of a two-phase delete: the folder re-rendered with its mark, where the store is.
+      const { spec, files } = change;
+      const entry = w.snap.stores.get(name)!; // the rules found it on this base
+      w.added.set(name, spec);
+      it.files = files;
+      const blobs = it.blobs?.files === files ? it.blobs.shas : undefined;
+      const changes: CommitPlan['changes'] = [{ op: 'delete', path: entry.dir }];
+      for (const [path, content] of files) changes.push({ op: 'write', path, content, blob: blobs?.get(path) });
+      return {
+        item: it,
+        removes: false,
+        trailers,
+        paths: [...files.keys()],
+        commit: commit(markMessage(name), changes),
+        result: { action: 'delete', name, spec, marked: true, replayed: false },
+      };
+    }
+
     if (change.action === 'delete') {
       const entry = w.snap.stores.get(name)!; // the rules found it on this base
       const folderTree = entry.tree || (await this.o.mirror.cat.read(treeSpec(w.snap, entry)))?.sha || '';
       const dir = entry.dir; // where it is, also when a hand edit put it in the wrong shard
-      const message = await this.deleteMessage(base.tip, name, dir, folderTree);
+      const message = (await this.deleteMessage(base.tip, name, dir, folderTree)) + removalNote(change.why);
       w.removed.add(name);
       count(entry.spec?.owner, -1);
       return {
         item: it,
+        removes: true,
         trailers,
         paths: await this.folderFiles(folderTree, dir),
         commit: commit(message, [{ op: 'delete', path: dir }]),
@@ -503,9 +548,10 @@ export class DirectWriter implements GitTransport {
     }
     return {
       item: it,
+      removes: false,
       trailers,
       paths: await this.folderFiles(from.folderTree, storeDir(name)),
-      commit: commit(`Revert "${from.subject}"\n\nThis reverts commit ${from.commit}.`, [{ op: 'tree', path: storeDir(name), sha: from.folderTree }]),
+      commit: commit(restoreMessage(from), [{ op: 'tree', path: storeDir(name), sha: from.folderTree }]),
       result: { action: 'restore', name, spec, replayed: false },
     };
   }

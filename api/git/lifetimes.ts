@@ -36,11 +36,36 @@ export class StoreLifetimes {
       if (!change) continue;
       const spec = await this.specOf(change.oldBlob, name);
       if (owner !== undefined && spec?.owner !== owner) continue;
-      const folder = await this.mirror.cat.read(`${commit}^:${dir}`);
+      // A two-phase delete: restore the lifetime as it ran before its mark, not the marked tree.
+      const mark = spec?.deleting ? await this.markBefore(commit, dir, name) : undefined;
+      const ref = mark ? `${mark}^` : `${commit}^`;
+      const folder = await this.mirror.cat.read(`${ref}:${dir}`);
       if (!folder || folder.type !== 'tree') continue;
-      return { commit, subject, folderTree: folder.sha, spec };
+      return { commit, subject, folderTree: folder.sha, ref, spec: mark ? await this.specAt(`${ref}:${dir}/store.yaml`, name) : spec, ...(mark ? { mark } : {}) };
     }
     return undefined;
+  }
+
+  /** The commit before `removal` that marked the store `deleting` (its parent has no mark), if any. */
+  private async markBefore(removal: string, dir: string, name: string): Promise<string | undefined> {
+    const log = await this.mirror.run(['log', '-n20', '--format=%H', `${removal}^`, '--', `${dir}/store.yaml`]);
+    for (const sha of log.stdout.split('\n').filter(Boolean)) {
+      const before = await this.specAt(`${sha}^:${dir}/store.yaml`, name);
+      if (!before) return undefined;
+      if (!before.deleting) return sha;
+    }
+    return undefined;
+  }
+
+  /** The files of a store folder at `ref` (repo-relative path under storeDir(name) → text). */
+  async contents(ref: string, dir: string, name: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const r = await this.mirror.run(['ls-tree', '-r', '--name-only', ref, '--', `${dir}/`], [0, 128]);
+    for (const path of r.stdout.split('\n').filter(Boolean)) {
+      const text = await this.mirror.cat.readText(`${ref}:${path}`);
+      if (text !== undefined) out.set(`${storeDir(name)}${path.slice(dir.length)}`, text);
+    }
+    return out;
   }
 
   /**

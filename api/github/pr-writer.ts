@@ -7,6 +7,7 @@ import type { ResolvedPlatform } from '../../generator/platform.ts';
 import { storeDir } from '../../generator/layout.ts';
 import { parseStoreSpec, storeSpecYaml, type StoreSpec } from '../../generator/spec.ts';
 import { ValidationError } from '../../generator/errors.ts';
+import { markMessage, removalNote, restoreMessage } from '../git/direct-writer.ts';
 import { StoreLifetimes } from '../git/lifetimes.ts';
 import type { Mirror } from '../git/mirror.ts';
 import type { RepoState, Snapshot } from '../git/repo-state.ts';
@@ -32,7 +33,8 @@ export interface PullRequestWriterOptions {
 
 type TreeEntry = { path: string; mode: '100644' | '040000'; type: 'blob' | 'tree'; content?: string; sha?: string | null };
 
-const BRANCH = /^storefleet\/(create|delete|restore)-([a-z0-9-]+)$/;
+// `remove`: phase 2 of a two-phase delete, opened by the API itself; `force-delete`: an admin's.
+const BRANCH = /^storefleet\/(create|delete|restore|remove|force-delete)-([a-z0-9-]+)$/;
 const SPEC_BLOCK = /```yaml\n([\s\S]*?)```/;
 /** Who asked and under which key, in the description (pulls.list has no commit messages): what a replay matches. */
 const REQUEST_LINE = /<!-- storefleet-request: (\S+) (\S+) (\S+) -->/;
@@ -95,13 +97,14 @@ export class PullRequestWriter implements GitTransport {
     const change = decision.change;
     const { name } = change;
     const who = req.requester;
-    const branch = `storefleet/${change.action}-${name}`;
+    // Phase 2 and a forced delete get branches of their own: the mark's branch may still exist after its merge.
+    const branch = `storefleet/${change.action === 'delete' && change.why !== 'delete' ? change.why : change.action === 'mark' ? 'delete' : change.action}-${name}`;
     const baseTree = (await mirror.cat.read(`${baseSha}^{tree}`))?.sha ?? (await this.gh(() => octokit.rest.git.getCommit({ owner, repo, commit_sha: baseSha }))).data.tree.sha;
-    const { tree, title } = await this.treeOf(change, snap, tip);
+    const { tree, title, detail } = await this.treeOf(change, snap, tip);
     const spec = change.spec;
     const adminLogin = change.action === 'create' ? change.adminLogin : undefined;
 
-    const message = `${title}\n\nRequested through Storefleet by ${who.name}.\n\n${trailerBlock(change.trailers)}`;
+    const message = `${title}\n\n${detail ? `${detail}\n\n` : ''}Requested through Storefleet by ${who.name}.\n\n${trailerBlock(change.trailers)}`;
     const newTree = await this.gh(() => octokit.rest.git.createTree({ owner, repo, base_tree: baseTree, tree }));
     const commit = await this.gh(() =>
       octokit.rest.git.createCommit({
@@ -128,9 +131,11 @@ export class PullRequestWriter implements GitTransport {
       '',
       change.action === 'create'
         ? 'Merging adds the rendered store folder; Argo CD then provisions it.'
-        : change.action === 'delete'
-          ? 'Merging removes the store folder; Argo CD then deletes the store namespace. Restorable by reverting.'
-          : 'Merging puts the store folder back exactly as it was before its deletion.',
+        : change.action === 'mark'
+          ? "Merging marks the store deleting: its apps stop and the Job final-backup backs up its database. Once Argo CD reports the Job complete, Storefleet opens the pull request that removes the folder; if the Job fails, the store and its data stay."
+          : change.action === 'delete'
+            ? `Merging removes the store folder; Argo CD then deletes the store namespace. Restorable by reverting.${removalNote(change.why).replace(/\n/g, ' ')}`
+            : 'Merging puts the store folder back exactly as it was before its deletion.',
       '',
       ...(spec ? ['```yaml', storeSpecYaml(spec).trimEnd(), '```'] : []),
       '',
@@ -138,7 +143,8 @@ export class PullRequestWriter implements GitTransport {
     ].join('\n');
     const pr = await this.gh(() => octokit.rest.pulls.create({ owner, repo, title, head: branch, base, body }));
     this.prCache = undefined;
-    return { action: change.action, name, commit: commit.data.sha, pullRequest: pr.data.html_url, spec, adminLogin, replayed: false };
+    const action = change.action === 'mark' ? 'delete' : change.action;
+    return { action, name, commit: commit.data.sha, pullRequest: pr.data.html_url, spec, adminLogin, ...(change.action === 'mark' ? { marked: true } : {}), replayed: false };
   }
 
   /** The base branch plus the open pull requests, as the rules see it. */
@@ -169,25 +175,34 @@ export class PullRequestWriter implements GitTransport {
         return undefined;
       },
       deletion: (name, owner) => this.lifetimes.deletion(tip, name, owner),
+      storeFiles: async (name) => {
+        const e = snap.stores.get(name);
+        return e ? this.lifetimes.contents(tip, e.dir, name) : new Map();
+      },
     };
   }
 
   /** The pull request's tree entries: the rendered folder, every file of the folder removed, or the folder as it was. */
-  private async treeOf(change: ChangeSet, snap: Snapshot, tip: string): Promise<{ tree: TreeEntry[]; title: string }> {
+  private async treeOf(change: ChangeSet, snap: Snapshot, tip: string): Promise<{ tree: TreeEntry[]; title: string; detail?: string }> {
     const { name } = change;
-    if (change.action === 'create') {
-      return { tree: [...change.files].map(([path, content]) => ({ path, mode: '100644', type: 'blob', content })), title: `Create store ${name}` };
-    }
-    if (change.action === 'delete') {
+    const blobs = (files: ReadonlyMap<string, string>) => [...files].map(([path, content]): TreeEntry => ({ path, mode: '100644', type: 'blob', content }));
+    const removed = async (keep: ReadonlyMap<string, string> = new Map()) => {
       const dir = snap.stores.get(name)!.dir; // the rules found it on this base
       const files = await this.o.mirror.run(['ls-tree', '-r', '--name-only', tip, '--', `${dir}/`]);
-      const tree = files.stdout
+      return files.stdout
         .split('\n')
-        .filter(Boolean)
+        .filter((path) => path && !keep.has(path))
         .map((path): TreeEntry => ({ path, mode: '100644', type: 'blob', sha: null }));
-      return { tree, title: `Delete store ${name}` };
+    };
+    if (change.action === 'create') return { tree: blobs(change.files), title: `Create store ${name}` };
+    if (change.action === 'mark') {
+      // The marked folder: its files written, the app manifests it no longer renders removed.
+      const [title, detail] = markMessage(name).split('\n\n');
+      return { tree: [...(await removed(change.files)), ...blobs(change.files)], title, detail };
     }
-    return { tree: [{ path: storeDir(name), mode: '040000', type: 'tree', sha: change.from.folderTree }], title: `Restore store ${name}` };
+    if (change.action === 'delete') return { tree: await removed(), title: `Delete store ${name}`, detail: removalNote(change.why).trim() || undefined };
+    const detail = restoreMessage(change.from).split('\n\n')[1];
+    return { tree: [{ path: storeDir(name), mode: '040000', type: 'tree', sha: change.from.folderTree }], title: `Restore store ${name}`, detail };
   }
 
   /** Open Storefleet pull requests by store name (cached briefly; the list is one paginated call). */
@@ -200,7 +215,8 @@ export class PullRequestWriter implements GitTransport {
     for (const pr of prs) {
       const m = BRANCH.exec(pr.head.ref);
       if (!m) continue;
-      const [, action, name] = m;
+      const [, branchAction, name] = m;
+      const action = branchAction === 'remove' || branchAction === 'force-delete' ? 'delete' : branchAction;
       let spec: StoreSpec | undefined;
       const block = pr.body ? SPEC_BLOCK.exec(pr.body) : null;
       if (block) {

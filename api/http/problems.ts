@@ -4,12 +4,14 @@ import { ValidationError } from '../../generator/errors.ts';
 import { RemoteUnavailableError } from '../git/mirror.ts';
 import { ApiProblem, unavailableProblem, validationProblem } from '../problem.ts';
 import {
+  ForceDeleteForbidden,
   IdempotencyKeyReused,
   InvalidStoreRequest,
   PlatformInvalid,
   StoreBusy,
   StoreExists,
   StoreLimitReached,
+  StoreNotDeleting,
   StoreNotFound,
   TransportUnavailable,
   WriteContention,
@@ -25,6 +27,8 @@ export function problemOf(err: unknown, retryAfterSeconds: number): ApiProblem |
   if (err instanceof StoreNotFound) return new ApiProblem(404, 'store-not-found', err.what === 'store' ? 'Store not found' : 'Nothing to restore', err.message);
   if (err instanceof StoreExists) return new ApiProblem(409, 'store-exists', 'Store exists', err.message);
   if (err instanceof StoreBusy) return new ApiProblem(409, err.pendingUrl ? 'pull-request-open' : 'store-busy', err.pendingUrl ? 'A pull request is already open' : 'Store is being changed', err.message);
+  if (err instanceof StoreNotDeleting) return new ApiProblem(409, 'store-not-deleting', 'Store is not being deleted', err.message);
+  if (err instanceof ForceDeleteForbidden) return new ApiProblem(403, 'forbidden', 'Admins only', err.message);
   if (err instanceof StoreLimitReached) return new ApiProblem(403, 'store-limit', 'Store limit reached', err.message);
   if (err instanceof IdempotencyKeyReused) return new ApiProblem(422, 'idempotency-key-reused', 'Idempotency-Key already used', err.message);
   if (err instanceof PlatformInvalid) return new ApiProblem(503, 'platform-invalid', 'platform.yaml is invalid', err.message, { headers: { 'Retry-After': '30' } });

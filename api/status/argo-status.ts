@@ -16,7 +16,7 @@ import { EventsHub, type HubEvent } from './events-hub.ts';
 import { StoreHistoryIndex } from './git-history.ts';
 import type { GitStoreFacts, LifecycleStatus } from './lifecycle.ts';
 import { registerStatusMetrics } from './metrics.ts';
-import { StatusService, type PushDetails } from './status-service.ts';
+import { StatusService, type PushDetails, type StatusServiceOptions } from './status-service.ts';
 import { ArgoWebhookNotifier, type WebhookTarget } from './webhook.ts';
 
 /** Structural copies of the API's types, so this module does not depend on the app's internals. */
@@ -33,7 +33,7 @@ interface MirrorLike {
   tip?: string;
 }
 interface StateLike {
-  snapshot(tip: string): Promise<{ tip: string; stores: Map<string, { spec?: { owner: string } }> }>;
+  snapshot(tip: string): Promise<{ tip: string; stores: Map<string, { spec?: { owner: string; deleting?: { requestedAt: string; by: string } } }> }>;
   platform(tip: string): Promise<{ config: { provisioningTimeoutMinutes: number } }>;
 }
 interface RequesterLike {
@@ -105,6 +105,8 @@ export function createArgoStatus(deps: {
   state: StateLike;
   registry: Registry;
   log?: Logger;
+  /** Phase 2 of a two-phase delete listens to the final backups' statuses (api/stores/final-delete.ts). */
+  onFinalBackup?: StatusServiceOptions['onFinalBackup'];
 }): ArgoStatus {
   const log = deps.log ?? pino({ level: 'silent' });
   const settings = argoStatusSettings(deps.config);
@@ -113,6 +115,8 @@ export function createArgoStatus(deps: {
   let timeoutMinutes = 20;
   let owners = new Map<string, string>();
   let present = new Set<string>();
+  /** Deletion marks (store.yaml `deleting`) on the tip. */
+  let marks = new Map<string, { requestedAt: string; by: string }>();
 
   // Git-derived caches follow the mirror's tip lazily: refreshed on push and whenever a reader notices a new tip.
   let syncedTip: string | undefined;
@@ -125,8 +129,13 @@ export function createArgoStatus(deps: {
         if (client) await history.update(tip); // only the lifecycle needs history
         const [snap, platform] = await Promise.all([deps.state.snapshot(tip), deps.state.platform(tip).catch(() => undefined)]);
         const next = new Map<string, string>();
-        for (const [name, e] of snap.stores) if (e.spec?.owner) next.set(name, e.spec.owner);
+        const nextMarks = new Map<string, { requestedAt: string; by: string }>();
+        for (const [name, e] of snap.stores) {
+          if (e.spec?.owner) next.set(name, e.spec.owner);
+          if (e.spec?.deleting) nextMarks.set(name, e.spec.deleting);
+        }
         owners = next;
+        marks = nextMarks;
         present = new Set(snap.stores.keys());
         if (platform) timeoutMinutes = platform.config.provisioningTimeoutMinutes;
         syncedTip = tip;
@@ -174,7 +183,10 @@ export function createArgoStatus(deps: {
     const latest = history.latestCommit(git.name);
     // The first-parent scan also sees re-renders and hand edits, which the API's write log does not.
     const better = latest && (!git.latestCommit || history.contains(latest.sha, git.latestCommit.sha) !== false);
-    return { ...git, ...(better ? { latestCommit: latest } : {}), ...(owners.get(git.name) ? { owner: owners.get(git.name) } : {}) };
+    // A mark the caller did not pass (a recomputation on an Argo CD change) comes from the tip.
+    const mark = git.presentOnMain ? (git.deleting ?? marks.get(git.name)) : undefined;
+    const { deleting: _gone, ...rest } = git;
+    return { ...rest, ...(better ? { latestCommit: latest } : {}), ...(owners.get(git.name) ? { owner: owners.get(git.name) } : {}), ...(mark ? { deleting: mark } : {}) };
   };
 
   const service = new StatusService({
@@ -186,6 +198,12 @@ export function createArgoStatus(deps: {
     metrics,
     argocdUiUrl: settings.uiUrl ?? settings.url,
     logger: log.child({ component: 'status' }),
+    onFinalBackup: deps.onFinalBackup,
+    // Recomputations on an Argo CD change see the tip's marks (a store marked since it was last listed).
+    gitFacts: (name) => {
+      const last = service.lastFacts(name);
+      return last && withIndex(last);
+    },
   });
   service.start();
   refreshGit();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeApplication } from './app-summary.ts';
-import type { Application } from './argocd-types.ts';
-import { fixtures, SHA_OLD, SHA_STORE, SHA_TIP } from './fixtures/applications.ts';
+import type { Application, ResourceStatus } from './argocd-types.ts';
+import { fixtures, SHA_OLD, SHA_STORE, SHA_TIP, variant } from './fixtures/applications.ts';
 import { computeLifecycle, LIFECYCLE_STATUSES, type ArgoState, type GitStoreFacts, type LifecycleStatus } from './lifecycle.ts';
 
 const NOW = new Date('2026-11-23T10:10:00Z');
@@ -120,5 +120,46 @@ describe('computeLifecycle (architecture.md lifecycle table)', () => {
     expect(app?.health.status).toBe('Unknown');
     const out = computeLifecycle({ git: onMain(), app, argo: CONNECTED, now: NOW, provisioningTimeoutMinutes: 20, revisionContains });
     expect(out.status).toBe('provisioning');
+  });
+});
+
+describe('a store marked `deleting` (two-phase delete): its final backup', () => {
+  const MARK = '2026-11-23T10:05:00Z';
+  const marked = (committedAt = COMMITTED_5_MIN_AGO): GitStoreFacts => ({ ...onMain(committedAt), deleting: { requestedAt: MARK, by: 'alice' } });
+  /** Argo CD synced to `revision`, with the Job final-backup in `health` (none: not created yet). */
+  const withJob = (health?: string, message?: string, revision = SHA_STORE) =>
+    variant((a) => {
+      a.status!.sync = { status: 'Synced', revision };
+      a.status!.resources = [
+        { version: 'v1', kind: 'Namespace', name: 'store-acme', status: 'Synced', health: { status: 'Healthy' } },
+        ...(health ? [{ group: 'batch', version: 'v1', kind: 'Job', namespace: 'store-acme', name: 'final-backup', status: 'Synced' as const, health: { status: health, ...(message ? { message } : {}) } } as ResourceStatus] : []),
+      ];
+      a.status!.health = { status: health === 'Degraded' ? 'Degraded' : health === 'Healthy' ? 'Healthy' : 'Progressing' };
+    });
+  const at = (git: GitStoreFacts, app?: Application, argo: ArgoState = CONNECTED) =>
+    computeLifecycle({ git, app: app && summarizeApplication(app), argo, now: NOW, provisioningTimeoutMinutes: 20, revisionContains });
+
+  it.each([
+    ['Job running', marked(), withJob('Progressing'), 'deleting', 'pending', ['final backup', 'running']],
+    ['Job not created yet', marked(), withJob(), 'deleting', 'pending', ['final backup', 'waiting for the Job final-backup']],
+    ['Argo CD has not applied the mark', marked(), withJob('Healthy', undefined, SHA_OLD), 'deleting', 'pending', ['final backup', 'deletion mark 2222222']],
+    ['Job complete, synced to the mark', marked(), withJob('Healthy'), 'deleting', 'complete', ['final backup: complete']],
+    ['Job complete, synced to a later tip', marked(), withJob('Healthy', undefined, SHA_TIP), 'deleting', 'complete', ['complete']],
+    ['Job failed', marked(), withJob('Degraded', 'Job has reached the specified backoff limit'), 'failed', 'failed', ['final backup failed: Job has reached the specified backoff limit', 'the store and its data are kept']],
+    ['Job still running after the provisioning timeout', marked(COMMITTED_30_MIN_AGO), withJob('Progressing'), 'failed', 'failed', ['final backup did not complete within 20 minutes', 'the store and its data are kept']],
+    ['no Application after the timeout', marked(COMMITTED_30_MIN_AGO), undefined, 'failed', 'failed', ['did not complete within 20 minutes']],
+  ] as const)('%s → %s', (_what, git, app, status, state, reason) => {
+    const out = at(git, app);
+    expect(out.status).toBe(status);
+    expect(out.finalBackup).toEqual({ mark: MARK, state });
+    for (const part of reason) expect(out.reason).toContain(part);
+  });
+
+  it('a healthy final-backup Job of an unmarked store is just a resource (no final backup state)', () => {
+    expect(at(onMain(), withJob('Healthy')).finalBackup).toBeUndefined();
+  });
+
+  it('without Argo CD the mark shows as deleting, with why nothing reports the Job', () => {
+    expect(at(marked(), undefined, { kind: 'disabled' })).toMatchObject({ status: 'deleting', reason: expect.stringContaining('no Argo CD') });
   });
 });

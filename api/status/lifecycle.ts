@@ -24,6 +24,8 @@ export interface GitStoreFacts {
   owner?: string;
   /** An open pull request that adds the store (PR mode). */
   pullRequest?: { number?: number; url?: string; openedAt?: string };
+  /** store.yaml `deleting` on main: marked for a two-phase delete, its final backup runs first. */
+  deleting?: { requestedAt: string; by: string };
 }
 
 /** Argo CD as the status reader sees it right now. */
@@ -55,6 +57,8 @@ export interface Lifecycle {
   status: LifecycleStatus;
   /** Set for every status but `ready`. */
   reason?: string;
+  /** A marked store: its final backup as Argo CD reports it, for that mark (api/stores/rules.ts removalDue). */
+  finalBackup?: { mark: string; state: 'pending' | 'complete' | 'failed' };
 }
 
 const short = (sha: string | undefined): string => (sha ? sha.slice(0, 7) : '?');
@@ -182,6 +186,33 @@ function failure(input: LifecycleInput, app: AppSummary): string | undefined {
   return undefined;
 }
 
+/**
+ * A store marked `deleting` (two-phase delete): `deleting — final backup` while the Job runs,
+ * done once Argo CD synced the mark (or later) and judges the Job final-backup Healthy (complete);
+ * `failed` with the Job's reason when it failed or did not finish in time. Nothing is removed then.
+ */
+function finalBackupLifecycle(input: LifecycleInput, app: AppSummary | undefined, elapsed: number | undefined): Lifecycle {
+  const mark = input.git.deleting!.requestedAt;
+  const kept = 'the store and its data are kept (an admin can force the delete)';
+  const failed = (reason: string): Lifecycle => ({ status: 'failed', reason, finalBackup: { mark, state: 'failed' } });
+  const pending = (why: string): Lifecycle => {
+    if (elapsed !== undefined && elapsed > input.provisioningTimeoutMinutes) {
+      return failed(`final backup did not complete within ${input.provisioningTimeoutMinutes} minutes (${why}); ${kept}`);
+    }
+    return { status: 'deleting', reason: `final backup: ${why}`, finalBackup: { mark, state: 'pending' } };
+  };
+  if (!app) return pending(`Argo CD has no Application store-${input.git.name}`);
+  const synced = app.sync.status === 'Synced' && includes(input, app.sync.revision) === true;
+  const job = app.finalBackup;
+  if (synced && job?.health === 'Healthy') return { status: 'deleting', reason: 'final backup: complete; removing the store folder', finalBackup: { mark, state: 'complete' } };
+  if (job?.health === 'Degraded') return failed(`final backup failed: ${job.message ?? 'Job final-backup failed'}; ${kept}`);
+  const broken = failure(input, app);
+  if (broken) return failed(`final backup cannot run: ${broken}; ${kept}`);
+  if (!synced) return pending(`waiting for Argo CD to apply the deletion mark ${short(input.git.latestCommit?.sha)}`);
+  if (!job) return pending('waiting for the Job final-backup');
+  return pending(job.health === 'Progressing' ? 'Job final-backup running' : `Job final-backup ${job.health}${job.message ? `: ${job.message}` : ''}`);
+}
+
 export function computeLifecycle(input: LifecycleInput): Lifecycle {
   const { git, app, argo } = input;
   const appName = app?.appName ?? `store-${git.name}`;
@@ -210,12 +241,14 @@ export function computeLifecycle(input: LifecycleInput): Lifecycle {
   }
 
   if (argo.kind === 'disabled') {
+    if (git.deleting) return { status: 'deleting', reason: 'final backup: marked for deletion; no Argo CD is connected to this API to report the Job final-backup' };
     return { status: 'committed', reason: 'on main; no Argo CD is connected to this API, so it is not provisioned from here' };
   }
   if (argo.kind === 'unreachable') return { status: 'unknown', reason: `Argo CD unreachable: ${argo.reason}` };
   if (argo.kind === 'starting') return { status: 'unknown', reason: 'reading Argo CD (first listing not finished yet)' };
 
   const elapsed = minutesSince(git.latestCommit?.committedAt, input.now);
+  if (git.deleting) return finalBackupLifecycle(input, app, elapsed);
   const overdue = elapsed !== undefined && elapsed > input.provisioningTimeoutMinutes;
   const timedOut = (why: string): Lifecycle => ({ status: 'failed', reason: `not ready after ${Math.floor(elapsed ?? 0)} minutes: ${why}` });
 

@@ -7,7 +7,7 @@ import type { AppSummary } from './app-summary.ts';
 import type { ArgoCdClient, DependencyHealth } from './argocd-client.ts';
 import type { Application, ApplicationTree, EventList, KubeEvent } from './argocd-types.ts';
 import type { EventsHub, HubEvent } from './events-hub.ts';
-import { computeLifecycle, type ArgoState, type GitStoreFacts, type LifecycleStatus, type RevisionContains } from './lifecycle.ts';
+import { computeLifecycle, type ArgoState, type GitStoreFacts, type Lifecycle, type LifecycleStatus, type RevisionContains } from './lifecycle.ts';
 import type { StatusMetrics } from './metrics.ts';
 import type { ArgoWebhookNotifier, PushedCommit, PushNotice } from './webhook.ts';
 import type { PushDetails as GitPushDetails } from '../git/types.ts';
@@ -58,6 +58,8 @@ export interface StatusServiceOptions {
   /** Usually an `EventsHub`; only `publish` is used. */
   hub?: Pick<EventsHub<unknown>, 'publish'>;
   metrics?: StatusMetrics;
+  /** Told every computed status of a store marked `deleting` (the two-phase delete's phase 2 listens). */
+  onFinalBackup?: (name: string, finalBackup: NonNullable<Lifecycle['finalBackup']>, git: GitStoreFacts) => void;
   /** Argo CD UI base URL for links (defaults to none). */
   argocdUiUrl?: string;
   /** How often known stores are re-evaluated without an Argo CD change (timeouts). Default 30 s. */
@@ -138,6 +140,7 @@ export class StatusService {
     const view: StoreStatusEntry = { name: git.name, status: lc.status, ...(lc.reason ? { reason: lc.reason } : {}) };
     if (app) view.argocd = argoBrief(app);
     this.#record(git, view);
+    if (lc.finalBackup) this.#o.onFinalBackup?.(git.name, lc.finalBackup, git);
     return view;
   }
 

@@ -87,3 +87,21 @@ export class WriteContention extends StoreError {
     super('Other writers kept moving the branch; retry shortly.');
   }
 }
+
+/** A removal or forced delete of a store that is not marked `deleting` (or no longer with that mark). */
+export class StoreNotDeleting extends StoreError {
+  readonly kind = 'store-not-deleting';
+  readonly store: string;
+  constructor(store: string, message?: string) {
+    super(message ?? `"${store}" is not being deleted: DELETE it first (its final backup runs before it is removed).`);
+    this.store = store;
+  }
+}
+
+/** Only admins may force a delete that loses a store's data. */
+export class ForceDeleteForbidden extends StoreError {
+  readonly kind = 'force-delete-forbidden';
+  constructor() {
+    super('Only an admin can force a delete: the store and its data stay until its final backup succeeds or an admin forces the delete.');
+  }
+}

@@ -41,8 +41,15 @@ export interface Deletion {
   /** The deleting commit and its subject. */
   commit: string;
   subject: string;
-  /** The store folder's tree just before the deletion. */
+  /**
+   * The store folder's tree to put back: just before the deletion, or, for a two-phase delete,
+   * just before its mark (the lifetime as it ran, not the marked tree).
+   */
   folderTree: string;
+  /** The commit whose tree holds `folderTree` (the parent of the deletion, or of its mark). */
+  ref: string;
+  /** The commit that marked the store `deleting` (two-phase deletes). */
+  mark?: string;
   /** Its store.yaml (undefined when hand-broken: only admins may restore it). */
   spec?: StoreSpec;
 }
@@ -54,6 +61,8 @@ export interface StoreView {
   platform(): ResolvedPlatform;
   /** The store on the base (undefined: no folder). `spec` is undefined for a hand-broken store.yaml. */
   store(name: string): { spec?: StoreSpec } | undefined;
+  /** The files of the store's folder on the base (repo-relative path → text; empty when absent). */
+  storeFiles(name: string): Promise<ReadonlyMap<string, string>>;
   /** A change to this store not on the base yet: planned earlier in this batch, or an open pull request. */
   pending(name: string): PendingChange | undefined;
   /** Stores this owner has on the base plus those pending creation or restoration. */
@@ -73,7 +82,10 @@ interface ChangeCommon {
 /** What to write, decided once by the rules: the transport turns it into a commit. */
 export type ChangeSet =
   | (ChangeCommon & { action: 'create'; spec: StoreSpec; files: ReadonlyMap<string, string>; adminLogin?: AdminLogin })
-  | (ChangeCommon & { action: 'delete'; spec?: StoreSpec })
+  /** Two-phase delete, phase 1: the folder re-rendered with store.yaml `deleting` (files replace the folder). */
+  | (ChangeCommon & { action: 'mark'; spec: StoreSpec; files: ReadonlyMap<string, string> })
+  /** The folder's removal: a one-commit delete, phase 2 (`remove`) or a forced delete. */
+  | (ChangeCommon & { action: 'delete'; spec?: StoreSpec; why: 'delete' | 'remove' | 'force-delete' })
   | (ChangeCommon & { action: 'restore'; spec?: StoreSpec; from: Deletion });
 
 export type Decision = { change: ChangeSet } | { replay: WriteResult };

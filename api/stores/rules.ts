@@ -1,22 +1,49 @@
 // The rules of create, delete and restore, written once: idempotency against history, existence,
-// ownership, the per-owner limit (counting stores waiting for review) and which lifetime of a
-// store a restore brings back. Pure over a StoreView: no Express, no git, no Octokit.
+// ownership, the per-owner limit (counting stores waiting for review), which lifetime of a
+// store a restore brings back, and the two-phase delete (mark → final backup → removal, or an
+// admin's forced delete). Pure over a StoreView: no Express, no git, no Octokit.
 import { ValidationError, issuesFromZod } from '../../generator/errors.ts';
 import type { ResolvedPlatform } from '../../generator/platform.ts';
 import type { RenderResult } from '../../generator/render.ts';
 import { newStoreSpec, type StoreSpec } from '../../generator/spec.ts';
 import type { WriteTrailers } from '../git/trailers.ts';
-import { IdempotencyKeyReused, InvalidStoreRequest, StoreBusy, StoreExists, StoreLimitReached, StoreNotFound } from './errors.ts';
+import { ForceDeleteForbidden, IdempotencyKeyReused, InvalidStoreRequest, StoreBusy, StoreExists, StoreLimitReached, StoreNotDeleting, StoreNotFound } from './errors.ts';
 import type { Decision, StoreView } from './port.ts';
 import type { Requester, WriteRequest } from './types.ts';
 
 export interface RuleDeps {
-  /** Renders a new store's folder (memoized per request by the service: retries reuse it). */
-  render(spec: StoreSpec, platform: ResolvedPlatform): RenderResult;
+  /** Renders a store's folder (a new store's is memoized per request by the service: retries reuse it). */
+  render(spec: StoreSpec, platform: ResolvedPlatform, existing?: ReadonlyMap<string, string>): RenderResult;
+  /**
+   * Whether a delete waits for a final backup when platform.yaml has a backup target: only when
+   * an Argo CD reports the Job's completion to this API (else nothing would ever remove the folder).
+   */
+  finalBackups: boolean;
 }
 
 export function nameOf(req: WriteRequest): string {
   return req.action === 'create' ? req.input.name : req.name;
+}
+
+/** The commit trailer's action: every way a store goes away is a `delete` in history. */
+export function trailerAction(action: WriteRequest['action']): WriteTrailers['action'] {
+  return action === 'remove' || action === 'force-delete' ? 'delete' : action;
+}
+
+/** What the status reader says about a marked store's final backup (api/status/lifecycle.ts). */
+export interface FinalBackupStatus {
+  /** The mark (store.yaml `deleting.requestedAt`) the status was computed for. */
+  mark: string;
+  state: 'pending' | 'complete' | 'failed';
+}
+
+/**
+ * Phase 2 is due: the store is still marked with the mark the status saw, and Argo CD reported
+ * the final-backup Job complete for a sync that contains the mark. A failed or pending backup,
+ * an unmarked or re-marked store: nothing is removed.
+ */
+export function removalDue(spec: { deleting?: { requestedAt: string } } | undefined, status: FinalBackupStatus | undefined): boolean {
+  return !!spec?.deleting && status?.state === 'complete' && status.mark === spec.deleting.requestedAt;
 }
 
 export async function decide(req: WriteRequest, view: StoreView, deps: RuleDeps): Promise<Decision> {
@@ -26,13 +53,13 @@ export async function decide(req: WriteRequest, view: StoreView, deps: RuleDeps)
   if (req.idempotencyKey) {
     const prior = view.findKey(who.id, req.idempotencyKey);
     if (prior) {
-      if (prior.digest !== req.digest || prior.action !== req.action) throw new IdempotencyKeyReused();
+      if (prior.digest !== req.digest || prior.action !== trailerAction(req.action)) throw new IdempotencyKeyReused();
       const spec = view.store(prior.store)?.spec ?? view.pending(prior.store)?.spec;
       return { replay: { action: prior.action, name: prior.store, commit: prior.sha, spec, replayed: true, ...(prior.pullRequest ? { pullRequest: prior.pullRequest } : {}) } };
     }
   }
   const platform = view.platform();
-  const trailers: WriteTrailers = { action: req.action, store: name, requestedBy: who.id, idempotencyKey: req.idempotencyKey, digest: req.digest };
+  const trailers: WriteTrailers = { action: trailerAction(req.action), store: name, requestedBy: who.id, idempotencyKey: req.idempotencyKey, digest: req.digest };
   const common = { name, trailers, requester: { name: who.name, email: who.email } };
   const pending = view.pending(name);
 
@@ -44,13 +71,7 @@ export async function decide(req: WriteRequest, view: StoreView, deps: RuleDeps)
     if (!parsed.success) throw new InvalidStoreRequest(issuesFromZod('request', parsed.error));
     const spec = parsed.data;
     checkLimit(view, who, spec.owner, platform);
-    let rendered: RenderResult;
-    try {
-      rendered = deps.render(spec, platform);
-    } catch (err) {
-      if (err instanceof ValidationError) throw new InvalidStoreRequest(err.issues);
-      throw err;
-    }
+    const rendered = render(() => deps.render(spec, platform));
     return { change: { ...common, action: 'create', spec, files: rendered.files, adminLogin: rendered.adminLogin } };
   }
 
@@ -63,7 +84,37 @@ export async function decide(req: WriteRequest, view: StoreView, deps: RuleDeps)
     }
     if (!canSee(who, entry.spec)) throw new StoreNotFound(name);
     if (pending) throw new StoreBusy(name, pending.url);
-    return { change: { ...common, action: 'delete', spec: entry.spec } };
+    const spec = entry.spec;
+    if (spec?.deleting) {
+      throw new StoreBusy(name, undefined, `"${name}" is already being deleted (since ${spec.deleting.requestedAt}): its final backup runs first; if it failed, an admin can force the delete.`);
+    }
+    // With a backup target the store is marked first; its folder goes once the final backup completed.
+    // A hand-broken store.yaml cannot be re-rendered: it goes in one commit, as without a target.
+    if (spec && platform.config.backup && deps.finalBackups) {
+      const marked: StoreSpec = { ...spec, deleting: { requestedAt: req.createdAt, by: who.id } };
+      const existing = await view.storeFiles(name);
+      // Rendered over the store's own files: its sealed secrets are kept, never regenerated.
+      const rendered = render(() => deps.render(marked, platform, existing));
+      return { change: { ...common, action: 'mark', spec: marked, files: rendered.files } };
+    }
+    return { change: { ...common, action: 'delete', spec, why: 'delete' } };
+  }
+
+  if (req.action === 'remove' || req.action === 'force-delete') {
+    if (req.action === 'force-delete' && who.role !== 'admin') throw new ForceDeleteForbidden();
+    const entry = view.store(name);
+    if (!entry || !canSee(who, entry.spec)) throw new StoreNotFound(name);
+    if (req.action === 'force-delete' && req.confirm !== name) {
+      throw new InvalidStoreRequest([{ file: 'request', field: 'confirm', reason: `type the store's name ("${name}") to confirm that its data will be lost` }]);
+    }
+    const mark = entry.spec?.deleting;
+    if (!mark) throw new StoreNotDeleting(name);
+    // Another replica removed it, or it was restored and deleted again meanwhile: not this mark's removal.
+    if (req.action === 'remove' && mark.requestedAt !== req.mark) throw new StoreNotDeleting(name, `"${name}" carries another deletion mark (${mark.requestedAt}) than the one whose final backup completed (${req.mark}).`);
+    if (pending) throw new StoreBusy(name, pending.url);
+    // History names the person who asked for the delete (the Deleted list's "deleted by").
+    const by = req.action === 'remove' ? mark.by : who.id;
+    return { change: { ...common, trailers: { ...trailers, requestedBy: by }, action: 'delete', spec: entry.spec, why: req.action } };
   }
 
   // restore: the requester's latest deleted lifetime of this name (admins: the latest of any owner).
@@ -73,6 +124,15 @@ export async function decide(req: WriteRequest, view: StoreView, deps: RuleDeps)
   if (!from || !canSee(who, from.spec)) throw new StoreNotFound(name, 'deleted-store');
   if (from.spec) checkLimit(view, who, from.spec.owner, platform);
   return { change: { ...common, action: 'restore', spec: from.spec, from } };
+}
+
+function render(fn: () => RenderResult): RenderResult {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ValidationError) throw new InvalidStoreRequest(err.issues);
+    throw err;
+  }
 }
 
 /** Members see their own stores; admins all (also those whose store.yaml is unreadable). */

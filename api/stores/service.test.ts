@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { parsePlatform, type ResolvedPlatform } from '../../generator/platform.ts';
 import { TEMPLATE_PLATFORM_TEXT } from '../../generator/test/helpers.ts';
 import type { StoreSpec } from '../../generator/spec.ts';
-import { IdempotencyKeyReused, StoreBusy, StoreLimitReached, StoreNotFound } from './errors.ts';
-import type { Decide, Deletion, GitTransport, PendingChange, StoreView } from './port.ts';
-import { nameOf } from './rules.ts';
+import { ForceDeleteForbidden, IdempotencyKeyReused, InvalidStoreRequest, StoreBusy, StoreLimitReached, StoreNotDeleting, StoreNotFound } from './errors.ts';
+import type { ChangeSet, Decide, Deletion, GitTransport, PendingChange, StoreView } from './port.ts';
+import { nameOf, removalDue } from './rules.ts';
 import { StoreService } from './service.ts';
 import type { Requester, WriteRequest, WriteResult } from './types.ts';
 
@@ -28,6 +28,7 @@ function view(o: { stores?: StoreSpec[]; pending?: Map<string, PendingChange>; d
     pending: (name) => pending.get(name),
     ownerCount: (owner) => [...stores.values()].filter((s) => s.owner === owner).length + [...pending.values()].filter((p) => p.action !== 'delete' && p.spec?.owner === owner).length,
     findKey: () => undefined,
+    storeFiles: async (name) => new Map(stores.has(name) ? [[`stores/x/${name}/store.yaml`, 'existing']] : []),
     deletion: async (name, owner) => {
       asked.push(owner);
       return o.deletions?.find((d) => d.spec?.name === name && (owner === undefined || d.spec.owner === owner));
@@ -39,6 +40,7 @@ function view(o: { stores?: StoreSpec[]; pending?: Map<string, PendingChange>; d
 class DoorTransport implements GitTransport {
   readonly mode = 'direct' as const;
   readonly applied: WriteRequest[] = [];
+  readonly changes: ChangeSet[] = [];
   private readonly waiting: (() => void)[] = [];
   private readonly base: StoreView;
   constructor(base: StoreView = view()) {
@@ -49,7 +51,9 @@ class DoorTransport implements GitTransport {
     const d = await decide(this.base);
     await new Promise<void>((r) => this.waiting.push(r));
     if ('replay' in d) return d.replay;
-    return { action: d.change.action, name: nameOf(req), commit: `${this.applied.length}`.padStart(40, '0'), spec: d.change.spec, replayed: false };
+    this.changes.push(d.change);
+    const action = d.change.action === 'mark' ? 'delete' : d.change.action;
+    return { action, name: nameOf(req), commit: `${this.applied.length}`.padStart(40, '0'), spec: d.change.spec, replayed: false };
   }
   open(): void {
     for (const go of this.waiting.splice(0)) go();
@@ -120,7 +124,7 @@ describe('rules', () => {
   });
 
   it("restore looks for the requester's own deleted lifetime; admins for anyone's", async () => {
-    const deletions: Deletion[] = [{ commit: 'd'.repeat(40), subject: 'Revert', folderTree: 't'.repeat(40), spec: specOf('reused', 'alice') }];
+    const deletions: Deletion[] = [{ commit: 'd'.repeat(40), subject: 'Revert', folderTree: 't'.repeat(40), ref: `${'d'.repeat(40)}^`, spec: specOf('reused', 'alice') }];
     const base = view({ deletions });
     const t = new DoorTransport(base);
     const s = new StoreService(t, { render });
@@ -132,5 +136,89 @@ describe('rules', () => {
     expect((await mine).spec?.owner).toBe('alice');
     expect((await admins).spec?.owner).toBe('alice');
     expect(base.asked).toEqual(['bob', 'alice', undefined]);
+  });
+});
+
+describe('two-phase delete (a final backup before the folder goes)', () => {
+  const withTarget: ResolvedPlatform = { ...platform, config: { ...platform.config, backup: { finalBackupRetentionDays: 30 } as ResolvedPlatform['config']['backup'] } };
+  const marked = (name: string, owner: string, requestedAt = '2026-12-05T12:00:00Z'): StoreSpec => ({ ...specOf(name, owner), deleting: { requestedAt, by: owner } });
+  const root: Requester = { ...alice, id: 'root', role: 'admin' };
+  const seen: { spec: StoreSpec; existing?: ReadonlyMap<string, string> }[] = [];
+  const recordingRender = (input: { spec: StoreSpec; existing?: ReadonlyMap<string, string> }) => {
+    seen.push(input);
+    return render();
+  };
+  /** A service over `stores` with the platform's backup target (or none), decisions applied at once. */
+  const setup = (stores: StoreSpec[], o: { target?: boolean; finalBackups?: boolean } = {}) => {
+    const base = view({ stores });
+    const t = new DoorTransport({ ...base, platform: () => (o.target === false ? platform : withTarget) });
+    const s = new StoreService(t, { render: recordingRender, finalBackups: o.finalBackups ?? true });
+    const run = async <T>(p: Promise<T>) => {
+      await settle();
+      t.open();
+      return p;
+    };
+    return { t, s, run };
+  };
+
+  it('with a backup target, Delete commits a mark (who, when) rendered over the store’s own files, not a removal', async () => {
+    const { t, s, run } = setup([specOf('shop', 'alice')]);
+    seen.length = 0;
+    await run(s.delete('shop', { requester: alice }));
+    const change = t.changes[0];
+    expect(change.action).toBe('mark');
+    if (change.action !== 'mark') return;
+    expect(change.spec.deleting).toEqual({ requestedAt: t.applied[0].createdAt, by: 'alice' });
+    expect(seen.at(-1)?.spec.deleting?.by).toBe('alice');
+    expect([...(seen.at(-1)?.existing ?? new Map()).values()]).toEqual(['existing']);
+    expect(change.trailers).toMatchObject({ action: 'delete', requestedBy: 'alice' });
+  });
+
+  it('without a target, or without an Argo CD to report the Job, Delete stays one commit', async () => {
+    for (const o of [{ target: false }, { finalBackups: false }]) {
+      const { t, s, run } = setup([specOf('shop', 'alice')], o);
+      await run(s.delete('shop', { requester: alice }));
+      expect(t.changes[0]).toMatchObject({ action: 'delete', why: 'delete' });
+    }
+  });
+
+  it('a marked store is busy for another Delete', async () => {
+    const { s } = setup([marked('shop', 'alice')]);
+    await expect(s.delete('shop', { requester: alice })).rejects.toThrow(/already being deleted .* final backup/);
+  });
+
+  it('phase 2 removes the folder only while the store carries the mark whose backup completed; history names who asked', async () => {
+    const { t, s, run } = setup([marked('shop', 'alice'), specOf('plain', 'alice'), marked('again', 'alice', '2026-12-05T13:00:00Z')]);
+    await run(s.removeAfterFinalBackup('shop', '2026-12-05T12:00:00Z'));
+    expect(t.changes[0]).toMatchObject({ action: 'delete', why: 'remove', trailers: { action: 'delete', requestedBy: 'alice' } });
+    await expect(s.removeAfterFinalBackup('plain', '2026-12-05T12:00:00Z')).rejects.toBeInstanceOf(StoreNotDeleting);
+    // Restored and deleted again meanwhile: the new mark's backup has not been seen yet.
+    await expect(s.removeAfterFinalBackup('again', '2026-12-05T12:00:00Z')).rejects.toBeInstanceOf(StoreNotDeleting);
+    await expect(s.removeAfterFinalBackup('gone', '2026-12-05T12:00:00Z')).rejects.toBeInstanceOf(StoreNotFound);
+  });
+
+  it('force delete: admins only, with the store’s name typed, of a marked store', async () => {
+    const { t, s, run } = setup([marked('shop', 'alice'), specOf('plain', 'alice')]);
+    await expect(s.forceDelete('shop', 'shop', { requester: alice })).rejects.toBeInstanceOf(ForceDeleteForbidden);
+    await expect(s.forceDelete('shop', 'shop ', { requester: root })).rejects.toBeInstanceOf(InvalidStoreRequest);
+    await expect(s.forceDelete('plain', 'plain', { requester: root })).rejects.toBeInstanceOf(StoreNotDeleting);
+    await expect(s.forceDelete('nope', 'nope', { requester: root })).rejects.toBeInstanceOf(StoreNotFound);
+    await run(s.forceDelete('shop', 'shop', { requester: root }));
+    expect(t.changes).toHaveLength(1);
+    expect(t.changes[0]).toMatchObject({ action: 'delete', why: 'force-delete', trailers: { action: 'delete', requestedBy: 'root' } });
+  });
+});
+
+describe('removalDue (phase 2 of a two-phase delete)', () => {
+  const spec = { deleting: { requestedAt: '2026-12-05T12:00:00Z', by: 'alice' } };
+  it.each([
+    ['complete, same mark', spec, { mark: '2026-12-05T12:00:00Z', state: 'complete' as const }, true],
+    ['pending', spec, { mark: '2026-12-05T12:00:00Z', state: 'pending' as const }, false],
+    ['failed', spec, { mark: '2026-12-05T12:00:00Z', state: 'failed' as const }, false],
+    ['complete for an older mark', spec, { mark: '2026-12-05T11:00:00Z', state: 'complete' as const }, false],
+    ['not marked', {}, { mark: '2026-12-05T12:00:00Z', state: 'complete' as const }, false],
+    ['no status', spec, undefined, false],
+  ])('%s → %s', (_what, s, status, due) => {
+    expect(removalDue(s, status)).toBe(due);
   });
 });

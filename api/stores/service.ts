@@ -12,8 +12,16 @@ import type { CreateInput, Requester, WriteRequest, WriteResult } from './types.
 
 export interface StoreServiceOptions {
   /** Rendering is injectable for benchmarks and tests of the Git layer alone. */
-  render?: (input: { spec: StoreSpec; platform: ResolvedPlatform }) => RenderResult;
+  render?: (input: { spec: StoreSpec; platform: ResolvedPlatform; existing?: ReadonlyMap<string, string> }) => RenderResult;
+  /**
+   * Deletes wait for a final backup when platform.yaml has a backup target (two-phase delete):
+   * on when an Argo CD reports the backup Job to this API. Default off.
+   */
+  finalBackups?: boolean;
 }
+
+/** Who asks for phase 2 of a two-phase delete: the API itself (history names the person who asked for the delete). */
+export const FINAL_BACKUP_REQUESTER: Requester = { id: 'storefleet', role: 'admin', name: 'Storefleet', email: 'storefleet@localhost' };
 
 type Ask = { requester: Requester; idempotencyKey?: string };
 
@@ -22,7 +30,7 @@ type Ask = { requester: Requester; idempotencyKey?: string };
  * (POST /api/stores, DELETE /api/stores/{name}, POST /api/stores/{name}/restore); the body's
  * fields follow in a fixed order. The format is what Request-Digest trailers in history hold.
  */
-export function requestDigest(req: { action: 'create'; input: CreateInput } | { action: 'delete' | 'restore'; name: string }): string {
+export function requestDigest(req: { action: 'create'; input: CreateInput } | { action: 'delete' | 'restore' | 'remove' | 'force-delete'; name: string }): string {
   const parts = req.action === 'create' ? ['create', req.input.name, req.input.engine, req.input.plan ?? null, req.input.displayName ?? null] : [req.action, req.name];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }
@@ -30,12 +38,14 @@ export function requestDigest(req: { action: 'create'; input: CreateInput } | { 
 export class StoreService {
   readonly transport: GitTransport;
   private readonly render: NonNullable<StoreServiceOptions['render']>;
+  private readonly finalBackups: boolean;
   /** Requests in flight by requester and key: a key answers one request at a time. */
   private readonly inflight = new Map<string, { digest: string; answer: Promise<WriteResult> }>();
 
   constructor(transport: GitTransport, opts: StoreServiceOptions = {}) {
     this.transport = transport;
     this.render = opts.render ?? renderStore;
+    this.finalBackups = opts.finalBackups ?? false;
   }
 
   get mode(): GitTransport['mode'] {
@@ -54,7 +64,28 @@ export class StoreService {
     return this.write({ action: 'restore', name, ...ask });
   }
 
-  write(ask: ({ action: 'create'; input: CreateInput } | { action: 'delete' | 'restore'; name: string }) & Ask): Promise<WriteResult> {
+  /** An admin removes a store whose final backup failed (or runs), confirming with its name that its data will be lost. */
+  forceDelete(name: string, confirm: string, ask: Ask): Promise<WriteResult> {
+    return this.write({ action: 'force-delete', name, confirm, ...ask });
+  }
+
+  /**
+   * Phase 2 of a two-phase delete: removes the folder if the store still carries the mark
+   * `mark` (re-checked on the transport's base; Git is the lock among replicas).
+   */
+  removeAfterFinalBackup(name: string, mark: string): Promise<WriteResult> {
+    return this.write({ action: 'remove', name, mark, requester: FINAL_BACKUP_REQUESTER });
+  }
+
+  write(
+    ask: (
+      | { action: 'create'; input: CreateInput }
+      | { action: 'delete' | 'restore'; name: string }
+      | { action: 'remove'; name: string; mark: string }
+      | { action: 'force-delete'; name: string; confirm: string }
+    ) &
+      Ask,
+  ): Promise<WriteResult> {
     const req = { ...ask, digest: requestDigest(ask), createdAt: specTimestamp() } as WriteRequest;
     if (!req.idempotencyKey) return this.execute(req);
     const k = `${req.requester.id}\0${req.idempotencyKey}`;
@@ -72,10 +103,12 @@ export class StoreService {
   private execute(req: WriteRequest): Promise<WriteResult> {
     // One render per request: a retry after a rejected push reuses it (same secrets, same blobs).
     let memo: { platform: ResolvedPlatform; result: RenderResult } | undefined;
-    const render = (spec: StoreSpec, platform: ResolvedPlatform) => {
+    const render = (spec: StoreSpec, platform: ResolvedPlatform, existing?: ReadonlyMap<string, string>) => {
+      // A re-render over existing files (a delete's mark) is deterministic: nothing to keep.
+      if (existing) return this.render({ spec, platform, existing });
       if (memo?.platform !== platform) memo = { platform, result: this.render({ spec, platform }) };
       return memo.result;
     };
-    return this.transport.apply(req, (view) => decide(req, view, { render }));
+    return this.transport.apply(req, (view) => decide(req, view, { render, finalBackups: this.finalBackups }));
   }
 }

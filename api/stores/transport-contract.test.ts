@@ -6,6 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, TOKENS } from '../test-support/harness.ts';
 import { editPlatformYaml, startTransport, type TransportKind, type TransportSetup } from '../test-support/transports.ts';
+import { runGit } from '../git/exec.ts';
+import { storeDir } from '../../generator/layout.ts';
+import { withBackupTarget } from '../../generator/test/helpers.ts';
+import { StoreNotDeleting } from './errors.ts';
+import { StoreService } from './service.ts';
 
 const problem = (slug: string) => expect.objectContaining({ type: `https://storefleet.dev/problems/${slug}` });
 
@@ -93,5 +98,100 @@ describe.each<TransportKind>(['direct', 'pull-request'])('transport contract: %s
     const r = await as(TOKENS.bob, 'DELETE', '/api/stores/seed-bob');
     expect(r.status).toBe(200);
     accepted(r);
+  });
+});
+
+// The two-phase delete (platform.yaml with a backup target, an API that follows Argo CD): the same
+// requests through both transports. Direct mode commits on main; pull-request mode opens pull
+// requests with the same trees (read from the stand-in's recorded requests).
+describe.each<TransportKind>(['direct', 'pull-request'])('transport contract, final backup on delete: %s', (kind) => {
+  let t: TransportSetup;
+  const seeded: { premark?: string; marks: Record<string, string> } = { marks: {} };
+  const dirOf = (name: string) => storeDir(name);
+  beforeAll(async () => {
+    t = await startTransport(kind, async (direct, remote) => {
+      await editPlatformYaml(remote, withBackupTarget);
+      await direct.context.mirror.fetch();
+      const seed = async (token: string, method: string, path: string, body?: unknown) => expect((await call(direct.url, method, path, { token, body })).status).toBeLessThan(300);
+      for (const name of ['fb-a', 'fb-b', 'fb-c', 'fb-gone']) await seed(TOKENS.alice, 'POST', '/api/stores', { name, engine: 'woocommerce' });
+      seeded.premark = (await runGit(remote.dir, ['rev-parse', `main:${dirOf('fb-gone')}`])).stdout.trim();
+      // Marked on main as an API that follows Argo CD marks them; fb-gone also removed after its final backup.
+      const twoPhase = new StoreService(direct.context.stores.transport, { finalBackups: true });
+      const alice = { requester: { id: 'alice', role: 'member' as const, name: 'Alice', email: 'alice@example.com' } };
+      for (const name of ['fb-b', 'fb-c', 'fb-gone']) seeded.marks[name] = (await twoPhase.delete(name, alice)).spec!.deleting!.requestedAt;
+      await twoPhase.removeAfterFinalBackup('fb-gone', seeded.marks['fb-gone']);
+    }, { finalBackups: true });
+  }, 120_000);
+  afterAll(() => t?.close());
+
+  const as = (token: string, method: string, path: string, body?: unknown) => call(t.api.url, method, path, { token, body });
+  const show = async (path: string) => (await runGit(t.remote.dir, ['show', `main:${path}`], { okCodes: [0, 128] })).stdout;
+  /** The tree entries of the last pull request opened (pull-request mode). */
+  const lastTree = () => [...t.gh!.requests].reverse().find((r) => r.operationId === 'git/create-tree')!.requestBody as { tree: { path: string; sha?: string | null; content?: string }[] };
+  const lastPull = () => [...t.gh!.requests].reverse().find((r) => r.operationId === 'pulls/create')!.requestBody as { head: string; title: string };
+
+  it('Delete marks the store: store.yaml `deleting`, only the database and the Job final-backup rendered', async () => {
+    const r = await as(TOKENS.alice, 'DELETE', '/api/stores/fb-a');
+    expect(r.status).toBe(200);
+    expect(r.body.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(r.body.store).toMatchObject({ name: 'fb-a', deleting: { by: 'alice' } });
+    const manifests = `${dirOf('fb-a')}/manifests`;
+    if (kind === 'direct') {
+      expect(await show(`${dirOf('fb-a')}/store.yaml`)).toMatch(/deleting:\n  requestedAt: "[^"]+"\n  by: "alice"/);
+      const files = (await runGit(t.remote.dir, ['ls-tree', '--name-only', `main:${manifests}`])).stdout;
+      expect(files).toContain('job-final-backup.yaml');
+      expect(files).not.toContain('deployment-wordpress.yaml');
+      expect(files).not.toContain('cronjob-backup.yaml');
+    } else {
+      expect(lastPull()).toMatchObject({ head: 'storefleet/delete-fb-a', title: 'Delete store fb-a: final backup first' });
+      const tree = lastTree().tree;
+      expect(tree.find((e) => e.path === `${dirOf('fb-a')}/store.yaml`)?.content).toMatch(/deleting:\n  requestedAt: "[^"]+"\n  by: "alice"/);
+      expect(tree.find((e) => e.path === `${manifests}/deployment-wordpress.yaml`)).toMatchObject({ sha: null });
+      expect(tree.find((e) => e.path === `${manifests}/job-final-backup.yaml`)?.content).toContain('value: final');
+    }
+  });
+
+  it('a marked store: Delete again is 409; force delete is for admins, with the name typed, of marked stores only', async () => {
+    expect(await as(TOKENS.alice, 'DELETE', '/api/stores/fb-b')).toMatchObject({ status: 409, body: problem('store-busy') });
+    const member = await as(TOKENS.alice, 'POST', '/api/stores/fb-b/force-delete', { confirm: 'fb-b' });
+    expect(member).toMatchObject({ status: 403, body: problem('forbidden') });
+    expect(String(member.body.detail)).toMatch(/Only an admin can force a delete/);
+    const typo = await as(TOKENS.admin, 'POST', '/api/stores/fb-b/force-delete', { confirm: 'fb-' });
+    expect(typo).toMatchObject({ status: 400, body: problem('validation') });
+    expect(JSON.stringify(typo.body.errors)).toContain('its data will be lost');
+    expect(await as(TOKENS.admin, 'POST', '/api/stores/seed-nope/force-delete', { confirm: 'seed-nope' })).toMatchObject({ status: 404 });
+    const forced = await as(TOKENS.admin, 'POST', '/api/stores/fb-b/force-delete', { confirm: 'fb-b' });
+    expect(forced.status).toBe(200);
+    if (kind === 'direct') expect(await show(`${dirOf('fb-b')}/store.yaml`)).toBe('');
+    else expect(lastPull().head).toBe('storefleet/force-delete-fb-b');
+  });
+
+  it('phase 2 removes the folder for the mark whose backup completed; another mark removes nothing', async () => {
+    const stores = t.api.context.stores;
+    await expect(stores.removeAfterFinalBackup('fb-c', '2020-01-01T00:00:00Z')).rejects.toBeInstanceOf(StoreNotDeleting);
+    const r = await stores.removeAfterFinalBackup('fb-c', seeded.marks['fb-c']);
+    expect(r.commit).toMatch(/^[0-9a-f]{40}$/);
+    if (kind === 'direct') {
+      expect(await show(`${dirOf('fb-c')}/store.yaml`)).toBe('');
+      const log = (await runGit(t.remote.dir, ['log', '-1', '--format=%B', 'main'])).stdout;
+      expect(log).toContain('Its final backup completed (Job final-backup).');
+      expect(log).toContain('Requested-by: alice');
+    } else {
+      expect(r.pullRequest).toMatch(/\/pull\/\d+$/);
+      expect(lastPull().head).toBe('storefleet/remove-fb-c');
+      expect(lastTree().tree.every((e) => e.sha === null && e.path.startsWith(`${dirOf('fb-c')}/`))).toBe(true);
+    }
+  });
+
+  it('restore brings back the lifetime before the mark, not the marked tree', async () => {
+    const r = await as(TOKENS.alice, 'POST', '/api/stores/fb-gone/restore');
+    expect(r.status).toBe(201);
+    expect(r.body.store).not.toHaveProperty('deleting');
+    if (kind === 'direct') {
+      expect((await runGit(t.remote.dir, ['rev-parse', `main:${dirOf('fb-gone')}`])).stdout.trim()).toBe(seeded.premark);
+      expect((await runGit(t.remote.dir, ['log', '-1', '--format=%B', 'main'])).stdout).toMatch(/and the deletion mark of commit [0-9a-f]{40}/);
+    } else {
+      expect(lastTree().tree).toEqual([expect.objectContaining({ path: dirOf('fb-gone'), sha: seeded.premark })]);
+    }
   });
 });

@@ -30,7 +30,16 @@ interface Common {
   createdAt: string;
 }
 
-export type WriteRequest = (Common & { action: 'create'; input: CreateInput }) | (Common & { action: 'delete' | 'restore'; name: string });
+/**
+ * `remove`: phase 2 of a two-phase delete, asked by the API itself once the final backup of the
+ * mark `mark` (its requestedAt) completed. `force-delete`: an admin removes a marked store
+ * without its final backup, confirming with the store's name that its data will be lost.
+ */
+export type WriteRequest =
+  | (Common & { action: 'create'; input: CreateInput })
+  | (Common & { action: 'delete' | 'restore'; name: string })
+  | (Common & { action: 'remove'; name: string; mark: string })
+  | (Common & { action: 'force-delete'; name: string; confirm: string });
 
 export interface WriteResult {
   action: StoreAction;
@@ -39,6 +48,8 @@ export interface WriteResult {
   commit: string;
   pullRequest?: string;
   spec?: StoreSpec;
+  /** A delete that marked the store (its final backup runs first): the folder is still there. */
+  marked?: boolean;
   /** Only on the answer that created the secret; never stored, never logged. */
   adminLogin?: AdminLogin;
   replayed: boolean;

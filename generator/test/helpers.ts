@@ -2,7 +2,8 @@
 // committed to the repo).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { parseDocument } from 'yaml';
 // @peculiar/x509 resolves its ASN.1 codecs through tsyringe, which needs the metadata polyfill.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
@@ -73,3 +74,26 @@ export async function runCli(...argv: string[]): Promise<{ code: number; out: st
 }
 
 export { generateKeyPairSync };
+
+/**
+ * platform.yaml `text` with a backup target (opaque stand-ins for sealed credentials: only their
+ * form is checked) and a backup policy on every plan.
+ */
+export function withBackupTarget(text: string): string {
+  const doc = parseDocument(text);
+  const sealedStandIn = () => randomBytes(2 + 256 + 40).toString('base64');
+  doc.setIn(['backup'], doc.createNode({
+    target: {
+      endpoint: 'http://127.0.0.1:16333',
+      bucket: 'storefleet-backups',
+      region: 'us-east-1',
+      egress: { cidrs: ['127.0.0.1/32'], ports: [16333] },
+      credentials: { AWS_ACCESS_KEY_ID: sealedStandIn(), AWS_SECRET_ACCESS_KEY: sealedStandIn(), RESTIC_PASSWORD: sealedStandIn() },
+    },
+    image: 'docker.io/restic/restic:0.18.1',
+    finalBackupRetentionDays: 30,
+  }));
+  const plans = doc.get('plans') as { items: { key: { value: string } }[] };
+  for (const p of plans.items) doc.setIn(['plans', p.key.value, 'backup'], doc.createNode({ schedule: '17 3 * * *', keep: { daily: 7, weekly: 4, monthly: 0 } }));
+  return doc.toString();
+}
