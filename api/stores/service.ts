@@ -38,14 +38,19 @@ export function requestDigest(req: { action: 'create'; input: CreateInput } | { 
 export class StoreService {
   readonly transport: GitTransport;
   private readonly render: NonNullable<StoreServiceOptions['render']>;
-  private readonly finalBackups: boolean;
+  private readonly finalBackupsOn: boolean;
   /** Requests in flight by requester and key: a key answers one request at a time. */
   private readonly inflight = new Map<string, { digest: string; answer: Promise<WriteResult> }>();
 
   constructor(transport: GitTransport, opts: StoreServiceOptions = {}) {
     this.transport = transport;
     this.render = opts.render ?? renderStore;
-    this.finalBackups = opts.finalBackups ?? false;
+    this.finalBackupsOn = opts.finalBackups ?? false;
+  }
+
+  /** Deletes wait for a final backup when platform.yaml has a backup target. */
+  get finalBackups(): boolean {
+    return this.finalBackupsOn;
   }
 
   get mode(): GitTransport['mode'] {
@@ -109,6 +114,6 @@ export class StoreService {
       if (memo?.platform !== platform) memo = { platform, result: this.render({ spec, platform }) };
       return memo.result;
     };
-    return this.transport.apply(req, (view) => decide(req, view, { render, finalBackups: this.finalBackups }));
+    return this.transport.apply(req, (view) => decide(req, view, { render, finalBackups: this.finalBackupsOn }));
   }
 }

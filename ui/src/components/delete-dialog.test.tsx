@@ -35,3 +35,22 @@ describe('DeleteDialog', () => {
     expect(alert.textContent).toContain('Wait 5 seconds and try again; nothing was changed.');
   });
 });
+
+describe('DeleteDialog: what is kept', () => {
+  const api = createApi({ token: 't', fetch: fakeFetch(() => undefined).fetch });
+  it('with a backup target: the final backup and how long it is kept', () => {
+    render(<DeleteDialog api={api} name="shoes" onClose={() => {}} onDeleted={() => {}} finalBackupDays={30} />);
+    const text = screen.getByRole('dialog').textContent!;
+    expect(text).toContain('final backup');
+    expect(text).toContain('kept for 30 days');
+    expect(text).toContain('brings the store back with its data');
+    expect(text).not.toContain('deleted for good');
+  });
+
+  it('without one: the data is deleted for good', () => {
+    render(<DeleteDialog api={api} name="shoes" onClose={() => {}} onDeleted={() => {}} finalBackupDays={null} />);
+    const text = screen.getByRole('dialog').textContent!;
+    expect(text).toContain('No backup target: the data is deleted for good.');
+    expect(text).not.toContain('final backup');
+  });
+});

@@ -1,4 +1,6 @@
-// Deleting needs the store's name typed out: a slip of the mouse must not remove a shop.
+// Deleting needs the store's name typed out: a slip of the mouse must not remove a shop. The
+// dialog says what is kept and for how long: with a backup target the store's database gets a
+// final backup first (kept platform.yaml `finalBackupRetentionDays`); without one the data is gone.
 import { useState } from 'preact/hooks';
 import type { Api } from '../lib/api.ts';
 import { Dialog } from './dialog.tsx';
@@ -10,9 +12,21 @@ interface Props {
   onClose: () => void;
   /** With the API's answer (its commit). */
   onDeleted: (result: unknown) => void;
+  /** Days the final backup is kept; null: no backup target; undefined: not known (older API). */
+  finalBackupDays?: number | null;
 }
 
-export function DeleteDialog({ api, name, onClose, onDeleted }: Props) {
+/** What a delete keeps, and for how long. */
+export function whatIsKept(finalBackupDays: number | null | undefined): string {
+  if (typeof finalBackupDays === 'number') {
+    const days = finalBackupDays === 1 ? '1 day' : `${finalBackupDays} days`;
+    return `Its apps stop at once; its database stays until a final backup of it has completed, then Argo CD deletes its namespace. The final backup is kept for ${days}: a restore within that time brings the store back with its data. If the final backup fails, the store and its data stay.`;
+  }
+  if (finalBackupDays === null) return 'No backup target: the data is deleted for good. Argo CD deletes its namespace, including its database; a restore from Deleted stores brings back its configuration, not its data.';
+  return 'Argo CD then deletes its namespace, including its database. You can restore the configuration later from Deleted stores, but not the data.';
+}
+
+export function DeleteDialog({ api, name, onClose, onDeleted, finalBackupDays }: Props) {
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -33,9 +47,9 @@ export function DeleteDialog({ api, name, onClose, onDeleted }: Props) {
     <Dialog title={`Delete ${name}?`} onClose={onClose}>
       <form onSubmit={submit}>
         <p>
-          This commits the removal of <strong>{name}</strong>. Argo CD then deletes its namespace, including its database. You can restore the
-          configuration later from <em>Deleted stores</em>, but not the data.
+          This commits the removal of <strong>{name}</strong>.
         </p>
+        <p class="kept">{whatIsKept(finalBackupDays)}</p>
         <div class="field">
           <label for="confirm-name">
             Type <strong>{name}</strong> to confirm

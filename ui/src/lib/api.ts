@@ -86,6 +86,8 @@ export function createApi({ token, base = '', fetch: f = globalThis.fetch.bind(g
       (await request(`/api/stores/${enc(name)}/manifests/${enc(file)}`)).text(),
     createStore: (body: CreateRequest) => json<CreateResult>('/api/stores', { method: 'POST', body: JSON.stringify(body) }),
     deleteStore: (name: string) => json<unknown>(`/api/stores/${enc(name)}`, { method: 'DELETE' }),
+    /** Admins: removes a store whose final backup failed; `confirm` is the store name typed again. */
+    forceDeleteStore: (name: string, confirm: string) => json<unknown>(`/api/stores/${enc(name)}/force-delete`, { method: 'POST', body: JSON.stringify({ confirm }) }),
     restoreStore: (name: string) => json<unknown>(`/api/stores/${enc(name)}/restore`, { method: 'POST' }),
     platform: () => json<Platform>('/api/platform'),
     /** URL of the event stream; EventSource cannot send headers, so the token goes in the query. */

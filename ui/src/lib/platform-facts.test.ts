@@ -9,6 +9,16 @@ describe('platformFacts and possibleStatuses', () => {
     expect(platformFacts(undefined)).toEqual({});
   });
 
+  it('reads how long a final backup is kept, or that there is none', () => {
+    const summary = { domain: 'x', scheme: 'http' };
+    const with_ = (platform: object, configured = true) => platformFacts({ argocd: { configured, connected: true }, platform: { ...summary, ...platform } } as never);
+    expect(with_({ backupTarget: true, finalBackupRetentionDays: 30 }).finalBackupDays).toBe(30);
+    expect(with_({ backupTarget: false }).finalBackupDays).toBeNull();
+    // Without an Argo CD to report the Job, a delete does not wait for a final backup.
+    expect(with_({ backupTarget: true, finalBackupRetentionDays: 30 }, false)).not.toHaveProperty('finalBackupDays');
+    expect(with_({})).not.toHaveProperty('finalBackupDays');
+  });
+
   it('offers only the statuses that can occur', () => {
     expect(possibleStatuses({ mode: 'direct', argocd: false })).toEqual(['committed']);
     expect(possibleStatuses({ mode: 'pull-request', argocd: false })).toEqual(['pending-review', 'committed']);

@@ -14,13 +14,24 @@ export interface PlatformFacts {
   storesPerOwner?: number;
   /** platform.yaml has a backup target: restores bring data back, deletes keep a final backup. */
   backupTarget?: boolean;
+  /**
+   * Days a deleted store's final backup is kept (deletes wait for it: a backup target, and an
+   * Argo CD that reports the Job); null: no backup target, a delete loses the data.
+   */
+  finalBackupDays?: number | null;
+}
+
+/** Without a target a delete loses the data; with one (and an Argo CD to report the Job) the final backup is kept. */
+function finalBackupDays(target: unknown, days: unknown, argocd: unknown): Pick<PlatformFacts, 'finalBackupDays'> {
+  if (target === false) return { finalBackupDays: null };
+  return target === true && typeof days === 'number' && argocd !== false ? { finalBackupDays: days } : {};
 }
 
 /** Read defensively: an older or newer API may send less (every field is checked before use). */
 export function platformFacts(platform?: { [K in keyof Platform]?: unknown }): PlatformFacts {
   const argo = platform?.argocd as { configured?: unknown } | undefined;
   const mode = platform?.mode;
-  const summary = platform?.platform as { domain?: unknown; scheme?: unknown; limits?: { storesPerOwner?: unknown }; backupTarget?: unknown } | null | undefined;
+  const summary = platform?.platform as { domain?: unknown; scheme?: unknown; limits?: { storesPerOwner?: unknown }; backupTarget?: unknown; finalBackupRetentionDays?: unknown } | null | undefined;
   const user = platform?.user as { id?: unknown; role?: unknown } | undefined;
   return {
     ...(typeof argo?.configured === 'boolean' ? { argocd: argo.configured } : {}),
@@ -29,6 +40,7 @@ export function platformFacts(platform?: { [K in keyof Platform]?: unknown }): P
     ...(typeof user?.id === 'string' && typeof user.role === 'string' ? { user: { id: user.id, role: user.role } } : {}),
     ...(typeof summary?.limits?.storesPerOwner === 'number' ? { storesPerOwner: summary.limits.storesPerOwner } : {}),
     ...(typeof summary?.backupTarget === 'boolean' ? { backupTarget: summary.backupTarget } : {}),
+    ...finalBackupDays(summary?.backupTarget, summary?.finalBackupRetentionDays, argo?.configured),
   };
 }
 

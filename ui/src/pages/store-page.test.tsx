@@ -100,3 +100,36 @@ describe('StorePage', () => {
     expect(fake.calls.map((c) => `${c.method} ${c.path}`).sort()).toEqual(['GET /api/stores/old', 'GET /api/stores/old/backups', 'POST /api/stores/old/restore']);
   });
 });
+
+describe('StorePage: a store whose final backup failed', () => {
+  const failedFinal = {
+    ...detail,
+    status: 'failed',
+    reason: 'final backup failed: Job has reached the specified backoff limit; the store and its data are kept (an admin can force the delete)',
+    deleting: { requestedAt: '2026-12-05T12:00:00Z', by: 'alice' },
+    spec: { ...detail.spec, deleting: { requestedAt: '2026-12-05T12:00:00Z', by: 'alice' } },
+  };
+  const show = (role: 'admin' | 'member') => {
+    const fake = fakeFetch(({ url }) => (url.pathname === '/api/stores/hats' ? { body: failedFinal } : { status: 200, body: { commit: 'c'.repeat(40) } }));
+    const onChanged = vi.fn();
+    render(<StorePage api={createApi({ token: 't', fetch: fake.fetch })} name="hats" revision={0} facts={{ user: { id: role, role } }} onChanged={onChanged} />);
+    return { fake, onChanged };
+  };
+
+  it('offers admins Force delete with a typed confirmation that the data will be lost', async () => {
+    const { fake, onChanged } = show('admin');
+    fireEvent.click(await screen.findByRole('button', { name: 'Force delete' }));
+    expect(screen.getByRole('dialog').textContent).toContain('its data will be lost');
+    fireEvent.input(screen.getByLabelText(/confirm that its data will be lost/), { target: { value: 'hats' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Force delete, losing its data' }));
+    await vi.waitFor(() => expect(onChanged).toHaveBeenCalledOnce());
+    expect(fake.calls.at(-1)).toMatchObject({ method: 'POST', path: '/api/stores/hats/force-delete', body: { confirm: 'hats' } });
+  });
+
+  it('tells members the store and its data are kept and that only an admin can force the delete', async () => {
+    show('member');
+    expect((await screen.findByText(/The final backup failed/)).textContent).toContain('Only an admin can force the delete.');
+    expect(screen.queryByRole('button', { name: 'Force delete' })).toBeNull();
+    expect((screen.getByRole('button', { name: 'Delete store' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});

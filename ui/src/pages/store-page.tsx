@@ -5,6 +5,7 @@ import { engineLabel, type ArgoInfo, type StoreDetail, type StoreSummary, type T
 import { ActivityLog } from '../components/activity-log.tsx';
 import { BackupList } from '../components/backup-list.tsx';
 import { DeleteDialog } from '../components/delete-dialog.tsx';
+import { ForceDeleteDialog } from '../components/force-delete-dialog.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
 import { ManifestViewer } from '../components/manifest-viewer.tsx';
 import { RelativeTime } from '../components/relative-time.tsx';
@@ -44,6 +45,10 @@ function storeLinks(s: StoreSummary & Partial<StoreDetail>): { label: string; ur
 /** What a delete did and what it means, said once after it. */
 function deletedMessage(name: string, result: unknown): string {
   const commit = (result as { commit?: unknown } | undefined)?.commit;
+  const marked = (result as { store?: { deleting?: unknown } } | undefined)?.store?.deleting;
+  if (marked) {
+    return `Deleting ${name}${typeof commit === 'string' ? ` (commit ${commit.slice(0, 7)})` : ''}: its apps stop and a final backup of its database runs; the store is removed once it has completed.`;
+  }
   return (
     `Deleted ${name}: its folder is removed from Git${typeof commit === 'string' ? ` (commit ${commit.slice(0, 7)})` : ''}. ` +
     'Argo CD removes its namespace, and its data with it. Deleted stores lists it; a restore brings back its configuration, not its data.'
@@ -54,6 +59,7 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
   const [store, setStore] = useState<StoreDetail>();
   const [error, setError] = useState<unknown>();
   const [deleting, setDeleting] = useState(false);
+  const [forcing, setForcing] = useState(false);
   const [restoreError, setRestoreError] = useState<unknown>();
   const [restoring, setRestoring] = useState(false);
 
@@ -108,6 +114,10 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
   const deleted = shown.status === 'deleted';
   const timeline = shown.timeline ?? { committedAt: shown.history?.at(-1)?.date ?? spec.createdAt };
   const links = storeLinks(shown);
+  // Marked for deletion (two-phase delete): its final backup runs, or failed and the store stays.
+  const marked = Boolean(spec.deleting);
+  const finalBackupFailed = marked && shown.status === 'failed';
+  const admin = facts.user?.role === 'admin';
 
   return (
     <article aria-labelledby="store-title" class="store-page">
@@ -123,12 +133,24 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
           <button type="button" onClick={restore} disabled={restoring}>
             {restoring ? 'Restoring…' : 'Restore store'}
           </button>
+        ) : finalBackupFailed && admin ? (
+          <button type="button" class="danger" onClick={() => setForcing(true)}>
+            Force delete
+          </button>
         ) : (
-          <button type="button" class="danger" onClick={() => setDeleting(true)} disabled={shown.status === 'deleting'}>
+          <button type="button" class="danger" onClick={() => setDeleting(true)} disabled={shown.status === 'deleting' || marked}>
             Delete store
           </button>
         )}
       </div>
+      {finalBackupFailed && (
+        <p class="notice final-backup-failed">
+          The final backup failed: the store and its data are kept.{' '}
+          {admin
+            ? 'Fix the cause and delete the failed Job final-backup in the cluster (Argo CD re-creates it and the backup runs again), or force the delete: its data will be lost.'
+            : 'Only an admin can force the delete.'}
+        </p>
+      )}
       {goneButListed ? (
         <p class="notice">{deleted ? 'This store is deleted. Restore it to bring it back.' : 'The API has no details for this store.'}</p>
       ) : (
@@ -205,10 +227,23 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
 
       {store && <StoreDetails api={api} store={store} timeline={timeline} />}
 
+      {forcing && (
+        <ForceDeleteDialog
+          api={api}
+          name={shown.name}
+          reason={shown.reason}
+          onClose={() => setForcing(false)}
+          onDeleted={(result) => {
+            setForcing(false);
+            onChanged(deletedMessage(shown.name, result));
+          }}
+        />
+      )}
       {deleting && (
         <DeleteDialog
           api={api}
           name={shown.name}
+          finalBackupDays={facts.finalBackupDays}
           onClose={() => setDeleting(false)}
           onDeleted={(result) => {
             setDeleting(false);
