@@ -94,11 +94,13 @@ describe(`argocd/ bootstrap (Argo CD ${ARGOCD_VERSION})`, () => {
     expect(whitelist(p.clusterResourceWhitelist)).toEqual(kinds.filter((k) => CLUSTER_SCOPED.has(k)).sort());
   });
 
-  it.each(['woocommerce', 'medusa'] as const)('every kind a %s store renders (with and without backups) is allowed by the stores AppProject, and each rendered kind is in STORE_KINDS', (engine) => {
+  it.each(['woocommerce', 'medusa'] as const)('every kind a %s store renders (with and without backups, and being deleted: its final backup) is allowed by the stores AppProject, and each rendered kind is in STORE_KINDS', (engine) => {
     const p = byKind('AppProject', 'stores').spec;
     const allowed = new Set([...whitelist(p.namespaceResourceWhitelist), ...whitelist(p.clusterResourceWhitelist)]);
     const declared = new Set(STORE_KINDS.map((k) => `${k.apiVersion} ${k.kind}`));
-    for (const o of [...renderStoreObjects(storeProps(engine)), ...renderStoreObjects(storeProps(engine, true))]) {
+    const marked = renderStoreObjects({ ...storeProps(engine, true), finalBackup: true });
+    expect(marked.some((o) => o.kind === 'Job')).toBe(true);
+    for (const o of [...renderStoreObjects(storeProps(engine)), ...renderStoreObjects(storeProps(engine, true)), ...marked]) {
       expect(allowed, `${o.kind} ${(o.metadata as { name: string }).name}`).toContain(groupKind(String(o.apiVersion), String(o.kind)));
       expect(declared).toContain(`${o.apiVersion} ${o.kind}`);
     }

@@ -73,8 +73,15 @@ async function waitForHttp(url: string, child: ChildProcess, log: string, timeou
   }
 }
 
-/** Starts SeaweedFS with an S3 gateway on 127.0.0.1 and the bucket pre-created. */
-export async function startLocalS3(o: LocalS3Options): Promise<LocalS3> {
+/** The ports `weed mini` listens on (every one on 127.0.0.1). */
+export type WeedPorts = Record<'s3' | 'master' | 'masterGrpc' | 'volume' | 'volumeGrpc' | 'filer' | 'filerGrpc' | 's3Grpc' | 'admin' | 'adminGrpc', number>;
+
+/**
+ * Writes the identities file (0600) and answers the `weed mini` arguments for a target in
+ * `o.dir`: what startLocalS3 runs, and what the dev cluster starts detached under its own PID
+ * files (e2e/cluster/lib/backup-target.ts).
+ */
+export function weedMini(o: Pick<LocalS3Options, 'dir' | 'bucket' | 'accessKeyId' | 'secretAccessKey'>, p: WeedPorts): string[] {
   mkdirSync(join(o.dir, 'data'), { recursive: true, mode: 0o700 });
   const config = join(o.dir, 's3.json');
   // SeaweedFS reads identities from this file; only the owner may read it.
@@ -85,9 +92,7 @@ export async function startLocalS3(o: LocalS3Options): Promise<LocalS3> {
     }),
     { mode: 0o600 },
   );
-  const p = await ports(o.port);
-  const log = join(o.dir, 'seaweedfs.log');
-  const args = [
+  return [
     'mini',
     `-dir=${join(o.dir, 'data')}`,
     `-ip=${HOST}`,
@@ -117,6 +122,13 @@ export async function startLocalS3(o: LocalS3Options): Promise<LocalS3> {
     '-s3.port.lance=0',
     '-master.telemetry=false',
   ];
+}
+
+/** Starts SeaweedFS with an S3 gateway on 127.0.0.1 and the bucket pre-created. */
+export async function startLocalS3(o: LocalS3Options): Promise<LocalS3> {
+  const p = (await ports(o.port)) as WeedPorts;
+  const args = weedMini(o, p);
+  const log = join(o.dir, 'seaweedfs.log');
   const fd = openSync(log, 'a', 0o600);
   // Its own process group, so whatever it starts stops with it.
   const child = spawn(o.weed, args, { cwd: o.dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: o.dir }, stdio: ['ignore', fd, fd], detached: true });

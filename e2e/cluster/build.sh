@@ -97,9 +97,9 @@ build_restic() {
 }
 
 components=("$@")
-# seaweedfs and restic serve the backup tier (npm run test:backups), not the dev cluster: built
-# only when asked for by name.
-[ ${#components[@]} -gt 0 ] || components=(etcd kubernetes kwok sealed-secrets argocd)
+# seaweedfs is the dev cluster's backup target too; restic serves the backup tier (npm run
+# test:backups) only: built when asked for by name.
+[ ${#components[@]} -gt 0 ] || components=(etcd kubernetes kwok sealed-secrets argocd seaweedfs)
 total0=$(now)
 for c in "${components[@]}"; do
   t0=$(now)

@@ -3,14 +3,17 @@
 // file of cluster:up), stores are created with POST /api/stores, and Debian's Chromium watches the
 // dashboard show each one go Committed → Provisioning → Ready live (SSE, no reload), the store
 // page show Argo CD's resource tree and activity, a store whose smoke test fails show Failed with
-// Argo CD's reason, a delete through the dashboard go Deleting → Deleted with the namespace gone,
-// and a restore become Ready again. Prints each step with its duration. Exit 1 on the first failure.
+// Argo CD's reason, a delete through the dashboard go Deleting (final backup) → Deleted with the
+// Job final-backup complete before the namespace goes, a restore become Ready again with the
+// restore step first in its app pod, and a store whose final backup fails stay, shown Failed with
+// the reason, until an admin forces its delete. Prints each step with its duration. Exit 1 on the
+// first failure.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { storeDir } from '../../generator/layout.ts';
-import { FAILING_STORE_PREFIX, gitUrl, paths } from './lib/config.ts';
+import { FAILING_BACKUP_PREFIX, FAILING_STORE_PREFIX, gitUrl, paths } from './lib/config.ts';
 import { kubectl, kubectlJson } from './lib/kube.ts';
 import { application, describeApp, git, namespaceExists, terminateOperation } from './lib/gitops.ts';
 import { trackedProcesses } from './lib/procs.ts';
@@ -100,6 +103,44 @@ async function capture(dir: string, revision: string): Promise<void> {
 
 const READY_TIMEOUT_MS = Number(process.env.STOREFLEET_SMOKE_READY_TIMEOUT_S ?? 180) * 1000;
 const failing = { name: `${FAILING_STORE_PREFIX}smoke`, engine: 'woocommerce' };
+/** Its final backup fails (a kwok stage): a delete leaves it `failed`, with its data, until an admin forces it. */
+const keeping = { name: `${FAILING_BACKUP_PREFIX}smoke`, engine: 'medusa' };
+
+/** What the cluster showed while a store was deleted: its Job final-backup and its Namespace. */
+interface FinalBackupWatch {
+  completionTime?: string;
+  deletionTimestamp?: string;
+  /** A read saw the Job Complete while the Namespace had no deletionTimestamp yet. */
+  completeBeforeNamespaceWent: boolean;
+}
+
+const kubeOr = (args: string[]): any => {
+  try {
+    return kubectlJson(args);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Reads the Job final-backup and the Namespace from the cluster until the Namespace is gone (or `stop()`). */
+function watchFinalBackup(ns: string): { done: Promise<FinalBackupWatch>; stop: () => void } {
+  const seen: FinalBackupWatch = { completeBeforeNamespaceWent: false };
+  let stopped = false;
+  const done = (async () => {
+    while (!stopped) {
+      const job = kubeOr(['-n', ns, 'get', 'job', 'final-backup']);
+      const namespace = kubeOr(['get', 'namespace', ns]);
+      const complete = (job?.status?.conditions ?? []).some((c: any) => c.type === 'Complete' && c.status === 'True');
+      if (complete) seen.completionTime ??= job.status.completionTime;
+      if (namespace?.metadata?.deletionTimestamp) seen.deletionTimestamp ??= namespace.metadata.deletionTimestamp;
+      if (complete && namespace && !namespace.metadata.deletionTimestamp) seen.completeBeforeNamespaceWent = true;
+      if (!namespace && (seen.completionTime || seen.deletionTimestamp)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return seen;
+  })();
+  return { done, stop: () => (stopped = true) };
+}
 
 /** The platform deploys itself: storefleet-platform synced to the branch tip, Healthy, with its Deployment. */
 function platformDeployed(): true {
@@ -130,8 +171,8 @@ async function main(): Promise<void> {
     const loadIds = [await list.loadId(), await detail.loadId()];
 
     const posted = new Map<string, number>();
-    await step(`POST /api/stores: ${[...stores, failing].map((s) => `${s.name} (${s.engine})`).join(', ')}`, async () => {
-      for (const s of [...stores, failing]) {
+    await step(`POST /api/stores: ${[...stores, failing, keeping].map((s) => `${s.name} (${s.engine})`).join(', ')}`, async () => {
+      for (const s of [...stores, failing, keeping]) {
         posted.set(s.name, Date.now());
         await product.api('POST', '/api/stores', { name: s.name, engine: s.engine }, [201]);
       }
@@ -185,22 +226,36 @@ async function main(): Promise<void> {
       process.stdout.write(` (POST → Failed ${secs(failed.at - posted.get(failing.name)!)}: "${failed.reason.slice(0, 160)}")`);
     });
 
-    const deleteClicked = await step(`${woo}: delete through the dashboard → Deleting → Deleted, namespace gone`, async () => {
+    const deleteClicked = await step(`${woo}: delete through the dashboard → Deleting (final backup) → Deleted; the Job final-backup completed before the namespace went`, async () => {
       const page = detail.page;
       await page.getByRole('button', { name: 'Delete store' }).click();
       const dialog = page.getByRole('dialog');
+      // The dialog says what is kept and for how long (platform.yaml backup.finalBackupRetentionDays).
+      await dialog.getByText(/final backup of it has completed.*kept for 30 days/).waitFor();
       await dialog.getByLabel(/to confirm/).fill(woo);
+      const watch = watchFinalBackup(`store-${woo}`);
       const at = Date.now();
-      await dialog.getByRole('button', { name: 'Delete store' }).click();
-      await detail.until(woo, 'Deleted', 'page', READY_TIMEOUT_MS, at);
-      const shown = await detail.statuses(woo, 'page', at);
-      if (!inOrder(shown, ['Deleting', 'Deleted'])) throw new Error(`shown: ${shown.join(' → ')}`);
-      await waitFor(`namespace store-${woo} gone`, () => namespaceGone(`store-${woo}`), 60_000, 500);
-      process.stdout.write(` (click → namespace gone ${secs(Date.now() - at)})`);
+      try {
+        await dialog.getByRole('button', { name: 'Delete store' }).click();
+        await detail.until(woo, 'Deleted', 'page', READY_TIMEOUT_MS, at);
+        const shown = await detail.statuses(woo, 'page', at);
+        if (!inOrder(shown, ['Deleting', 'Deleted'])) throw new Error(`shown: ${shown.join(' → ')}`);
+        const reasons = (await detail.seen()).filter((x) => x.store === woo && x.at >= at && x.status === 'Deleting').map((x) => x.reason);
+        if (!reasons.some((r) => /final backup/.test(r))) throw new Error(`Deleting never said "final backup": ${reasons.join(' | ')}`);
+        await waitFor(`namespace store-${woo} gone`, () => namespaceGone(`store-${woo}`), 60_000, 500);
+      } finally {
+        watch.stop();
+      }
+      const seen = await watch.done;
+      if (!seen.completionTime || !seen.deletionTimestamp) throw new Error(`the cluster showed: Job completionTime ${seen.completionTime ?? 'never'}, Namespace deletionTimestamp ${seen.deletionTimestamp ?? 'never'}`);
+      if (!seen.completeBeforeNamespaceWent || Date.parse(seen.completionTime) > Date.parse(seen.deletionTimestamp)) {
+        throw new Error(`the Namespace went before the final backup completed: Job completionTime ${seen.completionTime}, Namespace deletionTimestamp ${seen.deletionTimestamp}`);
+      }
+      process.stdout.write(` (click → namespace gone ${secs(Date.now() - at)}; Job complete ${seen.completionTime}, Namespace deletionTimestamp ${seen.deletionTimestamp})`);
       return at;
     });
 
-    await step(`${woo}: restore through the dashboard → Ready again`, async () => {
+    await step(`${woo}: restore through the dashboard → Ready again, the restore step first in the app pod`, async () => {
       const page = detail.page;
       const at = Date.now();
       await page.getByRole('button', { name: 'Restore store' }).click();
@@ -208,7 +263,37 @@ async function main(): Promise<void> {
       const shown = await detail.statuses(woo, 'page', at);
       if (!inOrder(shown, ['Provisioning', 'Ready'])) throw new Error(`shown: ${shown.join(' → ')}`);
       await list!.until(woo, 'Ready', 'list', 10_000, deleteClicked);
-      process.stdout.write(` (click → Ready ${secs(ready.at - at)}; shown ${shown.join(' → ')})`);
+      // The pod as the cluster runs it: the restore step (restic copied in, then the load of the
+      // latest snapshot: the final one) before WordPress installs anything.
+      const pods = kubectlJson(['-n', `store-${woo}`, 'get', 'pods', '-l', 'app.kubernetes.io/name=wordpress']).items.filter((p: any) => !p.metadata.deletionTimestamp);
+      const init = (pods[0]?.spec?.initContainers ?? []) as { name: string; env?: { name: string; value?: string }[] }[];
+      const names = init.map((c) => c.name);
+      if (names[0] !== 'backup-tools' || names[1] !== 'restore') throw new Error(`wordpress pod init containers: ${names.join(', ') || 'none (no pod?)'}`);
+      const snapshot = init[1].env?.find((e) => e.name === 'RESTORE_SNAPSHOT')?.value;
+      if (snapshot !== 'latest') throw new Error(`restore step loads ${snapshot}, not the latest snapshot`);
+      process.stdout.write(` (click → Ready ${secs(ready.at - at)}; shown ${shown.join(' → ')}; init containers ${names.join(' → ')})`);
+    });
+
+    await step(`${keeping.name}: its final backup fails → the dashboard shows Failed with the reason, the store and its data stay; admin force delete removes it`, async () => {
+      await list!.until(keeping.name, 'Ready', 'list', READY_TIMEOUT_MS);
+      const at = Date.now();
+      await product.api('DELETE', `/api/stores/${keeping.name}`, undefined, [200]);
+      const failed = await list!.until(keeping.name, 'Failed', 'list', READY_TIMEOUT_MS, at);
+      if (!/final backup failed: .*the store and its data are kept/.test(failed.reason)) throw new Error(`reason: ${failed.reason}`);
+      const shown = await list!.statuses(keeping.name, 'list', at);
+      if (!inOrder(shown, ['Deleting', 'Failed'])) throw new Error(`shown: ${shown.join(' → ')}`);
+      const ns = `store-${keeping.name}`;
+      if (!namespaceExists(ns) || !kubeOr(['-n', ns, 'get', 'statefulset', 'postgres'])) throw new Error(`${ns} or its database is gone after a failed final backup`);
+      const failedAfter = secs(failed.at - at);
+      // Members get a clear answer; an admin confirms with the store's name that its data will be lost.
+      await product.api('POST', `/api/stores/${keeping.name}/force-delete`, { confirm: 'wrong' }, [400]);
+      await product.api('POST', `/api/stores/${keeping.name}/force-delete`, { confirm: keeping.name }, [200]);
+      await waitFor(`Application store-${keeping.name} gone`, () => {
+        if (application(`store-${keeping.name}`)) throw new Error('still there');
+        return true;
+      }, TIMEOUT_MS, 1000);
+      await waitFor(`namespace ${ns} gone`, () => namespaceGone(ns), 60_000, 500);
+      process.stdout.write(` (DELETE → Failed ${failedAfter}: "${failed.reason.slice(0, 160)}"; force delete → gone ${secs(Date.now() - at)})`);
     });
 
     await step('no page was reloaded (every status arrived over the event stream)', async () => {

@@ -16,6 +16,7 @@ import { argocdApi, login } from './lib/argocd.ts';
 import { argocdUrl, binary, PLATFORM_NAMESPACE, cacheDir, clusterSourceDir, gitUrl, HOST, paths, ports, repoRoot, stateDir, versions } from './lib/config.ts';
 import { apply, kubectl, kubectlJson } from './lib/kube.ts';
 import { withFailingSmokeTests } from './lib/kwok-stages.ts';
+import { configureBackups, startBackupTarget } from './lib/backup-target.ts';
 import { moduleDir } from './lib/modules.ts';
 import { createPki, writeKubeconfig } from './lib/pki.ts';
 import { startProcess, stopAll, trackedProcesses } from './lib/procs.ts';
@@ -463,8 +464,10 @@ async function projectToken(adminToken: string): Promise<string> {
  * certificate exactly as `kubeseal --scope strict` would, `storefleet render` writes platform/,
  * and the push lets Application storefleet-platform sync it. kwok runs its pods without an image.
  */
-function deployPlatform(argocdToken: string, webhookSecret: string): void {
+function deployPlatform(argocdToken: string, webhookSecret: string, backupTarget: Parameters<typeof configureBackups>[1]): void {
   const work = paths.gitWork;
+  // Stores back up to the SeaweedFS started above; a delete waits for their final backup.
+  configureBackups(work, backupTarget);
   const namespace = PLATFORM_NAMESPACE;
   writeFileSync(join(work, 'platform.yaml'), `${readFileSync(join(work, 'platform.yaml'), 'utf8')}
 # The platform's own deployment (written by npm run cluster:up; docs/platform-yaml.md).
@@ -494,7 +497,7 @@ storefleet:
   sh(process.execPath, [join(repoRoot, 'bin/storefleet.js'), 'render', work], { cwd: repoRoot });
   const git = (args: string[]) => sh('git', ['-c', 'user.name=Storefleet dev cluster', '-c', 'user.email=dev-cluster@storefleet.invalid', ...args], { cwd: work });
   git(['add', '-A']);
-  git(['commit', '-q', '-m', 'platform/: the Storefleet API+UI deployment (storefleet render)']);
+  git(['commit', '-q', '-m', 'platform/: the Storefleet API+UI deployment (storefleet render); backups to the dev S3 target']);
   git(['push', '-q', 'origin', 'HEAD:main']);
   // What a Git host's push webhook would trigger: compare with the new commit now, not at the next poll.
   kubectl(['-n', ARGOCD_NS, 'annotate', '--overwrite', 'applications.argoproj.io', 'storefleet-platform', 'argocd.argoproj.io/refresh=normal']);
@@ -542,7 +545,8 @@ async function main(): Promise<void> {
   await step('Argo CD bootstrap (argocd/ via storefleet bootstrap)', () => applyBootstrap(webhookSecretFile));
   const token = await step('Argo CD API token', async () => projectToken(await login(adminPassword)));
   writeFileSync(join(paths.argocd, 'admin-password'), adminPassword, { mode: 0o600 });
-  await step('platform/ rendered, sealed and pushed (Application storefleet-platform)', () => deployPlatform(token, webhookSecret));
+  const backupTarget = await step(`backup target: SeaweedFS S3 on ${HOST}:${ports.s3}`, startBackupTarget);
+  await step('platform/ rendered, sealed and pushed (Application storefleet-platform)', () => deployPlatform(token, webhookSecret, backupTarget));
   writeEnvFile({
     KUBECONFIG: paths.kubeconfig,
     STOREFLEET_ARGOCD_URL: argocdUrl,

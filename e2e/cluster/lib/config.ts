@@ -45,6 +45,17 @@ export const ports = {
   appsetWebhook: 16087,
   sealedSecrets: 16090,
   sealedSecretsMetrics: 16091,
+  /** The stores' backup target: SeaweedFS's S3 gateway and its inner listeners (`weed mini`). */
+  s3: 16333,
+  s3Grpc: 16334,
+  weedMaster: 16335,
+  weedMasterGrpc: 16336,
+  weedVolume: 16337,
+  weedVolumeGrpc: 16338,
+  weedFiler: 16339,
+  weedFilerGrpc: 16340,
+  weedAdmin: 16341,
+  weedAdminGrpc: 16342,
 } as const;
 
 export const paths = {
@@ -64,6 +75,8 @@ export const paths = {
   sealingKeys: join(cacheDir, 'dev-sealing-keys'),
   kwokConfig: join(stateDir, 'kwok.yaml'),
   sealedSecretsSa: join(stateDir, 'sealed-secrets-sa'),
+  /** SeaweedFS data and its credentials file (0600): the stores' backup target. */
+  backupTarget: join(stateDir, 'backup-target'),
 };
 
 /** The platform's namespace (`storefleet bootstrap --platform-namespace`, platform.yaml `storefleet.namespace`). */
@@ -71,6 +84,9 @@ export const PLATFORM_NAMESPACE = 'storefleet';
 
 /** Stores whose name starts with this get a smoke test that fails (a kwok stage, see up.ts). */
 export const FAILING_STORE_PREFIX = 'fail-';
+
+/** Stores whose name starts with this get a final backup that fails when they are deleted (a kwok stage). */
+export const FAILING_BACKUP_PREFIX = 'keep-';
 
 export const gitUrl = `http://${HOST}:${ports.git}/gitops.git`;
 export const argocdUrl = `http://${HOST}:${ports.argocdServer}`;

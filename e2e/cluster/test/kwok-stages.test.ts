@@ -16,21 +16,31 @@ spec:
       phase: Succeeded
 `;
 
-describe('kwok stages: smoke tests of fail-* stores fail', () => {
+const SMOKE = '(.metadata.namespace | startswith("store-fail-")) and .metadata.labels["app.kubernetes.io/component"] == "smoke-test"';
+const FINAL = '(.metadata.namespace | startswith("store-keep-")) and .metadata.labels["job-name"] == "final-backup"';
+
+describe('kwok stages: smoke tests of fail-* stores and final backups of keep-* stores fail', () => {
   const out = withFailingSmokeTests([stage('pod-ready'), stage('pod-complete')]).map((t) => parse(t));
   const byName = (n: string) => out.find((s) => s.metadata.name === n);
 
-  it("narrows kwok's pod-complete so it never completes a fail-* store's pods, and leaves the others alone", () => {
-    expect(byName('pod-complete').spec.selector.matchExpressions).toContainEqual({ key: '.metadata.namespace | startswith("store-fail-")', operator: 'NotIn', values: ['true'] });
+  it("narrows kwok's pod-complete so it never completes those pods, and leaves the others alone", () => {
+    expect(byName('pod-complete').spec.selector.matchExpressions).toEqual(
+      expect.arrayContaining([
+        { key: SMOKE, operator: 'NotIn', values: ['true'] },
+        { key: FINAL, operator: 'NotIn', values: ['true'] },
+      ]),
+    );
     expect(byName('pod-complete').spec.next.statusTemplate).toBe('phase: Succeeded\n');
     expect(byName('pod-ready')).toEqual(parse(stage('pod-ready')));
   });
 
-  it('adds a stage that ends exactly those smoke-test Job pods Failed with exit code 1', () => {
-    const fail = byName('storefleet-dev-smoke-test-fails');
+  it.each([
+    ['storefleet-dev-smoke-test-fails', SMOKE],
+    ['storefleet-dev-final-backup-fails', FINAL],
+  ])('adds %s, which ends exactly those Job pods Failed with exit code 1', (name, when) => {
+    const fail = byName(name);
     expect(fail.spec.selector.matchExpressions).toEqual(expect.arrayContaining([
-      { key: '.metadata.namespace | startswith("store-fail-")', operator: 'In', values: ['true'] },
-      { key: '.metadata.labels["app.kubernetes.io/component"]', operator: 'In', values: ['smoke-test'] },
+      { key: when, operator: 'In', values: ['true'] },
       { key: '.metadata.ownerReferences.[].kind', operator: 'In', values: ['Job'] },
     ]));
     expect(fail.spec.next.statusTemplate).toMatch(/phase: Failed/);
