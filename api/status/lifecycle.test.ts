@@ -127,9 +127,10 @@ describe('a store marked `deleting` (two-phase delete): its final backup', () =>
   const MARK = '2026-11-23T10:05:00Z';
   const marked = (committedAt = COMMITTED_5_MIN_AGO): GitStoreFacts => ({ ...onMain(committedAt), deleting: { requestedAt: MARK, by: 'alice' } });
   /** Argo CD synced to `revision`, with the Job final-backup in `health` (none: not created yet). */
-  const withJob = (health?: string, message?: string, revision = SHA_STORE) =>
+  const withJob = (health?: string, message?: string, revision = SHA_STORE, sync: 'Synced' | 'OutOfSync' = 'Synced') =>
     variant((a) => {
-      a.status!.sync = { status: 'Synced', revision };
+      a.status!.sync = { status: sync, revision };
+      a.status!.operationState!.syncResult!.revision = revision;
       a.status!.resources = [
         { version: 'v1', kind: 'Namespace', name: 'store-acme', status: 'Synced', health: { status: 'Healthy' } },
         ...(health ? [{ group: 'batch', version: 'v1', kind: 'Job', namespace: 'store-acme', name: 'final-backup', status: 'Synced' as const, health: { status: health, ...(message ? { message } : {}) } } as ResourceStatus] : []),
@@ -145,6 +146,8 @@ describe('a store marked `deleting` (two-phase delete): its final backup', () =>
     ['Argo CD has not applied the mark', marked(), withJob('Healthy', undefined, SHA_OLD), 'deleting', 'pending', ['final backup', 'deletion mark 2222222']],
     ['Job complete, synced to the mark', marked(), withJob('Healthy'), 'deleting', 'complete', ['final backup: complete']],
     ['Job complete, synced to a later tip', marked(), withJob('Healthy', undefined, SHA_TIP), 'deleting', 'complete', ['complete']],
+    // The apps' volumes are Prune=false: the marked store stays OutOfSync on them for good.
+    ['Job complete, OutOfSync only on what Argo CD does not prune', marked(), withJob('Healthy', undefined, SHA_STORE, 'OutOfSync'), 'deleting', 'complete', ['complete']],
     ['Job failed', marked(), withJob('Degraded', 'Job has reached the specified backoff limit'), 'failed', 'failed', ['final backup failed: Job has reached the specified backoff limit', 'the store and its data are kept']],
     ['Job still running after the provisioning timeout', marked(COMMITTED_30_MIN_AGO), withJob('Progressing'), 'failed', 'failed', ['final backup did not complete within 20 minutes', 'the store and its data are kept']],
     ['no Application after the timeout', marked(COMMITTED_30_MIN_AGO), undefined, 'failed', 'failed', ['did not complete within 20 minutes']],

@@ -202,7 +202,10 @@ function finalBackupLifecycle(input: LifecycleInput, app: AppSummary | undefined
     return { status: 'deleting', reason: `final backup: ${why}`, finalBackup: { mark, state: 'pending' } };
   };
   if (!app) return pending(`Argo CD has no Application store-${input.git.name}`);
-  const synced = app.sync.status === 'Synced' && includes(input, app.sync.revision) === true;
+  // Applied: Argo CD compared the mark (or later) and its last sync of it succeeded. Not
+  // "Synced": the apps' volumes carry Prune=false, so a marked store stays OutOfSync on them.
+  const op = app.operation;
+  const synced = includes(input, app.sync.revision) === true && op?.phase === 'Succeeded' && (op.revision ? includes(input, op.revision) : undefined) === true;
   const job = app.finalBackup;
   if (synced && job?.health === 'Healthy') return { status: 'deleting', reason: 'final backup: complete; removing the store folder', finalBackup: { mark, state: 'complete' } };
   if (job?.health === 'Degraded') return failed(`final backup failed: ${job.message ?? 'Job final-backup failed'}; ${kept}`);
