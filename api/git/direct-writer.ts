@@ -490,10 +490,7 @@ export class DirectWriter implements GitTransport {
       const { spec, files } = change;
       w.added.set(name, spec);
       count(spec.owner, 1);
-      it.files = files;
-      const blobs = it.blobs?.files === files ? it.blobs.shas : undefined;
-      const changes: CommitPlan['changes'] = [{ op: 'delete', path: storeDir(name) }];
-      for (const [path, content] of files) changes.push({ op: 'write', path, content, blob: blobs?.get(path) });
+      const changes = this.folderWrite(it, storeDir(name), files);
       return {
         item: it,
         removes: false,
@@ -509,10 +506,7 @@ export class DirectWriter implements GitTransport {
       const { spec, files } = change;
       const entry = w.snap.stores.get(name)!; // the rules found it on this base
       w.added.set(name, spec);
-      it.files = files;
-      const blobs = it.blobs?.files === files ? it.blobs.shas : undefined;
-      const changes: CommitPlan['changes'] = [{ op: 'delete', path: entry.dir }];
-      for (const [path, content] of files) changes.push({ op: 'write', path, content, blob: blobs?.get(path) });
+      const changes = this.folderWrite(it, entry.dir, files);
       return {
         item: it,
         removes: false,
@@ -554,6 +548,15 @@ export class DirectWriter implements GitTransport {
       commit: commit(restoreMessage(from), [{ op: 'tree', path: storeDir(name), sha: from.folderTree }]),
       result: { action: 'restore', name, spec, replayed: false },
     };
+  }
+
+  /** Replaces the folder `dir` with `files`; after a rejected push the retry refers to the blobs already written. */
+  private folderWrite(it: Item, dir: string, files: ReadonlyMap<string, string>): CommitPlan['changes'] {
+    it.files = files;
+    const blobs = it.blobs?.files === files ? it.blobs.shas : undefined;
+    const changes: CommitPlan['changes'] = [{ op: 'delete', path: dir }];
+    for (const [path, content] of files) changes.push({ op: 'write', path, content, blob: blobs?.get(path) });
+    return changes;
   }
 
   /**

@@ -1,10 +1,10 @@
 // Deleting needs the store's name typed out: a slip of the mouse must not remove a shop. The
 // dialog says what is kept and for how long: with a backup target the store's database gets a
 // final backup first (kept platform.yaml `finalBackupRetentionDays`); without one the data is gone.
-import { useState } from 'preact/hooks';
 import type { Api } from '../lib/api.ts';
 import { Dialog } from './dialog.tsx';
 import { ErrorBox } from './error-box.tsx';
+import { useTypedConfirmation } from './typed-confirmation.ts';
 
 interface Props {
   api: Api;
@@ -27,22 +27,7 @@ export function whatIsKept(finalBackupDays: number | null | undefined): string {
 }
 
 export function DeleteDialog({ api, name, onClose, onDeleted, finalBackupDays }: Props) {
-  const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const confirmed = typed === name;
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (!confirmed || busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      onDeleted(await api.deleteStore(name));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const { typed, setTyped, busy, error, confirmed, submit } = useTypedConfirmation(name, () => api.deleteStore(name), onDeleted);
   return (
     <Dialog title={`Delete ${name}?`} onClose={onClose}>
       <form onSubmit={submit}>

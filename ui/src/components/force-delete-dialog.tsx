@@ -1,9 +1,9 @@
 // An admin's way out when a store's final backup failed: remove it anyway. The name is typed out
 // and the dialog says plainly that the data since the last backup is lost.
-import { useState } from 'preact/hooks';
 import type { Api } from '../lib/api.ts';
 import { Dialog } from './dialog.tsx';
 import { ErrorBox } from './error-box.tsx';
+import { useTypedConfirmation } from './typed-confirmation.ts';
 
 interface Props {
   api: Api;
@@ -15,22 +15,7 @@ interface Props {
 }
 
 export function ForceDeleteDialog({ api, name, reason, onClose, onDeleted }: Props) {
-  const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const confirmed = typed === name;
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (!confirmed || busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      onDeleted(await api.forceDeleteStore(name, typed));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const { typed, setTyped, busy, error, confirmed, submit } = useTypedConfirmation(name, (typed) => api.forceDeleteStore(name, typed), onDeleted);
   return (
     <Dialog title={`Force delete ${name}?`} onClose={onClose}>
       <form onSubmit={submit}>
