@@ -207,7 +207,8 @@ export function createApp(ctx: ApiContext): Express {
     return {
       name,
       presentOnMain: present,
-      ...(present && spec?.deleting ? { deleting: spec.deleting } : {}),
+      // Known store.yaml: its mark (or none) is authoritative over the status reader's copy of the tip.
+      ...(spec ? { deleting: present ? spec.deleting : undefined } : {}),
       ...(last?.time ? { latestCommit: { sha: last.sha, committedAt: last.time } } : {}),
       ...(pr?.url ? { pullRequest: { number: pr.number, url: pr.url, openedAt: pr.openedAt } } : {}),
     };

@@ -184,7 +184,7 @@ export function createArgoStatus(deps: {
     // The first-parent scan also sees re-renders and hand edits, which the API's write log does not.
     const better = latest && (!git.latestCommit || history.contains(latest.sha, git.latestCommit.sha) !== false);
     // A mark the caller did not pass (a recomputation on an Argo CD change) comes from the tip.
-    const mark = git.presentOnMain ? (git.deleting ?? marks.get(git.name)) : undefined;
+    const mark = git.presentOnMain ? ('deleting' in git ? git.deleting : marks.get(git.name)) : undefined;
     const { deleting: _gone, ...rest } = git;
     return { ...rest, ...(better ? { latestCommit: latest } : {}), ...(owners.get(git.name) ? { owner: owners.get(git.name) } : {}), ...(mark ? { deleting: mark } : {}) };
   };
