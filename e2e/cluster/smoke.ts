@@ -301,12 +301,15 @@ async function main(): Promise<void> {
       if (now.join() !== loadIds.join()) throw new Error('a dashboard page was reloaded');
     });
 
-    await step('DELETE /api/stores for all three; Applications and namespaces gone', async () => {
+    await step('DELETE /api/stores for all three (final backups, then removal; fail-smoke forced); Applications and namespaces gone', async () => {
       for (const s of [...stores, failing]) await product.api('DELETE', `/api/stores/${s.name}`, undefined, [200, 202]);
       // Argo CD does not finalize an Application while its sync operation is still retrying (the
       // failing store's would retry for ~30 minutes): end it as `argocd app terminate-op` does. The
       // API's token is read-only, so an operator does this by hand today (docs/status.md).
       terminateOperation(`store-${failing.name}`);
+      // Its sync failed, so Argo CD does not apply the deletion mark on its own and the final
+      // backup cannot run (the store shows `failed`): an admin forces the delete.
+      await product.api('POST', `/api/stores/${failing.name}/force-delete`, { confirm: failing.name }, [200]);
       await waitFor('Applications gone', () => {
         const left = [...stores, failing].filter((s) => application(`store-${s.name}`));
         if (left.length) throw new Error(`still there: ${left.map((s) => `store-${s.name}`).join(', ')}`);
