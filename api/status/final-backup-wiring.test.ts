@@ -55,7 +55,7 @@ async function createReady(name: string): Promise<void> {
 describe('final backup on delete, through the API and Argo CD', () => {
   it('Delete marks; once Argo CD reports the Job complete for the mark, the API removes the folder by itself', async () => {
     await createReady('going');
-    expect((await call(api.url, 'GET', '/api/platform', { token: TOKENS.alice })).body.platform).toMatchObject({ finalBackup: { retentionDays: 30 } });
+    expect((await call(api.url, 'GET', '/api/platform', { token: TOKENS.alice })).body.platform).toMatchObject({ backupTarget: true, finalBackupRetentionDays: 30 });
     const marked = await call(api.url, 'DELETE', '/api/stores/going', { token: TOKENS.alice });
     expect(marked.status).toBe(200);
     expect(marked.body.store).toMatchObject({ status: 'deleting', deleting: { by: 'alice' } });

@@ -48,11 +48,6 @@ export class StoreService {
     this.finalBackupsOn = opts.finalBackups ?? false;
   }
 
-  /** Deletes wait for a final backup when platform.yaml has a backup target. */
-  get finalBackups(): boolean {
-    return this.finalBackupsOn;
-  }
-
   get mode(): GitTransport['mode'] {
     return this.transport.mode;
   }
