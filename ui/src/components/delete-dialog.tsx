@@ -3,8 +3,7 @@
 // final backup first (kept platform.yaml `finalBackupRetentionDays`); without one the data is gone.
 import type { Api } from '../lib/api.ts';
 import { Dialog } from './dialog.tsx';
-import { ErrorBox } from './error-box.tsx';
-import { useTypedConfirmation } from './typed-confirmation.ts';
+import { TypedConfirmFields, useTypedConfirmation } from './typed-confirmation.tsx';
 
 interface Props {
   api: Api;
@@ -27,30 +26,25 @@ export function whatIsKept(finalBackupDays: number | null | undefined): string {
 }
 
 export function DeleteDialog({ api, name, onClose, onDeleted, finalBackupDays }: Props) {
-  const { typed, setTyped, busy, error, confirmed, submit } = useTypedConfirmation(name, () => api.deleteStore(name), onDeleted);
+  const state = useTypedConfirmation(name, () => api.deleteStore(name), onDeleted);
   return (
     <Dialog title={`Delete ${name}?`} onClose={onClose}>
-      <form onSubmit={submit}>
+      <form onSubmit={state.submit}>
         <p>
           This commits the removal of <strong>{name}</strong>.
         </p>
         <p class="kept">{whatIsKept(finalBackupDays)}</p>
-        <div class="field">
-          <label for="confirm-name">
-            Type <strong>{name}</strong> to confirm
-          </label>
-          <input id="confirm-name" autoComplete="off" spellcheck={false} value={typed} onInput={(e) => setTyped(e.currentTarget.value)} autofocus />
-        </div>
-        <ErrorBox error={error} />
-        <div class="actions">
-          <button type="button" class="secondary" onClick={onClose}>
-            Cancel
-          </button>
-          {/* While busy: aria-disabled, so a failed delete leaves keyboard focus on the button. */}
-          <button type="submit" class="danger" disabled={!confirmed} aria-disabled={busy ? 'true' : undefined}>
-            {busy ? 'Deleting…' : 'Delete store'}
-          </button>
-        </div>
+        <TypedConfirmFields
+          inputId="confirm-name"
+          label={
+            <>
+              Type <strong>{name}</strong> to confirm
+            </>
+          }
+          state={state}
+          onClose={onClose}
+          action="Delete store"
+        />
       </form>
     </Dialog>
   );

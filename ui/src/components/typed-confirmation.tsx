@@ -1,0 +1,57 @@
+// Dialogs whose action needs the store's name typed out: a slip of the mouse must not remove a
+// shop (Delete, Force delete). The state, and the field, error and buttons they share.
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { ErrorBox } from './error-box.tsx';
+
+export function useTypedConfirmation(name: string, act: (typed: string) => Promise<unknown>, onDone: (result: unknown) => void) {
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const confirmed = typed === name;
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!confirmed || busy) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      onDone(await act(typed));
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return { typed, setTyped, busy, error, confirmed, submit };
+}
+
+interface FieldsProps {
+  inputId: string;
+  /** The label's text; the store's name is shown in it. */
+  label: ComponentChildren;
+  state: ReturnType<typeof useTypedConfirmation>;
+  onClose: () => void;
+  action: string;
+}
+
+/** The name field, the error and Cancel / the action. */
+export function TypedConfirmFields({ inputId, label, state, onClose, action }: FieldsProps) {
+  const { typed, setTyped, busy, error, confirmed } = state;
+  return (
+    <>
+      <div class="field">
+        <label for={inputId}>{label}</label>
+        <input id={inputId} autoComplete="off" spellcheck={false} value={typed} onInput={(e) => setTyped(e.currentTarget.value)} autofocus />
+      </div>
+      <ErrorBox error={error} />
+      <div class="actions">
+        <button type="button" class="secondary" onClick={onClose}>
+          Cancel
+        </button>
+        {/* While busy: aria-disabled, so a failed delete leaves keyboard focus on the button. */}
+        <button type="submit" class="danger" disabled={!confirmed} aria-disabled={busy ? 'true' : undefined}>
+          {busy ? 'Deleting…' : action}
+        </button>
+      </div>
+    </>
+  );
+}
