@@ -12,7 +12,7 @@ import { offeredEngines, planSizes, type ResolvedPlatform } from '../generator/p
 import { engineOf } from '../constructs/engines/index.ts';
 import type { StoreSpec } from '../generator/spec.ts';
 import { storeName } from '../generator/spec.ts';
-import { createStoreRequest, forceDeleteRequest, idempotencyKey, manifestFile, type PlatformInfo, type StoreDetail, type StoreSummary, type StoreUrls, type WriteAnswer } from '../contract/index.ts';
+import { createStoreRequest, forceDeleteRequest, idempotencyKey, manifestFile, rollbackStoreRequest, type PlatformInfo, type StoreDetail, type StoreSummary, type StoreUrls, type WriteAnswer } from '../contract/index.ts';
 import { authenticate, identify, requester, requireUser, type TokenStore } from './auth.ts';
 import { CachedJson, sendCachedJson } from './cached-json.ts';
 import type { ServeConfig } from './config.ts';
@@ -433,11 +433,12 @@ export function createApp(ctx: ApiContext): Express {
     res.status(okStatus).json(answer);
   };
   const jsonBody = express.json({ limit: config.bodyLimitBytes, strict: true, type: () => true });
-
-  app.post('/api/stores', (req, _res, next) => {
+  const requireJson: express.RequestHandler = (req, _res, next) => {
     if (!req.is('application/json')) return next(new ApiProblem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json.'));
     next();
-  }, jsonBody, async (req, res) => {
+  };
+
+  app.post('/api/stores', requireJson, jsonBody, async (req, res) => {
     const who = requester(res);
     const key = idemHeader(req);
     const parsed = createStoreRequest.safeParse(req.body);
@@ -467,6 +468,24 @@ export function createApp(ctx: ApiContext): Express {
     const name = nameParam(req);
     const key = idemHeader(req);
     await run(res, 'restore', () => stores.restore(name, { requester: who, idempotencyKey: key }), 201);
+  });
+
+  // "Back up now" (owner or admin) and a roll-back of the live store (admins): requests committed
+  // into store.yaml; 202: the backup or the roll-back runs once Argo CD has synced the commit.
+  app.post('/api/stores/:name/backups', async (req, res) => {
+    const who = requester(res);
+    const name = nameParam(req);
+    const key = idemHeader(req);
+    await run(res, 'backup', () => stores.backup(name, { requester: who, idempotencyKey: key }), 202);
+  });
+  app.post('/api/stores/:name/backups/:snapshot/restore', requireJson, jsonBody, async (req, res) => {
+    const who = requester(res);
+    const name = nameParam(req);
+    const key = idemHeader(req);
+    const parsed = rollbackStoreRequest.safeParse(req.body);
+    if (!parsed.success) throw validationProblem(issuesFromZod('request', parsed.error));
+    const input = { snapshot: String(req.params.snapshot), confirm: parsed.data.confirm };
+    await run(res, 'rollback', () => stores.rollback(name, input, { requester: who, idempotencyKey: key }), 202);
   });
 
   app.use('/api', (req, _res, next) => next(new ApiProblem(404, 'not-found', 'Not found', `No route for ${req.method} ${req.path.length > 100 ? '…' : req.path}.`)));

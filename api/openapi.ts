@@ -2,7 +2,7 @@
 // objects that validate requests, the status list is the one list.
 import { z } from 'zod';
 import { storeSpecSchema } from '../generator/spec.ts';
-import { createStoreRequest, forceDeleteRequest, STATUSES } from '../contract/index.ts';
+import { createStoreRequest, forceDeleteRequest, rollbackStoreRequest, STATUSES } from '../contract/index.ts';
 
 import { engineIds } from '../constructs/engines/index.ts';
 
@@ -89,6 +89,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       schemas: {
         CreateStoreRequest: json(createStoreRequest),
         ForceDeleteRequest: json(forceDeleteRequest),
+        RollbackStoreRequest: json(rollbackStoreRequest),
         StoreSpec: json(storeSpecSchema),
         StoreSummary: storeSummary,
         BackupWarning: backupWarning,
@@ -163,6 +164,32 @@ export function openApiDocument(version: string): Record<string, unknown> {
             '200': { description: 'Backups', content: { 'application/json': { schema: { $ref: '#/components/schemas/StoreBackups' } } } },
             ...errors,
             '503': problemResponse('Git remote or backup target unreachable (type backup-target-unavailable: the detail says why, never a secret)'),
+          },
+        },
+        post: {
+          summary: '"Back up now" (owner or admin): commits `manualBackup` into store.yaml; the rendered manual-backup Job stores a snapshot tagged `manual`',
+          parameters: [name, idem],
+          responses: {
+            '202': { description: 'Committed (or pull request opened); the backup runs once Argo CD has synced it' },
+            ...errors,
+            '409': problemResponse('No backup target in platform.yaml, or the store is being changed'),
+            '422': problemResponse('Idempotency-Key reused with another request'),
+          },
+        },
+      },
+      '/api/stores/{name}/backups/{snapshot}/restore': {
+        post: {
+          summary: "Roll the live store back to a snapshot (admins): commits `rollback` into store.yaml; the app restarts and its restore step replaces the database once. Overwrites the store's current data.",
+          parameters: [name, { name: 'snapshot', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{8,64}$' } }, idem],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/RollbackStoreRequest' } } } },
+          responses: {
+            '202': { description: 'Committed (or pull request opened); the roll-back runs once Argo CD has synced it' },
+            ...errors,
+            '400': problemResponse('`confirm` is not the store\'s name, or the snapshot ID is malformed (field errors in `errors`)'),
+            '403': problemResponse('Only admins roll stores back'),
+            '409': problemResponse('No backup target in platform.yaml, or the store is being changed'),
+            '415': problemResponse('Not application/json'),
+            '422': problemResponse('Idempotency-Key reused with another request'),
           },
         },
       },

@@ -11,6 +11,12 @@ export const createStoreRequest = z.strictObject({
 });
 export type CreateStoreRequest = z.infer<typeof createStoreRequest>;
 
+/** POST /api/stores/{name}/backups/{snapshot}/restore: the store's name, typed again by the admin. */
+export const rollbackStoreRequest = z.strictObject({
+  confirm: z.string({ error: "type the store's name to confirm: its current data will be overwritten with the backup" }),
+});
+export type RollbackStoreRequest = z.infer<typeof rollbackStoreRequest>;
+
 /** Idempotency-Key: visible ASCII, no spaces or quotes (it ends up as a commit trailer). */
 export const idempotencyKey = z.string().regex(/^[\x21\x23-\x7e]{1,128}$/, { error: 'Idempotency-Key is 1–128 visible ASCII characters' });
 

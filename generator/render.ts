@@ -113,7 +113,7 @@ export function renderStore(input: RenderInput): RenderResult {
     sealed[secretName] = data;
   }
 
-  const { deleting, ...identity } = spec;
+  const { deleting, manualBackup, rollback, ...identity } = spec;
   const props: StoreProps = {
     store: identity,
     site: config.site,
@@ -122,7 +122,14 @@ export function renderStore(input: RenderInput): RenderResult {
     sealed,
   };
   const backup = storeBackupProps(config, spec.plan);
-  if (backup) props.backup = backup;
+  // The backup requests of store.yaml; without a target there is nothing to run them against (the API refuses them).
+  if (backup) {
+    props.backup = {
+      ...backup,
+      ...(manualBackup ? { manualBackup: { requestedAt: manualBackup.requestedAt } } : {}),
+      ...(rollback ? { rollback: { snapshot: rollback.snapshot, requestedAt: rollback.requestedAt } } : {}),
+    };
+  }
   // Marked for deletion: only what the final backup needs. Without a target there is nothing to
   // back up (the API removes such a folder in one commit), so the store renders as it is.
   if (deleting && backup) props.finalBackup = true;

@@ -81,6 +81,26 @@ export const owner = z
 
 export const planName = z.string({ error: 'expected a string' }).regex(/^[a-z][a-z0-9-]{0,19}$/, { error: 'expected a plan name' });
 
+const requestedAt = z.iso.datetime({ offset: false, error: 'expected a UTC timestamp such as "2026-11-23T16:00:00Z"' });
+
+/** A restic snapshot ID: the full 64 hex digits or a unique prefix of at least 8 (restic's short form). */
+export const snapshotId = z
+  .string({ error: 'expected a snapshot ID' })
+  .regex(/^[0-9a-f]{8,64}$/, { error: 'a snapshot ID is 8 to 64 lowercase hex digits (restic snapshots lists them)' })
+  .meta({ description: 'a restic snapshot ID: 8 to 64 lowercase hex digits' });
+
+/**
+ * "Back up now": the renderer turns the latest request into one Job `manual-backup-<hash>`
+ * (constructs/backup/); a new request replaces it. `by`: who asked (a user id).
+ */
+export const manualBackupRequest = z.strictObject({ requestedAt, by: owner });
+
+/**
+ * An admin's roll-back of the live store's database to `snapshot`: the app's restore step replaces
+ * the database once per request (it records the request in the database itself).
+ */
+export const rollbackRequest = z.strictObject({ snapshot: snapshotId, requestedAt, by: owner });
+
 export const storeSpecSchema = z.strictObject({
   name: storeName,
   engine,
@@ -98,6 +118,8 @@ export const storeSpecSchema = z.strictObject({
       by: owner,
     })
     .optional(),
+  manualBackup: manualBackupRequest.optional(),
+  rollback: rollbackRequest.optional(),
 });
 
 export type StoreSpec = z.infer<typeof storeSpecSchema>;
@@ -179,6 +201,8 @@ export function storeSpecYaml(spec: StoreSpec): string {
     owner: spec.owner,
     createdAt: spec.createdAt,
     ...(spec.deleting ? { deleting: { requestedAt: spec.deleting.requestedAt, by: spec.deleting.by } } : {}),
+    ...(spec.manualBackup ? { manualBackup: { requestedAt: spec.manualBackup.requestedAt, by: spec.manualBackup.by } } : {}),
+    ...(spec.rollback ? { rollback: { snapshot: spec.rollback.snapshot, requestedAt: spec.rollback.requestedAt, by: spec.rollback.by } } : {}),
   };
   const doc = new Document(ordered);
   return (

@@ -534,6 +534,22 @@ export class DirectWriter implements GitTransport {
       };
     }
 
+    if (change.action === 'backup' || change.action === 'rollback') {
+      // The folder becomes exactly the re-rendered files (an old manual-backup Job goes).
+      const { spec, files } = change;
+      const entry = w.snap.stores.get(name)!; // the rules found it on this base
+      w.added.set(name, spec); // later requests for this store in the batch wait for this one
+      const changes = this.folderWrite(it, entry.dir, files);
+      return {
+        item: it,
+        removes: false,
+        trailers,
+        paths: [...files.keys()],
+        commit: commit(`${change.title}\n\nRequested by ${spec.owner === trailers.requestedBy ? 'the owner' : trailers.requestedBy} at ${change.action === 'backup' ? spec.manualBackup?.requestedAt : spec.rollback?.requestedAt}.`, changes),
+        result: { action: change.action, name, spec, replayed: false },
+      };
+    }
+
     // restore: revert the commit that ended the lifetime the rules chose.
     const { from, spec } = change;
     if (spec) {

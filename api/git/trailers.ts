@@ -6,7 +6,8 @@ export const REQUESTED_BY = 'Requested-by';
 export const IDEMPOTENCY_KEY = 'Idempotency-Key';
 export const REQUEST_DIGEST = 'Request-Digest';
 
-export type StoreAction = 'create' | 'delete' | 'restore';
+/** backup: "Back up now"; rollback: a live store's roll-back to a snapshot (both rewrite the store's folder). */
+export type StoreAction = 'create' | 'delete' | 'restore' | 'backup' | 'rollback';
 
 export interface WriteTrailers {
   action: StoreAction;

@@ -1,4 +1,4 @@
-// Pull-request mode: one pull request per create/delete/restore. Reads (platform.yaml, which
+// Pull-request mode: one pull request per create/delete/restore/backup/rollback. Reads (platform.yaml, which
 // stores exist, folder trees) come from the local mirror fetched over Git; the change itself is
 // one commit made through GitHub's Git data API (trees → commit → ref) on a branch
 // storefleet/<action>-<name>, then a pull request against the base branch. The rules are the
@@ -34,7 +34,7 @@ export interface PullRequestWriterOptions {
 type TreeEntry = { path: string; mode: '100644' | '040000'; type: 'blob' | 'tree'; content?: string; sha?: string | null };
 
 // `remove`: phase 2 of a two-phase delete, opened by the API itself; `force-delete`: an admin's.
-const BRANCH = /^storefleet\/(create|delete|restore|remove|force-delete)-([a-z0-9-]+)$/;
+const BRANCH = /^storefleet\/(create|delete|restore|remove|force-delete|backup|rollback)-([a-z0-9-]+)$/;
 const SPEC_BLOCK = /```yaml\n([\s\S]*?)```/;
 /** Who asked and under which key, in the description (pulls.list has no commit messages): what a replay matches. */
 const REQUEST_LINE = /<!-- storefleet-request: (\S+) (\S+) (\S+) -->/;
@@ -135,7 +135,11 @@ export class PullRequestWriter implements GitTransport {
           ? "Merging marks the store deleting: its apps stop and the Job final-backup backs up its database. Once Argo CD reports the Job complete, Storefleet opens the pull request that removes the folder; if the Job fails, the store and its data stay."
           : change.action === 'delete'
             ? `Merging removes the store folder; Argo CD then deletes the store namespace. Restorable by reverting.${removalNote(change.why).replace(/\n/g, ' ')}`
-            : 'Merging puts the store folder back exactly as it was before its deletion.',
+            : change.action === 'backup'
+              ? 'Merging renders a manual-backup Job; Argo CD then runs it once (a snapshot tagged `manual`).'
+              : change.action === 'rollback'
+                ? `**Merging overwrites the store's current data** with snapshot \`${change.spec.rollback?.snapshot}\`: the app restarts and its restore step replaces the database once.`
+                : 'Merging puts the store folder back exactly as it was before its deletion.',
       '',
       ...(spec ? ['```yaml', storeSpecYaml(spec).trimEnd(), '```'] : []),
       '',
@@ -201,6 +205,8 @@ export class PullRequestWriter implements GitTransport {
       return { tree: [...(await removed(change.files)), ...blobs(change.files)], title, detail };
     }
     if (change.action === 'delete') return { tree: await removed(), title: `Delete store ${name}`, detail: removalNote(change.why).trim() || undefined };
+    // The rendered folder; files it no longer has (an older manual-backup Job) are removed.
+    if (change.action === 'backup' || change.action === 'rollback') return { tree: [...(await removed(change.files)), ...blobs(change.files)], title: change.title };
     const detail = restoreMessage(change.from).split('\n\n')[1];
     return { tree: [{ path: storeDir(name), mode: '040000', type: 'tree', sha: change.from.folderTree }], title: `Restore store ${name}`, detail };
   }

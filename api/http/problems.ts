@@ -7,6 +7,8 @@ import {
   ForceDeleteForbidden,
   IdempotencyKeyReused,
   InvalidStoreRequest,
+  NoBackupTarget,
+  NotAllowed,
   PlatformInvalid,
   StoreBusy,
   StoreExists,
@@ -29,6 +31,8 @@ export function problemOf(err: unknown, retryAfterSeconds: number): ApiProblem |
   if (err instanceof StoreBusy) return new ApiProblem(409, err.pendingUrl ? 'pull-request-open' : 'store-busy', err.pendingUrl ? 'A pull request is already open' : 'Store is being changed', err.message);
   if (err instanceof StoreNotDeleting) return new ApiProblem(409, 'store-not-deleting', 'Store is not being deleted', err.message);
   if (err instanceof ForceDeleteForbidden) return new ApiProblem(403, 'forbidden', 'Admins only', err.message);
+  if (err instanceof NotAllowed) return new ApiProblem(403, 'forbidden', 'Not allowed', err.message);
+  if (err instanceof NoBackupTarget) return new ApiProblem(409, 'no-backup-target', 'No backup target', err.message);
   if (err instanceof StoreLimitReached) return new ApiProblem(403, 'store-limit', 'Store limit reached', err.message);
   if (err instanceof IdempotencyKeyReused) return new ApiProblem(422, 'idempotency-key-reused', 'Idempotency-Key already used', err.message);
   if (err instanceof PlatformInvalid) return new ApiProblem(503, 'platform-invalid', 'platform.yaml is invalid', err.message, { headers: { 'Retry-After': '30' } });

@@ -75,6 +75,21 @@ export class InvalidStoreRequest extends StoreError {
   }
 }
 
+/** The requester may see the store but not do this to it (a roll-back is for admins). */
+export class NotAllowed extends StoreError {
+  readonly kind = 'forbidden';
+}
+
+/** platform.yaml has no backup target: there is nothing to back up to or roll back from. */
+export class NoBackupTarget extends StoreError {
+  readonly kind = 'no-backup-target';
+  readonly store: string;
+  constructor(store: string) {
+    super(`"${store}" has no backups: platform.yaml configures no backup target (docs/platform-yaml.md, \`backup\`).`);
+    this.store = store;
+  }
+}
+
 /** The Git remote or GitHub did not take the change; retrying later can work. */
 export class TransportUnavailable extends StoreError {
   readonly kind = 'transport-unavailable';

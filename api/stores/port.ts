@@ -71,6 +71,8 @@ export interface StoreView {
   findKey(requestedBy: string, key: string): KeyedWrite | undefined;
   /** The latest lifetime of `name` that ended with a deletion, of `owner`'s stores (any owner: undefined). */
   deletion(name: string, owner?: string): Promise<Deletion | undefined>;
+  /** The files of the store's folder on the base (repo-relative path → text; empty when absent). */
+  storeFiles(name: string): Promise<ReadonlyMap<string, string>>;
 }
 
 interface ChangeCommon {
@@ -86,7 +88,12 @@ export type ChangeSet =
   | (ChangeCommon & { action: 'mark'; spec: StoreSpec; files: ReadonlyMap<string, string> })
   /** The folder's removal: a one-commit delete, phase 2 (`remove`) or a forced delete. */
   | (ChangeCommon & { action: 'delete'; spec?: StoreSpec; why: 'delete' | 'remove' | 'force-delete' })
-  | (ChangeCommon & { action: 'restore'; spec?: StoreSpec; from: Deletion });
+  | (ChangeCommon & { action: 'restore'; spec?: StoreSpec; from: Deletion })
+  | StoreRequestChange<'backup'>
+  | StoreRequestChange<'rollback'>;
+
+/** The store's folder re-rendered from a store.yaml with a new request: exactly `files` (others in the folder go). */
+export type StoreRequestChange<A extends 'backup' | 'rollback'> = ChangeCommon & { action: A; spec: StoreSpec; files: ReadonlyMap<string, string>; title: string };
 
 export type Decision = { change: ChangeSet } | { replay: WriteResult };
 export type Decide = (view: StoreView) => Promise<Decision>;

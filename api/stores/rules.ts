@@ -1,13 +1,15 @@
-// The rules of create, delete and restore, written once: idempotency against history, existence,
-// ownership, the per-owner limit (counting stores waiting for review), which lifetime of a
-// store a restore brings back, and the two-phase delete (mark → final backup → removal, or an
-// admin's forced delete). Pure over a StoreView: no Express, no git, no Octokit.
+// The rules of create, delete, restore, "Back up now" and roll-back, written once: idempotency
+// against history, existence, ownership, the per-owner limit (counting stores waiting for review),
+// which lifetime of a store a restore brings back, the two-phase delete (mark → final backup →
+// removal, or an admin's forced delete) and who may roll a live store back.
+// Pure over a StoreView: no Express, no git, no Octokit.
 import { ValidationError, issuesFromZod } from '../../generator/errors.ts';
 import type { ResolvedPlatform } from '../../generator/platform.ts';
 import type { RenderResult } from '../../generator/render.ts';
-import { newStoreSpec, type StoreSpec } from '../../generator/spec.ts';
+import { newStoreSpec, snapshotId, type StoreSpec } from '../../generator/spec.ts';
+import { storeBackupProps } from '../../generator/backup-config.ts';
 import type { WriteTrailers } from '../git/trailers.ts';
-import { ForceDeleteForbidden, IdempotencyKeyReused, InvalidStoreRequest, StoreBusy, StoreExists, StoreLimitReached, StoreNotDeleting, StoreNotFound } from './errors.ts';
+import { ForceDeleteForbidden, IdempotencyKeyReused, InvalidStoreRequest, NoBackupTarget, NotAllowed, StoreBusy, StoreExists, StoreLimitReached, StoreNotDeleting, StoreNotFound } from './errors.ts';
 import type { Decision, StoreView } from './port.ts';
 import type { Requester, WriteRequest } from './types.ts';
 
@@ -117,6 +119,8 @@ export async function decide(req: WriteRequest, view: StoreView, deps: RuleDeps)
     return { change: { ...common, trailers: { ...trailers, requestedBy: by }, action: 'delete', spec: entry.spec, why: req.action } };
   }
 
+  if (req.action === 'backup' || req.action === 'rollback') return requestBackupAction(req, view, deps, common);
+
   // restore: the requester's latest deleted lifetime of this name (admins: the latest of any owner).
   if (view.store(name)) throw new StoreExists(name);
   if (pending) throw new StoreBusy(name, pending.url);
@@ -133,6 +137,60 @@ function render(fn: () => RenderResult): RenderResult {
     if (err instanceof ValidationError) throw new InvalidStoreRequest(err.issues);
     throw err;
   }
+}
+
+/**
+ * "Back up now" (owner or admin) and a roll-back of the live store (admins, with the store's name
+ * typed again): a new request in store.yaml, the folder re-rendered with it (the renderer turns
+ * it into the manual-backup Job, or the restore step's replace; docs/design.md "Data protection").
+ */
+async function requestBackupAction(
+  req: Extract<WriteRequest, { action: 'backup' | 'rollback' }>,
+  view: StoreView,
+  deps: RuleDeps,
+  common: { name: string; trailers: WriteTrailers; requester: { name: string; email: string } },
+): Promise<Decision> {
+  const who = req.requester;
+  const name = req.name;
+  const entry = view.store(name);
+  const pending = view.pending(name);
+  if (!entry) {
+    if (pending?.spec && canSee(who, pending.spec)) throw new StoreBusy(name, pending.url);
+    throw new StoreNotFound(name);
+  }
+  if (!canSee(who, entry.spec)) throw new StoreNotFound(name);
+  if (req.action === 'rollback') {
+    if (who.role !== 'admin') throw new NotAllowed('Only an admin can roll a store back to a backup: it overwrites the data the store holds now.');
+    const issues = [];
+    const snapshot = snapshotId.safeParse(req.input.snapshot);
+    if (!snapshot.success) issues.push({ file: 'request', field: 'snapshot', reason: snapshot.error.issues[0].message });
+    if (req.input.confirm !== name) {
+      issues.push({ file: 'request', field: 'confirm', reason: `type the store's name "${name}" to confirm: its current data will be overwritten with the backup` });
+    }
+    if (issues.length > 0) throw new InvalidStoreRequest(issues);
+  }
+  if (pending) throw new StoreBusy(name, pending.url);
+  const current = entry.spec;
+  if (!current) throw new StoreBusy(name, undefined, `"${name}"'s store.yaml cannot be read; an admin repairs it (storefleet check) before anything else is done to the store.`);
+  if (current.deleting) throw new StoreBusy(name, undefined, `"${name}" is being deleted (since ${current.deleting.requestedAt}): only its final backup runs now.`);
+  const platform = view.platform();
+  if (!storeBackupProps(platform.config, current.plan)) throw new NoBackupTarget(name);
+
+  const request = { requestedAt: req.createdAt, by: who.id };
+  const spec: StoreSpec =
+    req.action === 'backup' ? { ...current, manualBackup: request } : { ...current, rollback: { snapshot: req.input.snapshot, ...request } };
+  const rendered = rerender(deps, spec, platform, await view.storeFiles(name));
+  const title = req.action === 'backup' ? `Back up store ${name} now` : `Roll store ${name} back to snapshot ${req.input.snapshot}`;
+  return { change: { ...common, action: req.action, spec, files: rendered.files, title } };
+}
+
+/** An existing store rendered again: its sealed secrets must all be there (a new one would not match its data). */
+function rerender(deps: RuleDeps, spec: StoreSpec, platform: ResolvedPlatform, existing: ReadonlyMap<string, string>): RenderResult {
+  const rendered = render(() => deps.render(spec, platform, existing));
+  if (rendered.generatedSecrets.length > 0) {
+    throw new StoreBusy(spec.name, undefined, `"${spec.name}" lacks the sealed secrets ${rendered.generatedSecrets.join(', ')} in Git; an admin restores them from history before anything else is done to the store.`);
+  }
+  return rendered;
 }
 
 /** Members see their own stores; admins all (also those whose store.yaml is unreadable). */

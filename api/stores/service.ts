@@ -8,7 +8,7 @@ import { specTimestamp, type StoreSpec } from '../../generator/spec.ts';
 import { IdempotencyKeyReused } from './errors.ts';
 import type { GitTransport } from './port.ts';
 import { decide } from './rules.ts';
-import type { CreateInput, Requester, WriteRequest, WriteResult } from './types.ts';
+import type { CreateInput, RequestBody, Requester, RollbackInput, WriteRequest, WriteResult } from './types.ts';
 
 export interface StoreServiceOptions {
   /** Rendering is injectable for benchmarks and tests of the Git layer alone. */
@@ -27,11 +27,17 @@ type Ask = { requester: Requester; idempotencyKey?: string };
 
 /**
  * The digest a key is bound to. The action and store name say what the method and path say
- * (POST /api/stores, DELETE /api/stores/{name}, POST /api/stores/{name}/restore); the body's
+ * (POST /api/stores, DELETE /api/stores/{name}, POST /api/stores/{name}/restore, POST
+ * /api/stores/{name}/backups, POST /api/stores/{name}/backups/{snapshot}/restore); the body's
  * fields follow in a fixed order. The format is what Request-Digest trailers in history hold.
  */
-export function requestDigest(req: { action: 'create'; input: CreateInput } | { action: 'delete' | 'restore' | 'remove' | 'force-delete'; name: string }): string {
-  const parts = req.action === 'create' ? ['create', req.input.name, req.input.engine, req.input.plan ?? null, req.input.displayName ?? null] : [req.action, req.name];
+export function requestDigest(req: RequestBody): string {
+  const parts =
+    req.action === 'create'
+      ? ['create', req.input.name, req.input.engine, req.input.plan ?? null, req.input.displayName ?? null]
+      : req.action === 'rollback'
+        ? ['rollback', req.name, req.input.snapshot, req.input.confirm ?? null]
+        : [req.action, req.name];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }
 
@@ -77,15 +83,17 @@ export class StoreService {
     return this.write({ action: 'remove', name, mark, requester: FINAL_BACKUP_REQUESTER });
   }
 
-  write(
-    ask: (
-      | { action: 'create'; input: CreateInput }
-      | { action: 'delete' | 'restore'; name: string }
-      | { action: 'remove'; name: string; mark: string }
-      | { action: 'force-delete'; name: string; confirm: string }
-    ) &
-      Ask,
-  ): Promise<WriteResult> {
+  /** "Back up now": a manual backup of the store (owner or admin). */
+  backup(name: string, ask: Ask): Promise<WriteResult> {
+    return this.write({ action: 'backup', name, ...ask });
+  }
+
+  /** Roll the live store back to a snapshot (admins; `confirm` is the store's name typed again). */
+  rollback(name: string, input: RollbackInput, ask: Ask): Promise<WriteResult> {
+    return this.write({ action: 'rollback', name, input, ...ask });
+  }
+
+  write(ask: RequestBody & Ask): Promise<WriteResult> {
     const req = { ...ask, digest: requestDigest(ask), createdAt: specTimestamp() } as WriteRequest;
     if (!req.idempotencyKey) return this.execute(req);
     const k = `${req.requester.id}\0${req.idempotencyKey}`;
@@ -102,9 +110,9 @@ export class StoreService {
 
   private execute(req: WriteRequest): Promise<WriteResult> {
     // One render per request: a retry after a rejected push reuses it (same secrets, same blobs).
+    // A store's re-render (its existing files given) is redone on each base: the folder may have changed.
     let memo: { platform: ResolvedPlatform; result: RenderResult } | undefined;
     const render = (spec: StoreSpec, platform: ResolvedPlatform, existing?: ReadonlyMap<string, string>) => {
-      // A re-render over existing files (a delete's mark) is deterministic: nothing to keep.
       if (existing) return this.render({ spec, platform, existing });
       if (memo?.platform !== platform) memo = { platform, result: this.render({ spec, platform }) };
       return memo.result;

@@ -18,13 +18,18 @@ describe.each<TransportKind>(['direct', 'pull-request'])('transport contract: %s
   let t: TransportSetup;
   beforeAll(async () => {
     t = await startTransport(kind, async (direct, remote) => {
-      await editPlatformYaml(remote, (text) => text.replace('storesPerOwner: 5', 'storesPerOwner: 4'));
+      await editPlatformYaml(remote, (text) => withBackupTarget(text.replace('storesPerOwner: 5', 'storesPerOwner: 4')));
       await direct.context.mirror.fetch();
-      const seed = async (token: string, method: string, path: string, body?: unknown) => expect((await call(direct.url, method, path, { token, body })).status).toBeLessThan(300);
+      const seed = async (token: string, method: string, path: string, body?: unknown) => {
+        const r = await call(direct.url, method, path, { token, body });
+        expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+      };
       await seed(TOKENS.alice, 'POST', '/api/stores', { name: 'seed-alice', engine: 'medusa' });
       await seed(TOKENS.bob, 'POST', '/api/stores', { name: 'seed-bob', engine: 'medusa' });
       await seed(TOKENS.alice, 'POST', '/api/stores', { name: 'gone-alice', engine: 'woocommerce', displayName: 'Gone' });
       await seed(TOKENS.alice, 'DELETE', '/api/stores/gone-alice');
+      await seed(TOKENS.bob, 'POST', '/api/stores', { name: 'bk-bob', engine: 'woocommerce' });
+      await seed(TOKENS.admin, 'POST', '/api/stores', { name: 'rb-root', engine: 'medusa' });
     });
   }, 120_000);
   afterAll(() => t?.close());
@@ -92,6 +97,36 @@ describe.each<TransportKind>(['direct', 'pull-request'])('transport contract: %s
     expect(await as(TOKENS.bob, 'DELETE', '/api/stores/seed-bob', { key: 'contract-key' })).toMatchObject({ status: 422, body: problem('idempotency-key-reused') });
     // Another user's key space is their own.
     expect((await as(TOKENS.admin, 'POST', '/api/stores', { body: { name: 'c-keyed-2', engine: 'medusa' }, key: 'contract-key' })).status).toBe(201);
+  });
+
+  it('"Back up now": the owner commits a manual-backup request (202), replayed under its key; others do not find the store', async () => {
+    expect(await as(TOKENS.alice, 'POST', '/api/stores/bk-bob/backups')).toMatchObject({ status: 404, body: problem('store-not-found') });
+    const r = await as(TOKENS.bob, 'POST', '/api/stores/bk-bob/backups', { key: 'backup-key' });
+    expect(r.status).toBe(202);
+    accepted(r);
+    expect(r.body.store).toMatchObject({ name: 'bk-bob', owner: 'bob', manualBackup: { by: 'bob', requestedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) } });
+    const again = await as(TOKENS.bob, 'POST', '/api/stores/bk-bob/backups', { key: 'backup-key' });
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.commit).toBe(r.body.commit);
+    expect(await as(TOKENS.bob, 'DELETE', '/api/stores/bk-bob', { key: 'backup-key' })).toMatchObject({ status: 422, body: problem('idempotency-key-reused') });
+  });
+
+  it('roll-back: admins only, with the store name typed again and a snapshot ID; then the request is committed (202)', async () => {
+    const rollback = (token: string, store: string, snapshot: string, body: unknown) => as(token, 'POST', `/api/stores/${store}/backups/${snapshot}/restore`, { body });
+    expect(await rollback(TOKENS.bob, 'bk-bob', '4f2a9c1e', { confirm: 'bk-bob' })).toMatchObject({ status: 403, body: problem('forbidden') });
+    expect(await rollback(TOKENS.alice, 'rb-root', '4f2a9c1e', { confirm: 'rb-root' })).toMatchObject({ status: 404, body: problem('store-not-found') });
+    const wrong = await rollback(TOKENS.admin, 'rb-root', '4f2a9c1e', { confirm: 'rb-root ' });
+    expect(wrong).toMatchObject({ status: 400, body: problem('validation') });
+    expect(wrong.body.errors).toEqual([{ field: 'confirm', reason: 'type the store\'s name "rb-root" to confirm: its current data will be overwritten with the backup' }]);
+    const malformed = await rollback(TOKENS.admin, 'rb-root', 'latest', { confirm: 'rb-root' });
+    expect(malformed).toMatchObject({ status: 400, body: problem('validation') });
+    expect((malformed.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['snapshot']);
+    expect(await rollback(TOKENS.admin, 'rb-root', '4f2a9c1e', {})).toMatchObject({ status: 400, body: problem('validation') });
+    const r = await rollback(TOKENS.admin, 'rb-root', '4f2a9c1e', { confirm: 'rb-root' });
+    expect(r.status).toBe(202);
+    accepted(r);
+    expect(r.body.store).toMatchObject({ name: 'rb-root', rollback: { snapshot: '4f2a9c1e', by: 'admin' } });
   });
 
   it("delete: the owner's store on the branch is accepted", async () => {

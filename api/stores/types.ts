@@ -30,16 +30,27 @@ interface Common {
   createdAt: string;
 }
 
+/** A roll-back: the snapshot, and the store's name typed again by the admin. */
+export interface RollbackInput {
+  snapshot: string;
+  confirm: unknown;
+}
+
 /**
+ * What a request asks, as the service receives it (the service adds digest and time).
  * `remove`: phase 2 of a two-phase delete, asked by the API itself once the final backup of the
  * mark `mark` (its requestedAt) completed. `force-delete`: an admin removes a marked store
  * without its final backup, confirming with the store's name that its data will be lost.
  */
-export type WriteRequest =
-  | (Common & { action: 'create'; input: CreateInput })
-  | (Common & { action: 'delete' | 'restore'; name: string })
-  | (Common & { action: 'remove'; name: string; mark: string })
-  | (Common & { action: 'force-delete'; name: string; confirm: string });
+export type RequestBody =
+  | { action: 'create'; input: CreateInput }
+  | { action: 'delete' | 'restore'; name: string }
+  | { action: 'remove'; name: string; mark: string }
+  | { action: 'force-delete'; name: string; confirm: string }
+  | { action: 'backup'; name: string }
+  | { action: 'rollback'; name: string; input: RollbackInput };
+
+export type WriteRequest = Common & RequestBody;
 
 export interface WriteResult {
   action: StoreAction;

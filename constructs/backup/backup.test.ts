@@ -6,12 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { ConfigMap, Pod } from 'kubernetes-models/v1';
-import { CronJob } from 'kubernetes-models/batch/v1';
+import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { SealedSecret } from '@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1';
 import { describe, expect, it } from 'vitest';
 import { ENGINES, storeProps } from '../test-props.ts';
-import { BACKUP_SCRIPTS, restoreStep, allowBackupTarget, repositoryUrl } from './backup.ts';
+import { BACKUP_SCRIPTS, restoreStep, allowBackupTarget, appRestoreStep, manualBackupJobName, repositoryUrl, rollbackId } from './backup.ts';
 import { secured } from '../kit/store-workload.ts';
 import { backupProps, backupSource, backupTarget, renderBackupObjects } from './test-props.ts';
 
@@ -49,14 +49,26 @@ describe('backup scripts', () => {
     }
   });
 
-  it('refuses an unknown backup kind and restore mode', () => {
+  it('refuses an unknown backup kind, and snapshot or roll-back IDs that are not hex, before touching anything', () => {
     const base = { PATH: process.env.PATH, DB_ENGINE: 'postgres', DB_HOST: 'postgres', DB_PORT: '5432', DB_NAME: 'medusa', DB_USER: 'medusa', RESTIC_REPOSITORY: 'x', RESTIC_PASSWORD: 'x', RESTIC_BIN: 'restic' };
     const b = spawnSync('sh', [`${dir}backup.sh`], { encoding: 'utf8', env: { ...base, BACKUP_KIND: 'hourly' } });
     expect(b.status).toBe(1);
     expect(b.stderr).toContain('BACKUP_KIND must be scheduled, manual or final');
-    const r = spawnSync('sh', [`${dir}restore.sh`], { encoding: 'utf8', env: { ...base, RESTORE_MODE: 'merge' } });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('RESTORE_MODE must be if-empty or replace');
+    // No database client runs before these checks (DB_HOST does not resolve; RESTIC_BIN does not exist).
+    const restore = (env: Record<string, string>) => spawnSync('sh', [`${dir}restore.sh`], { encoding: 'utf8', env: { ...base, ...env } });
+    for (const [env, message] of [
+      [{ RESTORE_SNAPSHOT: '--password-file=/etc/x' }, 'RESTORE_SNAPSHOT must be "latest" or a snapshot ID'],
+      [{ RESTORE_SNAPSHOT: 'abc' }, 'RESTORE_SNAPSHOT must be "latest" or a snapshot ID'],
+      [{ ROLLBACK_ID: "1'; DROP TABLE x; --", ROLLBACK_SNAPSHOT: '4f2a9c1e' }, 'ROLLBACK_ID must be 8-64 hex digits'],
+      [{ ROLLBACK_ID: '0123456789abcdef', ROLLBACK_SNAPSHOT: 'latest' }, 'ROLLBACK_SNAPSHOT must be a snapshot ID'],
+      [{ ROLLBACK_ID: '0123456789abcdef' }, 'ROLLBACK_SNAPSHOT must be a snapshot ID'],
+      [{ ROLLBACK_SNAPSHOT: '4f2a9c1e' }, 'ROLLBACK_ID must be 8-64 hex digits'],
+      [{ ROLLBACK_ID: '0123456789abcdef', ROLLBACK_SNAPSHOT: 'f'.repeat(65) }, 'ROLLBACK_SNAPSHOT must be a snapshot ID'],
+    ] as const) {
+      const r = restore(env);
+      expect(r.status, JSON.stringify(env)).toBe(1);
+      expect(r.stderr).toContain(message);
+    }
   });
 });
 
@@ -151,13 +163,62 @@ describe.each(ENGINES)('backup objects (%s)', (engine) => {
     expect(ingress.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'backup', 'app.kubernetes.io/instance': props.store.name } } }]);
   });
 
+  it('manual backup: one Job per request, the backup pod with BACKUP_KIND=manual and no retention, not a hook, no TTL', () => {
+    const requestedAt = '2026-12-05T12:00:00Z';
+    const withJob = renderBackupObjects(props, backupProps({ manualBackup: { requestedAt } }));
+    const jobs = byKind(withJob, 'Job');
+    expect(jobs.map((j) => j.metadata.name)).toEqual([manualBackupJobName(requestedAt)]);
+    const job = jobs[0];
+    expect(job.metadata.name).toMatch(/^manual-backup-[0-9a-f]{10}$/);
+    expect(() => new Job(job).validate()).not.toThrow();
+    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBeUndefined();
+    // A running or failed manual backup does not make the store provisioning or failed.
+    expect(job.metadata.annotations['argocd.argoproj.io/ignore-healthcheck']).toBe('true');
+    expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+    const env = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env.BACKUP_KIND).toBe('manual');
+    expect(Object.keys(env).filter((k) => k.startsWith('KEEP_'))).toEqual([]);
+    // The same pod as the scheduled backup otherwise: labels (network policy), image, credentials by reference.
+    const { env: cronEnv, ...cronRest } = pod.containers[0];
+    const { env: jobEnv, ...jobRest } = job.spec.template.spec.containers[0];
+    expect(jobRest).toEqual(cronRest);
+    expect(jobEnv.filter((e: any) => e.name !== 'BACKUP_KIND')).toEqual(cronEnv.filter((e: any) => e.name !== 'BACKUP_KIND' && !e.name.startsWith('KEEP_')));
+    expect(job.spec.template.metadata.labels).toEqual(cron.spec.jobTemplate.spec.template.metadata.labels);
+    // A new request is a new Job; the same request renders the same one.
+    const later = byKind(renderBackupObjects(props, backupProps({ manualBackup: { requestedAt: '2026-12-05T12:00:01Z' } })), 'Job');
+    expect(later.map((j) => j.metadata.name)).not.toEqual(jobs.map((j) => j.metadata.name));
+    expect(renderBackupObjects(props, backupProps({ manualBackup: { requestedAt } }))).toEqual(withJob);
+    // No request, no Job.
+    expect(byKind(objs, 'Job')).toEqual([]);
+  });
+
+  it('roll-back: the restore step gets the request as hex env data, the app its annotation and Recreate', () => {
+    const rollback = { snapshot: '4f2a9c1e', requestedAt: '2026-12-05T12:00:00Z' };
+    const step = restoreStep(props, backupProps({ rollback }), source);
+    const restore = step.initContainers[1];
+    const envOf = (c: typeof restore) => Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+    expect(envOf(restore)).toMatchObject({ RESTORE_SNAPSHOT: 'latest', ROLLBACK_SNAPSHOT: '4f2a9c1e', ROLLBACK_ID: rollbackId(rollback) });
+    expect(rollbackId(rollback)).toMatch(/^[0-9a-f]{16}$/);
+    expect(rollbackId({ ...rollback, requestedAt: '2026-12-05T12:00:01Z' })).not.toBe(rollbackId(rollback));
+    expect(restore.command).toEqual(['sh', '/opt/storefleet-backup/restore.sh']);
+
+    const chart = new Chart(new App(), 'app', { disableResourceNameHashes: true });
+    const app = appRestoreStep(chart, { ...props, backup: backupProps({ rollback }) }, source, 'wordpress');
+    expect(app.podAnnotations).toEqual({ 'storefleet.dev/rollback': rollbackId(rollback) });
+    expect(app.rollout).toBe('recreate');
+    const plain = appRestoreStep(new Chart(new App(), 'plain'), { ...props, backup: backupProps() }, source, 'wordpress');
+    expect(plain.podAnnotations).toBeUndefined();
+    expect(plain.rollout).toBeUndefined();
+    expect(envOf(plain.initContainers[1]).ROLLBACK_ID).toBeUndefined();
+  });
+
   it('restore step: copies restic, then restores into an empty database only, the latest or a chosen snapshot', () => {
     const latest = restoreStep(props, backupProps(), source);
     expect(latest.initContainers.map((c) => c.name)).toEqual(['backup-tools', 'restore']);
     const restore = latest.initContainers[1];
     expect(restore.command).toEqual(['sh', '/opt/storefleet-backup/restore.sh']);
     const envOf = (c: typeof restore) => Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
-    expect(envOf(restore)).toMatchObject({ RESTORE_MODE: 'if-empty', RESTORE_SNAPSHOT: 'latest', DB_ENGINE: source.engine });
+    expect(envOf(restore)).toMatchObject({ RESTORE_SNAPSHOT: 'latest', DB_ENGINE: source.engine });
     const chosen = restoreStep(props, backupProps({ restoreSnapshot: '4f2a9c1e' }), source);
     expect(envOf(chosen.initContainers[1])).toMatchObject({ RESTORE_SNAPSHOT: '4f2a9c1e' });
     expect(latest.volumes.map((v) => v.name)).toEqual(['backup-scripts', 'backup-tools', 'backup-tmp']);

@@ -3,6 +3,7 @@
 // target, the restore step that loads a snapshot into a fresh database before the app starts,
 // and the NetworkPolicies that allow exactly the backup target. The scripts are files next to
 // this module (shellcheck-clean) and get every value as environment data.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
@@ -65,6 +66,13 @@ export interface StoreBackupProps {
   policy: BackupPolicyProps;
   /** Snapshot the restore step loads into an empty database: "latest" or a snapshot ID. */
   restoreSnapshot?: string;
+  /** "Back up now" (store.yaml `manualBackup`): the latest request, one Job per request time. */
+  manualBackup?: { requestedAt: string };
+  /**
+   * An admin's roll-back of the live store (store.yaml `rollback`): the restore step replaces the
+   * database with `snapshot` once per request; the app workload rolls with Recreate.
+   */
+  rollback?: { snapshot: string; requestedAt: string };
 }
 
 /** What the engine tells about its database (the engine's module owns these facts). */
@@ -93,6 +101,9 @@ export const BACKUP_NAMES = {
   credentials: 'backup-target',
 } as const;
 
+/** Pod-template annotation naming the roll-back request: a new request rolls the app once. */
+export const ROLLBACK_ANNOTATION = 'storefleet.dev/rollback';
+
 const SCRIPTS_DIR = '/opt/storefleet-backup';
 const TOOLS_DIR = '/backup-tools';
 const CLUSTER_WIDE = { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } as const;
@@ -100,6 +111,18 @@ const CLUSTER_WIDE = { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } as con
 /** The store's restic repository URL (restic's S3 syntax). */
 export function repositoryUrl(target: Pick<BackupTargetProps, 'endpoint' | 'bucket' | 'prefix'>, store: string): string {
   return `s3:${target.endpoint.replace(/\/+$/, '')}/${target.bucket}/${target.prefix}/${store}`;
+}
+
+const shortHash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
+
+/** The manual backup Job of a request: a new request time is a new Job (Argo CD prunes the old one). */
+export function manualBackupJobName(requestedAt: string): string {
+  return `manual-backup-${shortHash(requestedAt, 10)}`;
+}
+
+/** The ID a roll-back request is recorded under in the database (hex: it goes into SQL as data). */
+export function rollbackId(r: { snapshot: string; requestedAt: string }): string {
+  return shortHash(`${r.requestedAt} ${r.snapshot}`, 16);
 }
 
 /** Environment shared by backup and restore: connection, repository and credentials (by reference). */
@@ -177,14 +200,29 @@ export function allowBackupTarget(scope: Construct, props: StoreProps, b: StoreB
   });
 }
 
+/** What the app workload takes from the restore step: its init containers and volumes, and for a roll-back its pod annotation and rollout. */
+export interface AppRestoreStep {
+  initContainers: WorkloadContainer[];
+  volumes: k8s.Volume[];
+  podAnnotations?: Record<string, string>;
+  /**
+   * 'recreate' while the store carries a roll-back request: the old pod is gone before the new
+   * one's restore step replaces the database, so the app never writes during the replace.
+   */
+  rollout?: 'recreate';
+}
+
 /**
  * The restore step of the app workload that first touches the database, and the egress it needs;
  * empty when the store has no backups.
  */
-export function appRestoreStep(scope: Construct, props: StoreProps, source: BackupSource, component: string): { initContainers: WorkloadContainer[]; volumes: k8s.Volume[] } {
+export function appRestoreStep(scope: Construct, props: StoreProps, source: BackupSource, component: string): AppRestoreStep {
   if (!props.backup) return { initContainers: [], volumes: [] };
   allowBackupTarget(scope, props, props.backup, component);
-  return restoreStep(props, props.backup, source);
+  const step = restoreStep(props, props.backup, source);
+  const rollback = props.backup.rollback;
+  if (!rollback) return step;
+  return { ...step, podAnnotations: { [ROLLBACK_ANNOTATION]: rollbackId(rollback) }, rollout: 'recreate' };
 }
 
 /**
@@ -216,9 +254,9 @@ export class StoreBackup extends Construct {
     });
 
     const podLabels = componentLabels(props, BACKUP_NAMES.component, 'backup');
-    const pod = (kind: 'scheduled' | 'final'): k8s.PodTemplateSpec => {
+    const pod = (kind: 'scheduled' | 'manual' | 'final'): k8s.PodTemplateSpec => {
       const v = backupVolumes();
-      // The final snapshot is never forgotten by the scheduled retention (it forgets `scheduled` only).
+      // Only the scheduled backup forgets (scheduled snapshots): manual and final snapshots stay.
       const keep = kind === 'scheduled'
         ? [env('KEEP_DAILY', String(b.policy.keep.daily)), env('KEEP_WEEKLY', String(b.policy.keep.weekly)), env('KEEP_MONTHLY', String(b.policy.keep.monthly))]
         : [];
@@ -268,6 +306,22 @@ export class StoreBackup extends Construct {
           },
         },
       });
+      if (b.manualBackup) {
+        // "Back up now": a plain resource, not a hook (a hook would run again on every sync). No
+        // ttlSecondsAfterFinished: Argo CD would re-create a Job that disappears and back up again.
+        // The next request renders a Job of another name; Argo CD prunes this one. Its health stays
+        // out of the store's: a running backup is not a rollout, a failed one is not a broken shop
+        // (the backup list shows no new manual snapshot; the Job shows Degraded in the resource tree).
+        new k8s.KubeJob(this, 'ManualJob', {
+          metadata: {
+            name: manualBackupJobName(b.manualBackup.requestedAt),
+            namespace,
+            labels: podLabels,
+            annotations: { ...syncWave(WAVE.app), 'argocd.argoproj.io/ignore-healthcheck': 'true', 'storefleet.dev/requested-at': b.manualBackup.requestedAt },
+          },
+          spec: { backoffLimit: 2, activeDeadlineSeconds: 4 * 3600, template: pod('manual') },
+        });
+      }
     }
 
     // The namespace denies everything by default: backup pods may reach the database and the
@@ -288,7 +342,8 @@ export class StoreBackup extends Construct {
 /**
  * The restore step for the app's workload, first among its init containers (before anything that
  * installs or migrates): loads `restoreSnapshot` (default: the latest) into the database if it has
- * no tables yet. A store without backups starts empty. The workload runs the containers as its
+ * no tables yet. A store without backups starts empty. With `rollback`, a database with tables is
+ * replaced by that snapshot once (restore.sh records the request in the database). The workload runs the containers as its
  * own user with a read-only root filesystem (they write only /tmp). The app's component also
  * needs allowBackupTarget().
  */
@@ -301,7 +356,11 @@ export function restoreStep(props: StoreProps, b: StoreBackupProps, s: BackupSou
         name: 'restore',
         image: s.image,
         command: ['sh', `${SCRIPTS_DIR}/restore.sh`],
-        env: [...backupEnv(props, b, s), env('RESTORE_MODE', 'if-empty'), env('RESTORE_SNAPSHOT', b.restoreSnapshot ?? 'latest')],
+        env: [
+          ...backupEnv(props, b, s),
+          env('RESTORE_SNAPSHOT', b.restoreSnapshot ?? 'latest'),
+          ...(b.rollback ? [env('ROLLBACK_ID', rollbackId(b.rollback)), env('ROLLBACK_SNAPSHOT', b.rollback.snapshot)] : []),
+        ],
         resources: b.policy.resources,
         volumeMounts: v.mounts,
       },

@@ -36,15 +36,31 @@ load_database() {
   fi
 }
 
+# Runs one SQL statement ($1) in the application's database and prints its result rows.
+query() {
+  if [ "$DB_ENGINE" = mariadb ]; then
+    mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --batch --skip-column-names --execute="$1" -- "$DB_NAME"
+  else
+    psql --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --no-psqlrc --tuples-only --no-align --quiet --set=ON_ERROR_STOP=1 \
+      --dbname="$DB_NAME" --command="$1"
+  fi
+}
+
 # Prints how many tables the application's database holds.
 count_tables() {
   if [ "$DB_ENGINE" = mariadb ]; then
-    mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --batch --skip-column-names \
-      --execute="SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()" -- "$DB_NAME"
+    query "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()"
   else
-    psql --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --no-psqlrc --tuples-only --no-align --dbname="$DB_NAME" \
-      --command="SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+    query "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
   fi
+}
+
+# True when $1 is a restic snapshot ID: 8 to 64 lowercase hex digits (the full ID or its short form).
+is_snapshot_id() {
+  case "$1" in
+    *[!0-9a-f]* | '') return 1 ;;
+  esac
+  [ "${#1}" -ge 8 ] && [ "${#1}" -le 64 ]
 }
 
 # Prints 0 when the repository exists, 10 when there is none (restic >= 0.17's exit codes) and

@@ -52,6 +52,37 @@ describe.each(ENGINES.flatMap((engine) => PLANS.map((plan) => ({ engine, plan })
   });
 });
 
+describe.each(ENGINES)('%s store with backup requests', (engine) => {
+  const rollback = { snapshot: '4f2a9c1e', requestedAt: '2026-12-05T12:00:00Z' };
+  const base = { ...storeProps(engine, 'small'), backup: backupProps() };
+  const requested = { ...base, backup: backupProps({ manualBackup: { requestedAt: '2026-12-05T11:00:00Z' }, rollback }) };
+  const objects = renderStoreObjects(requested) as Obj[];
+  const app = (objs: Obj[]) => objs.find((o) => o.kind === 'Deployment' && o.metadata.name === FIRST_STEP[engine].app)!;
+
+  it('validates every object against the schemas and the manifest policy', () => {
+    for (const o of objects) expect(() => validateAgainstSchema(o)).not.toThrow();
+    expect(manifestPolicyViolations(objects, `store-${base.store.name}`)).toEqual([]);
+  });
+
+  it('renders the manual backup Job next to the CronJob, in the backup component (its network policy applies)', () => {
+    const jobs = objects.filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('manual-backup-'));
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].spec.template.metadata.labels['app.kubernetes.io/name']).toBe('backup');
+  });
+
+  it('a roll-back rolls the app once with Recreate: the old pod is gone before the restore step replaces the database', () => {
+    const deployment = app(objects);
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(deployment.spec.template.metadata.annotations).toEqual({ 'storefleet.dev/rollback': expect.stringMatching(/^[0-9a-f]{16}$/) });
+    // Without the request the app rolls as before, and the pod template carries no annotation.
+    const plain = app(renderStoreObjects(base) as Obj[]);
+    expect(plain.spec.template.metadata.annotations).toBeUndefined();
+    if (engine === 'medusa') expect(plain.spec.strategy.type).toBe('RollingUpdate');
+    // Rendering the same request again leaves the pod template as it is: no second roll.
+    expect(app(renderStoreObjects(requested) as Obj[]).spec.template).toEqual(deployment.spec.template);
+  });
+});
+
 describe('backups in the store chart', () => {
   it.each(ENGINES)('%s without a backup target: no backup objects, no restore step', (engine) => {
     const objects = renderStoreObjects(storeProps(engine, 'small')) as Obj[];

@@ -41,6 +41,8 @@ export interface StoreWorkloadProps {
    * (StatefulSet with a headless Service: databases).
    */
   rollout?: 'rolling' | 'recreate' | 'stateful';
+  /** Annotations of the pod template: a change rolls the workload (a roll-back request does). */
+  podAnnotations?: Record<string, string>;
   /** Lets a non-root process bind ports below 1024 (Apache on :80). */
   bindLowPorts?: boolean;
   initContainers?: WorkloadContainer[];
@@ -84,7 +86,7 @@ export class StoreWorkload extends Construct {
     const containers = p.containers.map((c) => secured(c, p.uid, p.volumes));
     recordEphemeral(this, [...(initContainers ?? []), ...containers]);
     const template: k8s.PodTemplateSpec = {
-      metadata: { labels },
+      metadata: { labels, ...(p.podAnnotations ? { annotations: p.podAnnotations } : {}) },
       spec: {
         ...POD_DEFAULTS,
         securityContext: podSecurityContext({ fsGroup: p.uid, bindLowPorts: p.bindLowPorts }),

@@ -10,7 +10,7 @@ import { renderStoreObjects } from '../../constructs/index.ts';
 import { backupProps, backupSource, backupTarget } from '../../constructs/backup/test-props.ts';
 import { storeProps } from '../../constructs/test-props.ts';
 import { startMariaDb, startPostgres, type RunningDatabase } from './databases.ts';
-import { backupPod, restoreStep, runPod, type ContainerRun, type PodWorld } from './pod-runner.ts';
+import { backupPod, manualBackupPod, restoreStep, runPod, type ContainerRun, type PodWorld } from './pod-runner.ts';
 import type { S3Target } from './s3-target.ts';
 import { seedOrders, seedWordPress } from './seed.ts';
 
@@ -34,6 +34,8 @@ export interface RoundTrip {
    * `kind` the snapshot's kind (the CronJob's own is scheduled; manual and final Jobs run the same script).
    */
   backup(secrets?: Record<string, string>, kind?: 'scheduled' | 'manual' | 'final'): Promise<ContainerRun[]>;
+  /** Runs the pod of the manual backup Job the store renders for a "Back up now" request at `requestedAt`. */
+  manualBackup(requestedAt: string): Promise<ContainerRun[]>;
   /** Runs the rendered restore step (the first init containers of the app pod). */
   restore(o?: Partial<StoreBackupProps>): Promise<ContainerRun[]>;
   /** The store's snapshots, read with restic itself (not with the scripts under test). */
@@ -80,6 +82,7 @@ export async function startRoundTrip(engine: BackupEngine, dir: string, s3: S3Ta
     store: props.store.name,
     passwordSecret,
     backup: (secrets, kind) => runPod(scheduled, world(secrets), kind ? { BACKUP_KIND: kind } : {}),
+    manualBackup: (requestedAt) => runPod(manualBackupPod(render({ manualBackup: { requestedAt } })), world()),
     restore: (o) => runPod(restoreStep(o ? render(o) : objects), world()),
     snapshots() {
       const r = spawnSync(binary('restic'), ['snapshots', '--json', '--no-cache'], {

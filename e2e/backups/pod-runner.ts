@@ -138,6 +138,13 @@ export function restoreStep(rendered: Obj[]): Obj {
 }
 
 /** The backup pod of a rendered store: the scheduled backup CronJob's pod spec. */
+/** The pod spec of the rendered "Back up now" Job (manual-backup-<hash>). */
+export function manualBackupPod(rendered: Obj[]): Obj {
+  const jobs = rendered.filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('manual-backup-'));
+  if (jobs.length !== 1) throw new Error(`expected one rendered manual-backup Job, found ${jobs.length}: does the store carry a manualBackup request?`);
+  return jobs[0].spec.template.spec;
+}
+
 export function backupPod(rendered: Obj[]): Obj {
   const cron = rendered.find((o) => o.kind === 'CronJob');
   if (!cron) throw new Error('the rendered store has no backup CronJob: is a backup target configured?');

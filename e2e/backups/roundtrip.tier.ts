@@ -113,6 +113,70 @@ describe.each(['woocommerce', 'medusa'] as const)('backup round trip: %s', (engi
     expect(runs.at(-1)!.stderr).not.toContain(wrong);
   });
 
+  it('"Back up now": the rendered manual Job stores a snapshot tagged manual, which the scheduled retention keeps', async () => {
+    const before = rt.snapshots();
+    expectSuccess(logged(await rt.manualBackup('2026-12-05T12:00:00Z')));
+    const manual = rt.snapshots().filter((s) => s.tags?.includes('manual'));
+    expect(manual).toHaveLength(1);
+    expect(manual[0]).toMatchObject({ hostname: rt.store, tags: ['manual'], paths: [`/${rt.db.database}.sql`] });
+    expect(before.map((s) => s.id)).not.toContain(manual[0].id);
+    // The scheduled backup applies the plan's retention to scheduled snapshots: never to the manual one.
+    const scheduled = logged(await rt.backup());
+    expect(logsOf(scheduled)).toMatch(/Applying Policy/);
+    expect(rt.snapshots().filter((s) => s.tags?.includes('manual')).map((s) => s.id)).toEqual([manual[0].id]);
+  });
+
+  it('roll-back: the restore step replaces the live database with the chosen snapshot, once; a restart replaces nothing', async () => {
+    const [snapshot] = rt.snapshots().filter((s) => s.tags?.includes('manual'));
+    const atSnapshot = fingerprint(rt.db);
+    // The shop goes on after the backup: a new order, and a table a later migration added.
+    const change = (tag: string) =>
+      engine === 'medusa'
+        ? rt.db.sql(`INSERT INTO "order" (id, email, currency_code, status, created_at) VALUES ('order_${tag}', '${tag}@example.com', 'eur', 'pending', now())`)
+        : rt.db.sql(`INSERT INTO wp_options (option_name, option_value) VALUES ('${tag}', 'yes')`);
+    change('after_backup');
+    rt.db.sql('CREATE TABLE added_later (id int PRIMARY KEY)');
+    expect(fingerprint(rt.db)).not.toEqual(atSnapshot);
+
+    const rollback = { snapshot: snapshot.id.slice(0, 8), requestedAt: '2026-12-05T13:00:00Z' };
+    const runs = logged(await rt.restore({ rollback }));
+    expect(expectSuccess(runs).stderr).toContain(`rolling database ${rt.db.database} (${rt.db.engine}) back to snapshot ${rollback.snapshot}`);
+    expect(fingerprint(rt.db)).toEqual(atSnapshot);
+    const tables = engine === 'medusa' ? "SELECT count(*) FROM pg_tables WHERE tablename = 'added_later'" : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'added_later'";
+    expect(rt.db.sql(tables).trim()).toBe('0');
+
+    // The pod restarts (same request): orders taken since the roll-back stay.
+    change('after_rollback');
+    const current = fingerprint(rt.db);
+    const again = logged(await rt.restore({ rollback }));
+    expect(expectSuccess(again).stderr).toContain('was applied before: nothing replaced');
+    expect(fingerprint(rt.db)).toEqual(current);
+
+    // A new request replaces again.
+    const next = logged(await rt.restore({ rollback: { ...rollback, requestedAt: '2026-12-05T14:00:00Z' } }));
+    expect(expectSuccess(next).stderr).toContain('rolling database');
+    expect(fingerprint(rt.db)).toEqual(atSnapshot);
+  });
+
+  it('roll-back to a snapshot that does not exist fails before anything is dropped', async () => {
+    const current = fingerprint(rt.db);
+    const runs = logged(await rt.restore({ rollback: { snapshot: 'deadbeefdeadbeef', requestedAt: '2026-12-05T15:00:00Z' } }));
+    expect(runs.at(-1)!.status).not.toBe(0);
+    expect(runs.at(-1)!.stderr).toContain('snapshot deadbeefdeadbeef cannot be read from the store\'s repository: nothing replaced');
+    expect(fingerprint(rt.db)).toEqual(current);
+  });
+
+  it('an empty database with a roll-back request (a store restored after deletion) loads the latest snapshot and records the request', async () => {
+    const [manual] = rt.snapshots().filter((s) => s.tags?.includes('manual'));
+    const rollback = { snapshot: manual.id, requestedAt: '2026-12-05T16:00:00Z' };
+    const latest = fingerprint(rt.db);
+    expectSuccess(logged(await rt.backup()));
+    wipeDatabase(rt.db);
+    expect(expectSuccess(logged(await rt.restore({ rollback }))).stderr).toMatch(/restored \d+ tables/);
+    expect(fingerprint(rt.db)).toEqual(latest);
+    expect(expectSuccess(logged(await rt.restore({ rollback }))).stderr).toContain('was applied before: nothing replaced');
+  });
+
   it('never prints a secret', () => {
     const logs = allLogs.join('\n');
     expect(logs.length).toBeGreaterThan(0);

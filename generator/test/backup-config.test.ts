@@ -9,6 +9,8 @@ import { parseDocument } from 'yaml';
 import { parsePlatform } from '../platform.ts';
 import { storeBackupProps } from '../backup-config.ts';
 import { renderStore } from '../render.ts';
+import { parseStoreSpec } from '../spec.ts';
+import { manualBackupJobName, rollbackId } from '../../constructs/backup/backup.ts';
 import { unsealClusterWide } from '../sealing.ts';
 import { checkRepo } from '../check.ts';
 import { storeDir } from '../layout.ts';
@@ -150,6 +152,33 @@ describe('a store marked for deletion (store.yaml `deleting`)', () => {
     expect((await runCli('render', r)).code).toBe(0);
     expect(checkRepo(r).problems).toEqual([]);
     expect(readdirSync(join(r, storeDir('going'), 'manifests'))).toContain('job-final-backup.yaml');
+  });
+});
+
+describe('rendering backup requests of store.yaml', () => {
+  const requests = { manualBackup: { requestedAt: '2026-12-05T11:00:00Z', by: 'alice' }, rollback: { snapshot: '4f2a9c1e', requestedAt: '2026-12-05T12:00:00Z', by: 'root' } };
+
+  it('"Back up now" renders one manual-backup Job; a roll-back annotates the app pod; store.yaml keeps both', async () => {
+    const platform = await testPlatform();
+    const withTarget = { ...platform, config: parsePlatform(withBackup()) };
+    const { files } = renderStore({ spec: spec({ engine: 'medusa', ...requests }), platform: withTarget });
+    const names = [...files.keys()].map((f) => f.split('/').pop()!);
+    expect(names.filter((n) => n.startsWith('job-manual-backup-'))).toEqual([`job-${manualBackupJobName(requests.manualBackup.requestedAt)}.yaml`]);
+    const backend = [...files].find(([f]) => f.endsWith('/deployment-medusa-backend.yaml'))![1];
+    expect(backend).toContain(`storefleet.dev/rollback: ${rollbackId(requests.rollback)}`);
+    expect(backend).toContain('type: Recreate');
+    const storeYaml = [...files].find(([f]) => f.endsWith('/store.yaml'))![1];
+    expect(parseStoreSpec(storeYaml, 'store.yaml')).toEqual(spec({ engine: 'medusa', ...requests }));
+    // The requests are not part of the store's identity: nothing else of the store changes.
+    const plain = renderStore({ spec: spec({ engine: 'medusa' }), platform: withTarget, existing: files }).files;
+    const changed = [...files.keys()].filter((f) => plain.get(f) !== files.get(f)).map((f) => f.split('/').pop());
+    expect(changed.sort()).toEqual(['deployment-medusa-backend.yaml', names.find((n) => n.startsWith('job-manual-backup-')), 'store.yaml'].sort());
+  });
+
+  it('without a backup target the requests render nothing (there is nothing to run them against)', async () => {
+    const platform = await testPlatform();
+    const files = [...renderStore({ spec: spec(requests), platform }).files];
+    expect(files.filter(([f]) => !f.endsWith('/store.yaml')).map(([, text]) => text).join('\n')).not.toMatch(/manual-backup|storefleet\.dev\/rollback|ROLLBACK/);
   });
 });
 

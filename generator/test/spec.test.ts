@@ -33,6 +33,22 @@ describe('StoreSpec validation', () => {
     expect(parseStoreSpec(text, FILE, platform, 'corner-shop')).toEqual(good);
   });
 
+  it('round-trips the backup requests (manual backup, roll-back) through store.yaml, after the identity', () => {
+    const requested = spec({ manualBackup: { requestedAt: '2026-12-05T11:00:00Z', by: 'alice' }, rollback: { snapshot: '4f2a9c1e', requestedAt: '2026-12-05T12:00:00Z', by: 'root' } });
+    const text = storeSpecYaml(requested);
+    expect(parseStoreSpec(text, FILE, platform, 'corner-shop')).toEqual(requested);
+    expect(text.indexOf('createdAt:')).toBeLessThan(text.indexOf('manualBackup:'));
+    expect(text.indexOf('manualBackup:')).toBeLessThan(text.indexOf('rollback:'));
+  });
+
+  it('refuses a roll-back to something that is not a snapshot ID', () => {
+    const text = (snapshot: string) => storeSpecYaml(good) + `rollback:\n  snapshot: ${JSON.stringify(snapshot)}\n  requestedAt: "2026-12-05T12:00:00Z"\n  by: "root"\n`;
+    for (const bad of ['latest', '4f2a9c1', '4F2A9C1E', '--password-file=x', 'f'.repeat(65)]) {
+      expect(errorsOf(text(bad))).toEqual([`${FILE}: rollback.snapshot: a snapshot ID is 8 to 64 lowercase hex digits (restic snapshots lists them)`]);
+    }
+    expect(errorsOf(text('4f2a9c1e'))).toEqual([]);
+  });
+
   it('accepts the longest allowed name', () => {
     const name = 'a' + 'b'.repeat(MAX_NAME_LENGTH - 2) + '9';
     expect(name).toHaveLength(MAX_NAME_LENGTH);

@@ -72,6 +72,9 @@ export class MedusaApp extends Construct {
       wave: WAVE.app,
       port: { name: 'http', number: BACKEND_PORT },
       uid: NODE_UID,
+      // Rolling by default; Recreate while a roll-back is requested (appRestoreStep says why).
+      rollout: restore.rollout,
+      podAnnotations: restore.podAnnotations,
       initContainers: [
         ...restore.initContainers,
         {

@@ -71,6 +71,8 @@ export class WooCommerceApp extends Construct {
       uid: WWW_DATA,
       // The document root is a ReadWriteOnce volume: the old pod goes first.
       rollout: 'recreate',
+      // A roll-back request rolls the pod once (its restore step replaces the database).
+      podAnnotations: restore.podAnnotations,
       bindLowPorts: true,
       initContainers: [
         ...restore.initContainers,

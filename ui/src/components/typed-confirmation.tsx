@@ -1,5 +1,5 @@
 // Dialogs whose action needs the store's name typed out: a slip of the mouse must not remove a
-// shop (Delete, Force delete). The state, and the field, error and buttons they share.
+// shop (Delete, Force delete) or overwrite its data (Restore from this backup). The state, and the field, error and buttons they share.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ErrorBox } from './error-box.tsx';
@@ -31,10 +31,12 @@ interface FieldsProps {
   state: ReturnType<typeof useTypedConfirmation>;
   onClose: () => void;
   action: string;
+  /** What the button says while the request runs. */
+  busyLabel?: string;
 }
 
 /** The name field, the error and Cancel / the action. */
-export function TypedConfirmFields({ inputId, label, state, onClose, action }: FieldsProps) {
+export function TypedConfirmFields({ inputId, label, state, onClose, action, busyLabel = 'Deleting…' }: FieldsProps) {
   const { typed, setTyped, busy, error, confirmed } = state;
   return (
     <>
@@ -47,9 +49,9 @@ export function TypedConfirmFields({ inputId, label, state, onClose, action }: F
         <button type="button" class="secondary" onClick={onClose}>
           Cancel
         </button>
-        {/* While busy: aria-disabled, so a failed delete leaves keyboard focus on the button. */}
+        {/* While busy: aria-disabled, so a failed request leaves keyboard focus on the button. */}
         <button type="submit" class="danger" disabled={!confirmed} aria-disabled={busy ? 'true' : undefined}>
-          {busy ? 'Deleting…' : action}
+          {busy ? busyLabel : action}
         </button>
       </div>
     </>

@@ -89,6 +89,11 @@ export function createApi({ token, base = '', fetch: f = globalThis.fetch.bind(g
     /** Admins: removes a store whose final backup failed; `confirm` is the store name typed again. */
     forceDeleteStore: (name: string, confirm: string) => json<unknown>(`/api/stores/${enc(name)}/force-delete`, { method: 'POST', body: JSON.stringify({ confirm }) }),
     restoreStore: (name: string) => json<unknown>(`/api/stores/${enc(name)}/restore`, { method: 'POST' }),
+    /** "Back up now": commits a manual-backup request (202). */
+    backupNow: (name: string) => json<unknown>(`/api/stores/${enc(name)}/backups`, { method: 'POST' }),
+    /** Admins: roll the live store back to `snapshot`; `confirm` is the store's name typed again. */
+    rollbackStore: (name: string, snapshot: string, confirm: string) =>
+      json<unknown>(`/api/stores/${enc(name)}/backups/${enc(snapshot)}/restore`, { method: 'POST', body: JSON.stringify({ confirm }) }),
     platform: () => json<Platform>('/api/platform'),
     /** URL of the event stream; EventSource cannot send headers, so the token goes in the query. */
     eventsUrl: () => `${base}/api/events?token=${enc(token)}`,

@@ -69,6 +69,44 @@ describe('StorePage', () => {
     expect(within(section).getByRole('status').textContent).toContain('Backups need attention: no backup since 2026-11-23T03:17:00Z');
   });
 
+  const backups = { target: true, backups: [{ id: 'f'.repeat(64), shortId: 'ffffffff', time: '2026-11-23T03:17:00Z', kind: 'scheduled', sizeBytes: 4096 }] };
+  const withBackups = (onChanged = vi.fn(), role = 'admin') => {
+    const fake = fakeFetch(({ method, url }) => {
+      if (url.pathname === '/api/stores/hats') return { body: detail };
+      if (method === 'GET' && url.pathname === '/api/stores/hats/backups') return { body: backups };
+      if (method === 'POST' && url.pathname === '/api/stores/hats/backups') return { status: 202, body: { commit: 'cccccccccccccccc' } };
+      if (method === 'POST' && url.pathname === `/api/stores/hats/backups/${'f'.repeat(64)}/restore`) return { status: 202, body: { commit: 'dddddddddddddddd' } };
+      return undefined;
+    });
+    render(<StorePage api={createApi({ token: 't', fetch: fake.fetch })} name="hats" revision={0} facts={{ user: { id: role === 'admin' ? 'root' : 'alice', role } }} onChanged={onChanged} />);
+    return fake;
+  };
+
+  it('"Back up now" above the backup list requests a manual backup, tells the page what happens next and reads the list again', async () => {
+    const onChanged = vi.fn();
+    const fake = withBackups(onChanged, 'member');
+    const section = (await screen.findByRole('heading', { name: 'Backups' })).closest('section')!;
+    fireEvent.click(await within(section).findByRole('button', { name: 'Back up now' }));
+    await vi.waitFor(() => expect(onChanged).toHaveBeenCalledOnce());
+    expect(onChanged.mock.calls[0][0]).toMatch(/^Backup of hats requested \(commit ccccccc\)/);
+    expect(fake.calls.filter((c) => c.method === 'POST').map((c) => c.path)).toEqual(['/api/stores/hats/backups']);
+    await vi.waitFor(() => expect(fake.calls.filter((c) => c.path === '/api/stores/hats/backups' && c.method === 'GET')).toHaveLength(2));
+    // A member has no roll-back.
+    expect(within(section).queryByRole('button', { name: 'Restore from this backup' })).toBeNull();
+  });
+
+  it('an admin restores from a backup in the list after typing the name', async () => {
+    const onChanged = vi.fn();
+    const fake = withBackups(onChanged);
+    const row = (await screen.findByText('ffffffff')).closest('tr')!;
+    fireEvent.click(within(row as HTMLElement).getByRole('button', { name: 'Restore from this backup' }));
+    fireEvent.input(screen.getByLabelText(/to confirm/), { target: { value: 'hats' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Overwrite with this backup' }));
+    await vi.waitFor(() => expect(onChanged).toHaveBeenCalledOnce());
+    expect(onChanged.mock.calls[0][0]).toContain('Roll-back of hats to backup ffffffff requested (commit ddddddd)');
+    expect(fake.calls.filter((c) => c.method === 'POST').map((c) => ({ path: c.path, body: c.body }))).toEqual([{ path: `/api/stores/hats/backups/${'f'.repeat(64)}/restore`, body: { confirm: 'hats' } }]);
+  });
+
   it('loads a rendered manifest on demand', async () => {
     const fake = setup();
     fireEvent.click(await screen.findByRole('button', { name: 'namespace.yaml' }));

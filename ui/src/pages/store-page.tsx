@@ -4,6 +4,7 @@ import { ApiError, type Api } from '../lib/api.ts';
 import { engineLabel, type ArgoInfo, type StoreDetail, type StoreSummary, type Timeline as TimelineData } from '../lib/types.ts';
 import { ActivityLog } from '../components/activity-log.tsx';
 import { BackupList } from '../components/backup-list.tsx';
+import { BackupNowButton, RestoreBackupButton } from '../components/backup-actions.tsx';
 import { DeleteDialog } from '../components/delete-dialog.tsx';
 import { ForceDeleteDialog } from '../components/force-delete-dialog.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
@@ -223,7 +224,35 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
         )}
       </section>
 
-      {shown.status !== 'pending-review' && <BackupList api={api} store={shown.name} revision={revision} deleted={deleted} />}
+      {shown.status !== 'pending-review' && (
+        <BackupList
+          api={api}
+          store={shown.name}
+          revision={revision}
+          deleted={deleted}
+          // A live store: "Back up now" (owner or admin) above the list; admins roll it back to a snapshot.
+          actions={
+            deleted
+              ? undefined
+              : (reload) => (
+                  <BackupNowButton
+                    api={api}
+                    name={shown.name}
+                    disabled={shown.status === 'deleting'}
+                    onRequested={(message) => {
+                      reload();
+                      onChanged(message);
+                    }}
+                  />
+                )
+          }
+          renderActions={
+            deleted || facts.user?.role !== 'admin'
+              ? undefined
+              : (snapshot) => <RestoreBackupButton api={api} name={shown.name} snapshot={snapshot.id} takenAt={snapshot.time} onRequested={onChanged} />
+          }
+        />
+      )}
 
       {store && <StoreDetails api={api} store={store} timeline={timeline} />}
 
