@@ -501,19 +501,22 @@ export class DirectWriter implements GitTransport {
       };
     }
 
-    if (change.action === 'mark') {
-      // Phase 1 of a two-phase delete: the folder re-rendered with its mark, where the store is.
+    if (change.action === 'mark' || change.action === 'backup' || change.action === 'rollback') {
+      // The folder re-rendered where the store is: a delete's mark (phase 1 of a two-phase delete)
+      // or a backup request. It becomes exactly `files`, so what it no longer renders goes (the
+      // apps of a marked store, an older manual-backup Job).
       const { spec, files } = change;
       const entry = w.snap.stores.get(name)!; // the rules found it on this base
-      w.added.set(name, spec);
+      w.added.set(name, spec); // later requests for this store in the batch wait for this one
       const changes = this.folderWrite(it, entry.dir, files);
+      const requested = () => `Requested by ${spec.owner === trailers.requestedBy ? 'the owner' : trailers.requestedBy} at ${change.action === 'backup' ? spec.manualBackup?.requestedAt : spec.rollback?.requestedAt}.`;
       return {
         item: it,
         removes: false,
         trailers,
         paths: [...files.keys()],
-        commit: commit(markMessage(name), changes),
-        result: { action: 'delete', name, spec, marked: true, replayed: false },
+        commit: commit(change.action === 'mark' ? markMessage(name) : `${change.title}\n\n${requested()}`, changes),
+        result: change.action === 'mark' ? { action: 'delete', name, spec, marked: true, replayed: false } : { action: change.action, name, spec, replayed: false },
       };
     }
 
@@ -531,22 +534,6 @@ export class DirectWriter implements GitTransport {
         paths: await this.folderFiles(folderTree, dir),
         commit: commit(message, [{ op: 'delete', path: dir }]),
         result: { action: 'delete', name, spec: entry.spec, replayed: false },
-      };
-    }
-
-    if (change.action === 'backup' || change.action === 'rollback') {
-      // The folder becomes exactly the re-rendered files (an old manual-backup Job goes).
-      const { spec, files } = change;
-      const entry = w.snap.stores.get(name)!; // the rules found it on this base
-      w.added.set(name, spec); // later requests for this store in the batch wait for this one
-      const changes = this.folderWrite(it, entry.dir, files);
-      return {
-        item: it,
-        removes: false,
-        trailers,
-        paths: [...files.keys()],
-        commit: commit(`${change.title}\n\nRequested by ${spec.owner === trailers.requestedBy ? 'the owner' : trailers.requestedBy} at ${change.action === 'backup' ? spec.manualBackup?.requestedAt : spec.rollback?.requestedAt}.`, changes),
-        result: { action: change.action, name, spec, replayed: false },
       };
     }
 
