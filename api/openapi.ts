@@ -7,16 +7,26 @@ import { createStoreRequest, forceDeleteRequest, rollbackStoreRequest, STATUSES 
 import { engineIds } from '../constructs/engines/index.ts';
 
 // The engine field is checked against the registry when parsing; the document lists its ids.
-const json = (schema: z.ZodType) =>
-  z.toJSONSchema(schema, {
-    io: 'input',
-    unrepresentable: 'any',
-    override: (ctx) => {
-      if ((ctx.jsonSchema as { id?: unknown }).id === 'Engine') Object.assign(ctx.jsonSchema, { enum: engineIds() });
-    },
-  }) as Record<string, unknown>;
+// zod puts named schemas (Engine) into the converted schema's own `$defs`, which `#/$defs/…`
+// would look up at the document's root: they move to components.schemas and their refs follow.
+function jsonSchemas(defs: Record<string, unknown>) {
+  return (schema: z.ZodType): Record<string, unknown> => {
+    const converted = z.toJSONSchema(schema, {
+      io: 'input',
+      unrepresentable: 'any',
+      override: (ctx) => {
+        if ((ctx.jsonSchema as { id?: unknown }).id === 'Engine') Object.assign(ctx.jsonSchema, { enum: engineIds() });
+      },
+    }) as Record<string, unknown>;
+    const { $defs, $schema: _dialect, ...rest } = JSON.parse(JSON.stringify(converted).replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown>;
+    Object.assign(defs, $defs);
+    return rest;
+  };
+}
 
 export function openApiDocument(version: string): Record<string, unknown> {
+  const defs: Record<string, unknown> = {};
+  const json = jsonSchemas(defs);
   const problem = { $ref: '#/components/schemas/Problem' };
   const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problem } } });
   const errors = {
@@ -94,6 +104,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         StoreSummary: storeSummary,
         BackupWarning: backupWarning,
         StoreBackups: storeBackups,
+        ...defs,
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status'],
