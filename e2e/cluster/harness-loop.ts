@@ -4,8 +4,10 @@
 //    PVs are deleted (reclaim policy Delete, as a dynamic provisioner would);
 //  - an ingress controller's status writer: every Ingress gets status.loadBalancer 127.0.0.1,
 //    as Traefik/ingress-nginx publish their address, so Argo CD reports it Healthy.
-// Polls every 2 s; started and stopped by up.ts/down.ts like every other process.
-import { kubeApi } from './lib/api.ts';
+// Acts as soon as a watch reports a PVC, PV or Ingress change, as the real controllers do (a 2 s
+// poll alone cost each store 1–2 s per wave with a volume; docs/benchmarks.md), and sweeps every
+// 2 s besides; started and stopped by up.ts/down.ts like every other process.
+import { kubeApi, kubeWatch } from './lib/api.ts';
 import { sleep } from './lib/wait.ts';
 
 export const STORAGE_CLASS = 'storefleet-dev';
@@ -54,9 +56,19 @@ async function publishIngressStatus(): Promise<void> {
 }
 
 let stopping = false;
-process.on('SIGTERM', () => { stopping = true; });
-process.on('SIGINT', () => { stopping = true; });
+const stopWatches = new AbortController();
+// A change seen during a sweep makes the next sweep start at once; many changes in a row cost one.
+let changed = false;
+let wake: (() => void) | undefined;
+const kick = () => { changed = true; wake?.(); };
+const stop = () => { stopping = true; stopWatches.abort(); kick(); };
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+for (const path of ['/api/v1/persistentvolumeclaims', '/api/v1/persistentvolumes', '/apis/networking.k8s.io/v1/ingresses']) {
+  kubeWatch(path, () => kick(), stopWatches.signal);
+}
 while (!stopping) {
+  changed = false;
   for (const task of [provisionVolumes, publishIngressStatus]) {
     try {
       await task();
@@ -64,5 +76,6 @@ while (!stopping) {
       console.error(`${new Date().toISOString()} ${task.name}: ${(err as Error).message}`);
     }
   }
-  await sleep(2000);
+  if (!changed) await Promise.race([sleep(2000), new Promise<void>((resolve) => { wake = resolve; })]);
+  wake = undefined;
 }

@@ -32,3 +32,34 @@ export function kubeApi<T = any>(method: string, path: string, body?: unknown, c
     req.end();
   });
 }
+
+/**
+ * Follows a watch (`path` without `?watch`) and calls `onEvent` for each event as it arrives,
+ * reconnecting when the API server ends the stream, until `signal` aborts. Events are stamped by
+ * the caller on arrival, which gives millisecond timings where object timestamps have seconds.
+ */
+export function kubeWatch(path: string, onEvent: (type: string, obj: any) => void, signal: AbortSignal): void {
+  const connect = () => {
+    if (signal.aborted) return;
+    const req = request({ host: HOST, port: ports.apiserver, method: 'GET', path: `${path}${path.includes('?') ? '&' : '?'}watch=1`, ...tls(), signal }, (res) => {
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+          const line = buf.slice(0, i);
+          buf = buf.slice(i + 1);
+          if (line.trim()) {
+            const ev = JSON.parse(line);
+            onEvent(ev.type, ev.object);
+          }
+        }
+      });
+      res.on('end', () => setTimeout(connect, 100));
+      res.on('error', () => undefined);
+    });
+    req.on('error', () => { if (!signal.aborted) setTimeout(connect, 500); });
+    req.end();
+  };
+  connect();
+}
