@@ -262,12 +262,12 @@ describe.each(cases)('$engine store on plan $plan', ({ engine, plan }) => {
     }
   });
 
-  it('orders the sync: guardrails -1, database 0, apps 1, ingress 2, Jobs as hooks', () => {
+  it('orders the sync: guardrails -1, database 0, apps and ingress 1, Jobs as hooks', () => {
     const wave = (o: Obj) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'];
     for (const o of objects) {
       if (['SealedSecret', 'ConfigMap'].includes(o.kind)) expect(wave(o), o.metadata.name).toBe('-1');
       if (o.kind === 'StatefulSet') expect(wave(o), o.metadata.name).toBe('0');
-      if (o.kind === 'Ingress') expect(wave(o)).toBe('2');
+      if (o.kind === 'Ingress') expect(wave(o)).toBe('1');
       if (o.kind === 'Job') {
         expect(o.metadata.annotations['argocd.argoproj.io/hook-delete-policy']).toBe('BeforeHookCreation');
         expect(o.spec.ttlSecondsAfterFinished).toBeUndefined();
