@@ -6,6 +6,7 @@
 // shows Ready). kwok starts containers instantly, so all of POST → Ready is the platform's share.
 // STOREFLEET_BENCH_CLUSTER_N: stores per engine (default 5).
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { createParser } from 'eventsource-parser';
 import { binary, paths } from '../e2e/cluster/lib/config.ts';
 import { trackedProcesses } from '../e2e/cluster/lib/procs.ts';
@@ -107,6 +108,7 @@ const s = (ms: number) => (ms / 1000).toFixed(1);
 export async function runClusterBench(): Promise<BenchTable[]> {
   if (!trackedProcesses().some((p) => p.alive)) throw new Error('the dev cluster is not running: npm run cluster:up first (under flock /tmp/devcluster.lock)');
   const n = Number(process.env.STOREFLEET_BENCH_CLUSTER_N ?? 5);
+  const loadBefore = loadavg()[0];
   const product = await startProduct();
   const argo = followArgo(product.env);
   const kube = traceKube();
@@ -129,6 +131,7 @@ export async function runClusterBench(): Promise<BenchTable[]> {
     await dash.close();
     await product.stop();
   }
+  const loadAfter = loadavg()[0];
   const stat = (xs: number[]) => `${s(median(xs))} s / ${s(Math.max(...xs))} s`;
   const per = (e: string, k: keyof Sample) => samples.filter((x) => x.engine === e).map((x) => x[k] as number);
   const all = (k: keyof Sample) => samples.map((x) => x[k] as number);
@@ -143,6 +146,7 @@ export async function runClusterBench(): Promise<BenchTable[]> {
       notes: [
         `Status propagation (Argo CD's stream shows the store Synced + Healthy + Succeeded → the dashboard shows Ready), ${propagation.length} samples: p50 ${s(percentile(propagation, 50))} s, p99 ${s(percentile(propagation, 99))} s.`,
         `ARGOCD_SYNC_WAVE_DELAY of the dev cluster's application controller: ${waveDelay ?? 'the dev cluster default (docs/dev-cluster.md)'}.`,
+        `Machine load (1-minute load average, 2 shared cores) at the start / end of the run: ${loadBefore.toFixed(1)} / ${loadAfter.toFixed(1)}.`,
       ],
     },
     breakdown(samples),
