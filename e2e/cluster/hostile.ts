@@ -18,7 +18,7 @@ import { checkRepo } from '../../generator/check.ts';
 import { storeDir, storeNamespace } from '../../generator/layout.ts';
 import { CASE_LABEL, CASES, caseStore, newStore, PAYLOAD_DIR, VICTIM, type HostileCase } from '../hostile/corpus.ts';
 import { gitUrl, paths, versions } from './lib/config.ts';
-import { application, commitAndPush, describeApp, git, namespaceExists, refresh, terminateOperation } from './lib/gitops.ts';
+import { application, commitAndPush, describeApp, git, namespaceExists, refresh } from './lib/gitops.ts';
 import { kubectl } from './lib/kube.ts';
 import { trackedProcesses } from './lib/procs.ts';
 import { step, waitFor } from './lib/wait.ts';
@@ -212,12 +212,6 @@ async function main(): Promise<void> {
       rmSync(join(work, PAYLOAD_DIR), { recursive: true, force: true });
       commitAndPush(work, 'hostile corpus: remove every store');
       pushedCases = false;
-    });
-    // Argo CD does not finalize an Application while its (retrying) sync operation runs, so the
-    // refused stores would wait out their retries (~30 minutes): terminate the operations, as
-    // `argocd app terminate-op` does. Cleanup only: the verdict above is already in.
-    await step('terminate the retrying sync operations', () => {
-      for (const s of allStores) terminateOperation(appOf(s));
     });
     try {
       await step('Applications and namespaces gone', () =>

@@ -15,7 +15,7 @@ import { parseAllDocuments } from 'yaml';
 import { storeDir } from '../../generator/layout.ts';
 import { FAILING_BACKUP_PREFIX, FAILING_STORE_PREFIX, gitUrl, paths } from './lib/config.ts';
 import { kubectl, kubectlJson } from './lib/kube.ts';
-import { application, describeApp, git, namespaceExists, terminateOperation } from './lib/gitops.ts';
+import { application, describeApp, git, namespaceExists } from './lib/gitops.ts';
 import { trackedProcesses } from './lib/procs.ts';
 import { inOrder, openDashboard, startProduct, type Dashboard } from './lib/product.ts';
 import { step, waitFor } from './lib/wait.ts';
@@ -303,10 +303,7 @@ async function main(): Promise<void> {
 
     await step('DELETE /api/stores for all three (final backups, then removal; fail-smoke forced); Applications and namespaces gone', async () => {
       for (const s of [...stores, failing]) await product.api('DELETE', `/api/stores/${s.name}`, undefined, [200, 202]);
-      // Argo CD does not finalize an Application while its sync operation is still retrying (the
-      // failing store's would retry for ~30 minutes): end it as `argocd app terminate-op` does. The
-      // API's token is read-only, so an operator does this by hand today (docs/status.md).
-      terminateOperation(`store-${failing.name}`);
+      // The failing store's Application goes once its (bounded) sync retries end: no terminate-op.
       // Its sync failed, so Argo CD does not apply the deletion mark on its own and the final
       // backup cannot run (the store shows `failed`): an admin forces the delete.
       await product.api('POST', `/api/stores/${failing.name}/force-delete`, { confirm: failing.name }, [200]);

@@ -55,11 +55,3 @@ export function namespaceExists(name: string): boolean {
   }
 }
 
-/** Ends an Application's running (e.g. retrying) sync operation, as `argocd app terminate-op` does; no-op when gone. */
-export function terminateOperation(appName: string): void {
-  try {
-    kubectl(['-n', 'argocd', 'patch', 'applications.argoproj.io', appName, '--type', 'merge', '-p', '{"status":{"operationState":{"phase":"Terminating"}}}']);
-  } catch {
-    // already gone, or no operation
-  }
-}
