@@ -21,6 +21,7 @@ const sealedValue = z
     error: 'too short for a sealed value: seal it with `storefleet seal-backup-credentials`, never paste the plain credential',
   });
 
+const MANUAL_DAYS = 'expected a whole number of days from 1 to 3650 (how long a manual backup is kept)';
 const retentionCount = z.int().min(0).max(1000);
 
 /** plans.<plan>.backup; `container` is platform.yaml's schema of container resources. */
@@ -55,6 +56,8 @@ export function backupSchema<I extends z.ZodType<string>>(image: I) {
     image,
     /** How long a deleted store's final backup is kept. */
     finalBackupRetentionDays: z.int().min(1).max(3650),
+    /** How long a manual ("Back up now") snapshot of a live store is kept; the store's scheduled run forgets older ones. */
+    manualBackupRetentionDays: z.int({ error: MANUAL_DAYS }).min(1, { error: MANUAL_DAYS }).max(3650, { error: MANUAL_DAYS }).default(30),
   });
 }
 
@@ -83,10 +86,10 @@ export function backupConfigIssues(p: BackupConfigShape): Array<{ path: Property
 
 /** The backup props of a store on `plan`, or undefined when platform.yaml configures no backups. */
 export function storeBackupProps(
-  config: { backup?: { target: Omit<StoreBackupProps['target'], 'image'>; image: string }; plans: Record<string, { backup?: BackupPolicyProps }> },
+  config: { backup?: { target: Omit<StoreBackupProps['target'], 'image'>; image: string; manualBackupRetentionDays: number }; plans: Record<string, { backup?: BackupPolicyProps }> },
   plan: string,
 ): StoreBackupProps | undefined {
   const policy = config.plans[plan]?.backup;
   if (!config.backup || !policy) return undefined;
-  return { target: { ...config.backup.target, image: config.backup.image }, policy };
+  return { target: { ...config.backup.target, image: config.backup.image }, policy, manualRetentionDays: config.backup.manualBackupRetentionDays };
 }

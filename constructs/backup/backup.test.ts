@@ -125,7 +125,7 @@ describe.each(ENGINES)('backup objects (%s)', (engine) => {
     const plain = envs.filter((e) => e.value !== undefined).map((e) => e.name).sort();
     expect(plain).toEqual(
       [
-        'AWS_DEFAULT_REGION', 'BACKUP_KIND', 'DB_ENGINE', 'DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_USER', 'HOME', 'KEEP_DAILY', 'KEEP_MONTHLY', 'KEEP_WEEKLY',
+        'AWS_DEFAULT_REGION', 'BACKUP_KIND', 'DB_ENGINE', 'DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_USER', 'HOME', 'KEEP_DAILY', 'KEEP_MANUAL_DAYS', 'KEEP_MONTHLY', 'KEEP_WEEKLY',
         'RESTIC_BIN', 'RESTIC_CACHE_DIR', 'RESTIC_HOST', 'RESTIC_REPOSITORY',
       ].sort(),
     );
@@ -147,7 +147,7 @@ describe.each(ENGINES)('backup objects (%s)', (engine) => {
       expect(c.securityContext.capabilities.drop).toEqual(['ALL']);
     }
     const keep = Object.fromEntries(pod.containers[0].env.filter((e: any) => e.name.startsWith('KEEP_')).map((e: any) => [e.name, e.value]));
-    expect(keep).toEqual({ KEEP_DAILY: '7', KEEP_WEEKLY: '4', KEEP_MONTHLY: '3' });
+    expect(keep).toEqual({ KEEP_DAILY: '7', KEEP_WEEKLY: '4', KEEP_MONTHLY: '3', KEEP_MANUAL_DAYS: '30' });
   });
 
   it('allows backup pods exactly the database port and the backup target, and the database admits them', () => {

@@ -64,6 +64,11 @@ export interface BackupPolicyProps {
 export interface StoreBackupProps {
   target: BackupTargetProps;
   policy: BackupPolicyProps;
+  /**
+   * Days a manual ("Back up now") snapshot is kept (platform.yaml `backup.manualBackupRetentionDays`):
+   * the store's scheduled run forgets older ones. Final snapshots are never forgotten there.
+   */
+  manualRetentionDays: number;
   /** Snapshot the restore step loads into an empty database: "latest" or a snapshot ID. */
   restoreSnapshot?: string;
   /** "Back up now" (store.yaml `manualBackup`): the latest request, one Job per request time. */
@@ -256,9 +261,14 @@ export class StoreBackup extends Construct {
     const podLabels = componentLabels(props, BACKUP_NAMES.component, 'backup');
     const pod = (kind: 'scheduled' | 'manual' | 'final'): k8s.PodTemplateSpec => {
       const v = backupVolumes();
-      // Only the scheduled backup forgets (scheduled snapshots): manual and final snapshots stay.
+      // Only the scheduled backup forgets (scheduled and manual snapshots): final snapshots stay.
       const keep = kind === 'scheduled'
-        ? [env('KEEP_DAILY', String(b.policy.keep.daily)), env('KEEP_WEEKLY', String(b.policy.keep.weekly)), env('KEEP_MONTHLY', String(b.policy.keep.monthly))]
+        ? [
+            env('KEEP_DAILY', String(b.policy.keep.daily)),
+            env('KEEP_WEEKLY', String(b.policy.keep.weekly)),
+            env('KEEP_MONTHLY', String(b.policy.keep.monthly)),
+            env('KEEP_MANUAL_DAYS', String(b.manualRetentionDays)),
+          ]
         : [];
       return {
         metadata: { labels: podLabels },

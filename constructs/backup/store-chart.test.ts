@@ -129,11 +129,12 @@ describe.each(ENGINES)('%s store being deleted (store.yaml `deleting`, final bac
     const envOf = (n: string) => c.env.find((e: Obj) => e.name === n)?.value;
     expect(envOf('BACKUP_KIND')).toBe('final');
     expect(envOf('KEEP_DAILY')).toBeUndefined();
+    expect(envOf('KEEP_MANUAL_DAYS')).toBeUndefined();
     expect(c.image).toBe(source.image);
     const cron = full.find((o) => o.kind === 'CronJob')!.spec.jobTemplate.spec.template.spec;
     expect(job.spec.template.spec.initContainers).toEqual(cron.initContainers);
-    expect(c.env.filter((e: Obj) => !['BACKUP_KIND', 'KEEP_DAILY', 'KEEP_WEEKLY', 'KEEP_MONTHLY'].includes(e.name))).toEqual(
-      cron.containers[0].env.filter((e: Obj) => !['BACKUP_KIND', 'KEEP_DAILY', 'KEEP_WEEKLY', 'KEEP_MONTHLY'].includes(e.name)),
+    expect(c.env.filter((e: Obj) => !['BACKUP_KIND', 'KEEP_DAILY', 'KEEP_WEEKLY', 'KEEP_MONTHLY', 'KEEP_MANUAL_DAYS'].includes(e.name))).toEqual(
+      cron.containers[0].env.filter((e: Obj) => !['BACKUP_KIND', 'KEEP_DAILY', 'KEEP_WEEKLY', 'KEEP_MONTHLY', 'KEEP_MANUAL_DAYS'].includes(e.name)),
     );
   });
 

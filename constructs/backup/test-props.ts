@@ -28,6 +28,7 @@ export function backupProps(o: Partial<StoreBackupProps> = {}): StoreBackupProps
       keep: { daily: 7, weekly: 4, monthly: 3 },
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     },
+    manualRetentionDays: 30,
     ...o,
   };
 }

@@ -40,6 +40,13 @@ export interface RoundTrip {
   restore(o?: Partial<StoreBackupProps>): Promise<ContainerRun[]>;
   /** The store's snapshots, read with restic itself (not with the scripts under test). */
   snapshots(): Array<{ id: string; tags?: string[]; hostname: string; paths: string[] }>;
+  /**
+   * Test setup: stores a small snapshot tagged `kind` dated `time` with restic itself (`backup
+   * --time`), as the store's pods would have stored it then (same host and file name).
+   */
+  addSnapshot(kind: 'scheduled' | 'manual' | 'final', time: Date): string;
+  /** Test setup: removes these snapshots with restic itself. */
+  forget(ids: string[]): void;
   /** Every secret value in play (for "never printed" checks). */
   secretValues(): string[];
   stop(): Promise<void>;
@@ -75,6 +82,22 @@ export async function startRoundTrip(engine: BackupEngine, dir: string, s3: S3Ta
     },
   });
   const repository = (scheduled.containers[0].env as Array<{ name: string; value?: string }>).find((e) => e.name === 'RESTIC_REPOSITORY')!.value!;
+  /** restic itself on the store's repository (not the scripts under test). */
+  const restic = (args: string[], input?: string): string => {
+    const r = spawnSync(binary('restic'), args, {
+      encoding: 'utf8',
+      input,
+      env: {
+        RESTIC_REPOSITORY: repository,
+        RESTIC_PASSWORD: resticPassword,
+        AWS_ACCESS_KEY_ID: s3.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        AWS_DEFAULT_REGION: s3.region,
+      },
+    });
+    if (r.status !== 0) throw new Error(`restic ${args[0]} failed: ${r.stderr}`);
+    return r.stdout;
+  };
 
   return {
     engine,
@@ -85,18 +108,16 @@ export async function startRoundTrip(engine: BackupEngine, dir: string, s3: S3Ta
     manualBackup: (requestedAt) => runPod(manualBackupPod(render({ manualBackup: { requestedAt } })), world()),
     restore: (o) => runPod(restoreStep(o ? render(o) : objects), world()),
     snapshots() {
-      const r = spawnSync(binary('restic'), ['snapshots', '--json', '--no-cache'], {
-        encoding: 'utf8',
-        env: {
-          RESTIC_REPOSITORY: repository,
-          RESTIC_PASSWORD: resticPassword,
-          AWS_ACCESS_KEY_ID: s3.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-          AWS_DEFAULT_REGION: s3.region,
-        },
-      });
-      if (r.status !== 0) throw new Error(`restic snapshots failed: ${r.stderr}`);
-      return JSON.parse(r.stdout || '[]');
+      return JSON.parse(restic(['snapshots', '--json', '--no-cache']) || '[]');
+    },
+    addSnapshot(kind, time) {
+      const stamp = time.toISOString().slice(0, 19).replace('T', ' ');
+      // database.sh names the dump <database>.sql.
+      const out = restic(['backup', '--json', '--no-cache', `--host=${props.store.name}`, `--tag=${kind}`, `--time=${stamp}`, '--stdin', `--stdin-filename=${spec.db.database}.sql`], `-- ${kind} dump of ${stamp}\n`);
+      return JSON.parse(out.trim().split('\n').at(-1)!).snapshot_id;
+    },
+    forget(ids) {
+      if (ids.length) restic(['forget', '--no-cache', '--', ...ids]);
     },
     secretValues: () => [db.password, resticPassword, s3.secretAccessKey],
     stop: () => db.stop(),

@@ -177,6 +177,41 @@ describe.each(['woocommerce', 'medusa'] as const)('backup round trip: %s', (engi
     expect(expectSuccess(logged(await rt.restore({ rollback }))).stderr).toContain('was applied before: nothing replaced');
   });
 
+  it('the scheduled run forgets manual snapshots older than the manual retention (30 days) counted from now, never final ones', async () => {
+    // A store whose newest manual backup is 29 days old: restic's --keep-within counts back from
+    // the newest snapshot of the group, so a rule over manual snapshots alone would keep the
+    // 40-day-old one too (it is within 30 days of the 29-day-old one).
+    const kinds = (tag: string) => rt.snapshots().filter((s) => s.tags?.includes(tag)).map((s) => s.id);
+    expectSuccess(logged(await rt.backup())); // the repository exists (also when this test runs alone)
+    rt.forget(kinds('manual'));
+    const day = 86_400_000;
+    const now = Date.now();
+    const oldManual = rt.addSnapshot('manual', new Date(now - 40 * day));
+    const keptManual = rt.addSnapshot('manual', new Date(now - 29 * day));
+    const oldFinal = rt.addSnapshot('final', new Date(now - 400 * day));
+    const oldScheduled = rt.addSnapshot('scheduled', new Date(now - 40 * day));
+    const finals = kinds('final');
+    expect(finals).toContain(oldFinal);
+
+    const runs = logged(await rt.backup());
+    expectSuccess(runs);
+    expect(logsOf(runs)).toMatch(/within 30d of the newest/);
+    const after = rt.snapshots();
+    const ids = after.map((s) => s.id);
+    expect(ids).not.toContain(oldManual);
+    expect(ids).toContain(keptManual);
+    // Final snapshots are outside the scheduled run's rules; old scheduled ones follow the plan's keep-* alone.
+    expect(kinds('final')).toEqual(finals);
+    expect(ids).toContain(oldScheduled);
+    // The snapshot of this run is there, and a backup just made by "Back up now" stays too.
+    expect(after.filter((s) => s.tags?.includes('scheduled')).length).toBeGreaterThanOrEqual(2);
+    expectSuccess(logged(await rt.manualBackup('2026-12-05T18:00:00Z')));
+    const recent = kinds('manual').filter((id) => id !== keptManual);
+    expect(recent).toHaveLength(1);
+    expectSuccess(logged(await rt.backup()));
+    expect(kinds('manual').sort()).toEqual([keptManual, ...recent].sort());
+  });
+
   it('never prints a secret', () => {
     const logs = allLogs.join('\n');
     expect(logs.length).toBeGreaterThan(0);

@@ -44,6 +44,7 @@ function withBackup(edits: Array<[(string | number)[], unknown]> = [], target: u
   return doc.toString();
 }
 
+const MANUAL_DAYS = 'expected a whole number of days from 1 to 3650 (how long a manual backup is kept)';
 const errorsOf = (text: string) => platformErrors(text, F);
 
 describe('platform.yaml backup section', () => {
@@ -60,6 +61,9 @@ describe('platform.yaml backup section', () => {
     expect(small.policy).toEqual({ ...POLICY, resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } } });
     expect(storeBackupProps(p, 'large')!.policy.schedule).toBe('0 */6 * * *');
     expect(p.backup!.finalBackupRetentionDays).toBe(30);
+    // Manual snapshots are kept 30 days unless platform.yaml says otherwise.
+    expect(small.manualRetentionDays).toBe(30);
+    expect(storeBackupProps(parsePlatform(withBackup([[['backup', 'manualBackupRetentionDays'], 7]])), 'small')!.manualRetentionDays).toBe(7);
   });
 
   const bad: Array<[string, Array<[(string | number)[], unknown]>, string]> = [
@@ -74,6 +78,10 @@ describe('platform.yaml backup section', () => {
     ['a bad endpoint', [[['backup', 'target', 'endpoint'], 'ftp://s3.example.com']], `${F}: backup.target.endpoint: expected the S3 endpoint URL, e.g. "https://s3.eu-central-1.amazonaws.com"`],
     ['an egress that is not a CIDR', [[['backup', 'target', 'egress', 'cidrs'], ['s3.example.com']]], `${F}: backup.target.egress.cidrs[0]: expected a CIDR such as "52.219.0.0/16"`],
     ['an unpinned restic image', [[['backup', 'image'], 'docker.io/restic/restic:latest']], `${F}: backup.image: image tag "latest" is not allowed: pin an exact version`],
+    ['a manual retention of 0 days', [[['backup', 'manualBackupRetentionDays'], 0]], `${F}: backup.manualBackupRetentionDays: ${MANUAL_DAYS}`],
+    ['a manual retention in hours', [[['backup', 'manualBackupRetentionDays'], '48h']], `${F}: backup.manualBackupRetentionDays: ${MANUAL_DAYS}`],
+    ['a manual retention of a fraction', [[['backup', 'manualBackupRetentionDays'], 1.5]], `${F}: backup.manualBackupRetentionDays: ${MANUAL_DAYS}`],
+    ['a manual retention over ten years', [[['backup', 'manualBackupRetentionDays'], 3651]], `${F}: backup.manualBackupRetentionDays: ${MANUAL_DAYS}`],
     ['a prefix with ..', [[['backup', 'target', 'prefix'], '../other']], `${F}: backup.target.prefix: expected a key prefix such as "stores" (lowercase path segments)`],
   ];
   it.each(bad)('refuses %s with a clear message', (_what, edits, message) => {
@@ -111,6 +119,7 @@ describe('rendering with a backup target', () => {
     const { files } = renderStore({ spec: spec({ plan: 'medium' }), platform: { ...platform, config } });
     const cron = [...files].find(([f]) => f.endsWith('/cronjob-backup.yaml'))![1];
     expect(cron).toContain("schedule: 5 1 * * *");
+    expect(cron).toMatch(/- name: KEEP_MANUAL_DAYS\n\s+value: '30'\n/);
     const sealed = [...files].find(([f]) => f.endsWith('/sealedsecret-backup-target.yaml'))![1];
     for (const v of Object.values(config.backup!.target.credentials)) expect(sealed).toContain(v);
   });
