@@ -13,6 +13,12 @@ case "${BACKUP_KIND:-}" in
   scheduled | manual | final) ;;
   *) fail "BACKUP_KIND must be scheduled, manual or final" ;;
 esac
+# Checked before anything runs: it becomes part of restic's "--keep-within=<N>d".
+if [ "$BACKUP_KIND" = scheduled ]; then
+  case "${KEEP_MANUAL_DAYS:-}" in
+    '' | *[!0-9]*) fail "KEEP_MANUAL_DAYS must be a whole number of days" ;;
+  esac
+fi
 
 repository=$(repository_status)
 if [ "$repository" = 10 ]; then
@@ -34,9 +40,6 @@ log "backing up database $DB_NAME ($DB_ENGINE, $BACKUP_KIND)"
 "$RESTIC" backup --stdin-from-command --stdin-filename="$DUMP_FILE" --tag="$BACKUP_KIND" -- "$@"
 
 if [ "$BACKUP_KIND" = scheduled ]; then
-  case "${KEEP_MANUAL_DAYS:-}" in
-    '' | *[!0-9]*) fail "KEEP_MANUAL_DAYS must be a whole number of days" ;;
-  esac
   # Scheduled snapshots age out by the plan's retention.
   "$RESTIC" forget --tag=scheduled --group-by=tags \
     --keep-daily="${KEEP_DAILY:?}" --keep-weekly="${KEEP_WEEKLY:?}" --keep-monthly="${KEEP_MONTHLY:?}"

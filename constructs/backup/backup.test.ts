@@ -54,6 +54,11 @@ describe('backup scripts', () => {
     const b = spawnSync('sh', [`${dir}backup.sh`], { encoding: 'utf8', env: { ...base, BACKUP_KIND: 'hourly' } });
     expect(b.status).toBe(1);
     expect(b.stderr).toContain('BACKUP_KIND must be scheduled, manual or final');
+    for (const days of [undefined, '', '30d', '1h', '--prune', '-1']) {
+      const k = spawnSync('sh', [`${dir}backup.sh`], { encoding: 'utf8', env: { ...base, BACKUP_KIND: 'scheduled', ...(days === undefined ? {} : { KEEP_MANUAL_DAYS: days }) } });
+      expect(k.status, String(days)).toBe(1);
+      expect(k.stderr).toContain('KEEP_MANUAL_DAYS must be a whole number of days');
+    }
     // No database client runs before these checks (DB_HOST does not resolve; RESTIC_BIN does not exist).
     const restore = (env: Record<string, string>) => spawnSync('sh', [`${dir}restore.sh`], { encoding: 'utf8', env: { ...base, ...env } });
     for (const [env, message] of [
