@@ -25,6 +25,7 @@ import { gitOnlyStatus, type StatusProvider } from './status-provider.ts';
 import type { GitTransport } from './stores/port.ts';
 import { StoreService, type StoreServiceOptions } from './stores/service.ts';
 import { FinalDeleteDriver } from './stores/final-delete.ts';
+import type { RuleDeps } from './stores/rules.ts';
 import { createArgoStatus } from './status/argo-status.ts';
 import { createBackupService } from './backups/wiring.ts';
 import { localTargetSettings, NO_LOCAL_TARGET, startLocalTarget } from './backups/embedded-target.ts';
@@ -143,7 +144,12 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
         });
   // A delete waits for a final backup (platform.yaml backup target) only where an Argo CD reports the Job.
   const argoConfigured = Boolean(config.argocd?.url && config.argocd?.token);
-  const stores = new StoreService(transport, { ...(opts.render ? { render: opts.render } : {}), finalBackups: opts.finalBackups ?? argoConfigured });
+  // The rules ask the status reader (created below: it reports to the driver, which needs the service).
+  const liveFacts: RuleDeps['live'] = (name) => {
+    const finalBackup = finalDeletes.lastStatus(name);
+    return finalBackup ? { finalBackup } : undefined;
+  };
+  const stores = new StoreService(transport, { ...(opts.render ? { render: opts.render } : {}), finalBackups: opts.finalBackups ?? argoConfigured, live: liveFacts });
   for (const h of opts.onPush ?? []) transport.onPush(h);
   const finalDeletes = new FinalDeleteDriver(stores, log.child({ component: 'final-delete' }));
   // Live status from Argo CD, push webhooks and GET /api/events (api/status/, docs/status.md).

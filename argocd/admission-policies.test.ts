@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { renderStoreObjects } from '../constructs/index.ts';
 import { ENGINES, PLANS, storeProps } from '../constructs/test-props.ts';
 import { backupProps } from '../constructs/backup/test-props.ts';
+import { finalBackupJobName } from '../constructs/backup/backup.ts';
 import { renderBootstrap } from '../generator/bootstrap.ts';
 import { ARGOCD_CONTROLLER, argoCdApply, evaluatePolicy, type AdmissionRequest } from './admission-eval.ts';
 
@@ -45,9 +46,9 @@ describe('admission policies of argocd/ (CEL, evaluated offline)', () => {
   it.each(ENGINES.flatMap((engine) => [{ engine, deleting: false }, { engine, deleting: true }]))('admit everything a $engine store renders (being deleted: $deleting): Argo CD creates, updates and deletes it, controllers create its pods', ({ engine, deleting }) => {
     const props = storeProps(engine, PLANS[0], { name: 'corner-shop' });
     // Being deleted: the database and the Job final-backup (a backup target is configured).
-    const objects = renderStoreObjects(deleting ? { ...props, backup: backupProps(), finalBackup: true } : props);
+    const objects = renderStoreObjects(deleting ? { ...props, backup: backupProps(), finalBackup: { requestedAt: '2026-01-02T03:04:05.000Z' } } : props);
     expect(objects.length).toBeGreaterThan(10);
-    if (deleting) expect(objects.map((o) => `${o.kind}/${(o.metadata as Any).name}`)).toContain('Job/final-backup');
+    if (deleting) expect(objects.map((o) => `${o.kind}/${(o.metadata as Any).name}`)).toContain(`Job/${finalBackupJobName('2026-01-02T03:04:05.000Z')}`);
     for (const o of objects) {
       for (const op of ['CREATE', 'UPDATE', 'DELETE'] as const) {
         expect(denials(argoCdApply('store-corner-shop', 'store-corner-shop', o, op)), `${op} ${o.kind}/${(o.metadata as Any).name}`).toEqual([]);

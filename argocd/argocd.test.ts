@@ -98,7 +98,7 @@ describe(`argocd/ bootstrap (Argo CD ${ARGOCD_VERSION})`, () => {
     const p = byKind('AppProject', 'stores').spec;
     const allowed = new Set([...whitelist(p.namespaceResourceWhitelist), ...whitelist(p.clusterResourceWhitelist)]);
     const declared = new Set(STORE_KINDS.map((k) => `${k.apiVersion} ${k.kind}`));
-    const marked = renderStoreObjects({ ...storeProps(engine, true), finalBackup: true });
+    const marked = renderStoreObjects({ ...storeProps(engine, true), finalBackup: { requestedAt: '2026-01-02T03:04:05.000Z' } });
     expect(marked.some((o) => o.kind === 'Job')).toBe(true);
     for (const o of [...renderStoreObjects(storeProps(engine)), ...renderStoreObjects(storeProps(engine, true)), ...marked]) {
       expect(allowed, `${o.kind} ${(o.metadata as { name: string }).name}`).toContain(groupKind(String(o.apiVersion), String(o.kind)));

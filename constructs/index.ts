@@ -109,7 +109,7 @@ class StoreChart extends Chart {
       const source = engine.backup?.(props);
       if (!source || !engine.database) throw new Error(`store ${props.store.name}: engine ${engine.id} cannot render its final backup (no database or backup source)`);
       engine.database(this, props);
-      new StoreBackup(this, 'backup', props, props.backup, source, { final: true });
+      new StoreBackup(this, 'backup', props, props.backup, source, { final: props.finalBackup });
       return;
     }
     new StoreScripts(this, 'scripts', props, { folder: engine.folder, scripts: engine.scripts });

@@ -119,7 +119,7 @@ export interface StoreProps {
   backup?: StoreBackupProps;
   /**
    * The store is being deleted (store.yaml `deleting`, with a backup target): only its namespace,
-   * guardrails, secrets, database and the final-backup Job are rendered (docs/design.md).
+   * guardrails, secrets, database and the final-backup Job of this mark are rendered (docs/design.md).
    */
-  finalBackup?: boolean;
+  finalBackup?: { requestedAt: string };
 }

@@ -132,7 +132,7 @@ export function renderStore(input: RenderInput): RenderResult {
   }
   // Marked for deletion: only what the final backup needs. Without a target there is nothing to
   // back up (the API removes such a folder in one commit), so the store renders as it is.
-  if (deleting && backup) props.finalBackup = true;
+  if (deleting && backup) props.finalBackup = { requestedAt: deleting.requestedAt };
 
   const files = new Map<string, string>();
   files.set(storeSpecPath(spec.name), storeSpecYaml(spec));

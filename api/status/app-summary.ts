@@ -45,8 +45,11 @@ export interface AppSummary {
    * warning, not a store failure (api/backups/), so it is kept apart from `unhealthy`.
    */
   backupFailed?: ResourceProblem;
-  /** The Job final-backup of a store being deleted, as Argo CD judges its health (Healthy = complete). */
-  finalBackup?: { health: string; message?: string };
+  /**
+   * The final-backup Jobs of a store being deleted (one per deletion mark, `final-backup-<hash>`),
+   * as Argo CD judges their health (Healthy = complete); lifecycle.ts reads the current mark's.
+   */
+  finalBackups?: { name: string; health: string; message?: string }[];
   /** How many resources Argo CD found in the store's manifests (status.resources). */
   resourceCount: number;
   /** Deployment history, oldest first (Argo CD keeps the last 10 by default). */
@@ -89,11 +92,11 @@ export function summarizeApplication(app: Application, labelKey = DEFAULT_STORE_
 
   const unhealthy: ResourceProblem[] = [];
   let backupFailed: ResourceProblem | undefined;
-  let finalBackup: AppSummary['finalBackup'];
+  const finalBackups: NonNullable<AppSummary['finalBackups']> = [];
   for (const r of status.resources ?? []) {
-    if (r?.kind === 'Job' && r.name === BACKUP_NAMES.finalJob && !r.hook) {
+    if (r?.kind === 'Job' && str(r.name)?.startsWith(`${BACKUP_NAMES.finalJob}-`) && !r.hook) {
       const h = str(r.health?.status);
-      if (h) finalBackup = { health: h, ...(str(r.health?.message) ? { message: clip(str(r.health?.message)) } : {}) };
+      if (h) finalBackups.push({ name: str(r.name)!, health: h, ...(str(r.health?.message) ? { message: clip(str(r.health?.message)) } : {}) });
     }
     const h = str(r?.health?.status);
     if (!h || h === 'Healthy' || r.hook) continue;
@@ -157,7 +160,7 @@ export function summarizeApplication(app: Application, labelKey = DEFAULT_STORE_
       .map((c) => ({ type: c.type, message: clip(str(c.message)) ?? '' })),
     unhealthy: unhealthy.slice(0, MAX_PROBLEMS),
     ...(backupFailed ? { backupFailed } : {}),
-    ...(finalBackup ? { finalBackup } : {}),
+    ...(finalBackups.length ? { finalBackups } : {}),
     resourceCount: (status.resources ?? []).length,
     history: (status.history ?? []).map((h) => ({ revision: str(h?.revision), deployedAt: str(h?.deployedAt) })),
     reconciledAt: str(status.reconciledAt),

@@ -1,8 +1,10 @@
 // The two-phase delete wired into the real API (startServer, a real Git remote with a backup
 // target in platform.yaml, HTTP on 127.0.0.1) against the local Argo CD stand-in: Delete marks the
 // store; Argo CD reports the Job final-backup running, then complete → the API itself commits the
-// folder's removal. A failed Job keeps the store `failed` until an admin forces the delete.
+// folder's removal. A failed Job keeps the store `failed` until its owner deletes it again (a new
+// mark, a new Job) or an admin forces the delete.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { finalBackupJobName } from '../../constructs/backup/backup.ts';
 import { storeDir } from '../../generator/layout.ts';
 import { withBackupTarget } from '../../generator/test/helpers.ts';
 import { runGit } from '../git/exec.ts';
@@ -29,15 +31,19 @@ afterAll(async () => {
   await argo?.close();
 });
 
-/** Argo CD synced to `revision` with the Job final-backup in `health`. */
-const withFinalBackup = (name: string, revision: string, health: HealthStatusCode, message?: string) =>
+/** Argo CD synced to `revision` with the Job final-backup-<hash of `mark`> in `health`. */
+const withFinalBackup = (name: string, revision: string, mark: string, health: HealthStatusCode, message?: string) =>
   variant((a) => {
     a.status!.resources = [
       { version: 'v1', kind: 'Namespace', name: `store-${name}`, status: 'Synced', health: { status: 'Healthy' } },
-      { group: 'batch', version: 'v1', kind: 'Job', namespace: `store-${name}`, name: 'final-backup', status: 'Synced', health: { status: health, ...(message ? { message } : {}) } } as ResourceStatus,
+      { group: 'batch', version: 'v1', kind: 'Job', namespace: `store-${name}`, name: finalBackupJobName(mark), status: 'Synced', health: { status: health, ...(message ? { message } : {}) } } as ResourceStatus,
     ];
     a.status!.health = { status: health };
   }, readyApp(name, revision));
+
+/** A Delete's answer: the commit and the marked store.yaml. */
+type Marked = { commit: string; store: { deleting: { requestedAt: string } } };
+const deleteAs = async (name: string, token: string) => (await call(api.url, 'DELETE', `/api/stores/${name}`, { token })).body as unknown as Marked;
 
 const statusOf = async (name: string) => {
   const list = await call(api.url, 'GET', '/api/stores', { token: TOKENS.admin });
@@ -60,13 +66,14 @@ describe('final backup on delete, through the API and Argo CD', () => {
     expect(marked.status).toBe(200);
     expect(marked.body.store).toMatchObject({ status: 'deleting', deleting: { by: 'alice' } });
     const mark = marked.body.commit as string;
+    const requestedAt = (marked.body as unknown as Marked).store.deleting.requestedAt;
     expect(await onMain('going')).toBe(true);
 
-    argo.put(withFinalBackup('going', mark, 'Progressing'));
-    await vi.waitFor(async () => expect(await statusOf('going')).toMatchObject({ status: 'deleting', reason: 'final backup: Job final-backup running' }), WAIT);
+    argo.put(withFinalBackup('going', mark, requestedAt, 'Progressing'));
+    await vi.waitFor(async () => expect(await statusOf('going')).toMatchObject({ status: 'deleting', reason: `final backup: Job ${finalBackupJobName(requestedAt)} running` }), WAIT);
     expect(await onMain('going')).toBe(true);
 
-    argo.put(withFinalBackup('going', mark, 'Healthy'));
+    argo.put(withFinalBackup('going', mark, requestedAt, 'Healthy'));
     await vi.waitFor(async () => expect(await onMain('going')).toBe(false), WAIT);
     const removal = (await runGit(remote.dir, ['log', '-1', '--format=%B', 'main'])).stdout;
     expect(removal).toContain('Its final backup completed (Job final-backup).');
@@ -75,13 +82,38 @@ describe('final backup on delete, through the API and Argo CD', () => {
 
   it('a failed final backup keeps the store, failed with the reason; members cannot force, admins can', async () => {
     await createReady('kept');
-    const mark = (await call(api.url, 'DELETE', '/api/stores/kept', { token: TOKENS.alice })).body.commit as string;
-    argo.put(withFinalBackup('kept', mark, 'Degraded', 'Job has reached the specified backoff limit'));
+    const marked = await deleteAs('kept', TOKENS.alice);
+    argo.put(withFinalBackup('kept', marked.commit, marked.store.deleting.requestedAt, 'Degraded', 'Job has reached the specified backoff limit'));
     await vi.waitFor(async () => expect(await statusOf('kept')).toMatchObject({ status: 'failed', reason: expect.stringContaining('final backup failed: Job has reached the specified backoff limit; the store and its data are kept') }), WAIT);
     expect(await onMain('kept')).toBe(true);
     expect((await call(api.url, 'POST', '/api/stores/kept/force-delete', { token: TOKENS.alice, body: { confirm: 'kept' } })).status).toBe(403);
     expect((await call(api.url, 'POST', '/api/stores/kept/force-delete', { token: TOKENS.admin, body: { confirm: 'kept' } })).status).toBe(200);
     expect(await onMain('kept')).toBe(false);
     expect((await runGit(remote.dir, ['log', '-1', '--format=%B', 'main'])).stdout).toContain('Forced by an admin without a final backup');
+  });
+
+  it('the owner retries a failed final backup by deleting again: a new mark, a new Job; Argo CD reports the new Job', async () => {
+    await createReady('retried');
+    const first = await deleteAs('retried', TOKENS.alice);
+    // Busy while the first final backup has not failed.
+    argo.put(withFinalBackup('retried', first.commit, first.store.deleting.requestedAt, 'Progressing'));
+    await vi.waitFor(async () => expect((await statusOf('retried'))?.status).toBe('deleting'), WAIT);
+    expect((await call(api.url, 'DELETE', '/api/stores/retried', { token: TOKENS.alice })).status).toBe(409);
+    argo.put(withFinalBackup('retried', first.commit, first.store.deleting.requestedAt, 'Degraded', 'Job has reached the specified backoff limit'));
+    await vi.waitFor(async () => expect(await statusOf('retried')).toMatchObject({ status: 'failed', reason: expect.stringContaining('delete it again to retry the final backup') }), WAIT);
+
+    // Marks have second resolution: the retry's mark is a later second (the rules refuse the same one).
+    await vi.waitFor(() => expect(new Date().toISOString().slice(0, 19)).not.toBe(first.store.deleting.requestedAt.slice(0, 19)), WAIT);
+    const again = await call(api.url, 'DELETE', '/api/stores/retried', { token: TOKENS.alice });
+    expect(again.status).toBe(200);
+    const requestedAt = (again.body as unknown as Marked).store.deleting.requestedAt;
+    expect(requestedAt).not.toBe(first.store.deleting.requestedAt);
+    const job = await runGit(remote.dir, ['show', `main:${storeDir('retried')}/manifests/job-${finalBackupJobName(requestedAt)}.yaml`]);
+    expect(job.stdout).toContain(`name: ${finalBackupJobName(requestedAt)}`);
+    expect(await onMain('retried')).toBe(true);
+
+    // Argo CD now reports the new mark's Job: the store is `deleting` again, no longer `failed`.
+    argo.put(withFinalBackup('retried', again.body.commit as string, requestedAt, 'Progressing'));
+    await vi.waitFor(async () => expect(await statusOf('retried')).toMatchObject({ status: 'deleting', reason: `final backup: Job ${finalBackupJobName(requestedAt)} running` }), WAIT);
   });
 });

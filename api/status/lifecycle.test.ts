@@ -3,6 +3,7 @@ import { summarizeApplication } from './app-summary.ts';
 import type { Application, ResourceStatus } from './argocd-types.ts';
 import { fixtures, SHA_OLD, SHA_STORE, SHA_TIP, variant } from './fixtures/applications.ts';
 import { computeLifecycle, LIFECYCLE_STATUSES, type ArgoState, type GitStoreFacts, type LifecycleStatus } from './lifecycle.ts';
+import { finalBackupJobName } from '../../constructs/backup/backup.ts';
 
 const NOW = new Date('2026-11-23T10:10:00Z');
 const COMMITTED_5_MIN_AGO = '2026-11-23T10:05:00Z';
@@ -127,13 +128,13 @@ describe('a store marked `deleting` (two-phase delete): its final backup', () =>
   const MARK = '2026-11-23T10:05:00Z';
   const marked = (committedAt = COMMITTED_5_MIN_AGO): GitStoreFacts => ({ ...onMain(committedAt), deleting: { requestedAt: MARK, by: 'alice' } });
   /** Argo CD synced to `revision`, with the Job final-backup in `health` (none: not created yet). */
-  const withJob = (health?: string, message?: string, revision = SHA_STORE, sync: 'Synced' | 'OutOfSync' = 'Synced') =>
+  const withJob = (health?: string, message?: string, revision = SHA_STORE, sync: 'Synced' | 'OutOfSync' = 'Synced', jobName?: string) =>
     variant((a) => {
       a.status!.sync = { status: sync, revision };
       a.status!.operationState!.syncResult!.revision = revision;
       a.status!.resources = [
         { version: 'v1', kind: 'Namespace', name: 'store-acme', status: 'Synced', health: { status: 'Healthy' } },
-        ...(health ? [{ group: 'batch', version: 'v1', kind: 'Job', namespace: 'store-acme', name: 'final-backup', status: 'Synced' as const, health: { status: health, ...(message ? { message } : {}) } } as ResourceStatus] : []),
+        ...(health ? [{ group: 'batch', version: 'v1', kind: 'Job', namespace: 'store-acme', name: jobName ?? finalBackupJobName(MARK), status: 'Synced' as const, health: { status: health, ...(message ? { message } : {}) } } as ResourceStatus] : []),
       ];
       a.status!.health = { status: health === 'Degraded' ? 'Degraded' : health === 'Healthy' ? 'Healthy' : 'Progressing' };
     });
@@ -142,7 +143,7 @@ describe('a store marked `deleting` (two-phase delete): its final backup', () =>
 
   it.each([
     ['Job running', marked(), withJob('Progressing'), 'deleting', 'pending', ['final backup', 'running']],
-    ['Job not created yet', marked(), withJob(), 'deleting', 'pending', ['final backup', 'waiting for the Job final-backup']],
+    ['Job not created yet', marked(), withJob(), 'deleting', 'pending', ['final backup', `waiting for the Job ${finalBackupJobName(MARK)}`]],
     ['Argo CD has not applied the mark', marked(), withJob('Healthy', undefined, SHA_OLD), 'deleting', 'pending', ['final backup', 'deletion mark 2222222']],
     ['Job complete, synced to the mark', marked(), withJob('Healthy'), 'deleting', 'complete', ['final backup: complete']],
     ['Job complete, synced to a later tip', marked(), withJob('Healthy', undefined, SHA_TIP), 'deleting', 'complete', ['complete']],
@@ -150,6 +151,8 @@ describe('a store marked `deleting` (two-phase delete): its final backup', () =>
     ['Job complete, OutOfSync only on what Argo CD does not prune', marked(), withJob('Healthy', undefined, SHA_STORE, 'OutOfSync'), 'deleting', 'complete', ['complete']],
     ['Job failed', marked(), withJob('Degraded', 'Job has reached the specified backoff limit'), 'failed', 'failed', ['final backup failed: Job has reached the specified backoff limit', 'the store and its data are kept']],
     ['Job still running after the provisioning timeout', marked(COMMITTED_30_MIN_AGO), withJob('Progressing'), 'failed', 'failed', ['final backup did not complete within 20 minutes', 'the store and its data are kept']],
+    // Retried (a new mark): the failed Job of the earlier mark is not this mark's outcome.
+    ['only an earlier mark’s Job, failed', marked(), withJob('Degraded', 'backoff limit', SHA_STORE, 'Synced', finalBackupJobName('2026-11-23T09:00:00Z')), 'deleting', 'pending', ['waiting for the Job final-backup-']],
     ['no Application after the timeout', marked(COMMITTED_30_MIN_AGO), undefined, 'failed', 'failed', ['did not complete within 20 minutes']],
   ] as const)('%s → %s', (_what, git, app, status, state, reason) => {
     const out = at(git, app);

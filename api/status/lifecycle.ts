@@ -2,6 +2,7 @@
 // Application (or its absence), Argo CD's reachability and the clock. Pure: same input, same output.
 // Every status but `ready` carries a reason a person can act on.
 import { storeDir } from '../../generator/layout.ts';
+import { BACKUP_NAMES, finalBackupJobName } from '../../constructs/backup/backup.ts';
 import type { AppSummary, ResourceProblem } from './app-summary.ts';
 
 /** The statuses: the API contract's one list (contract/statuses.ts). */
@@ -187,13 +188,25 @@ function failure(input: LifecycleInput, app: AppSummary): string | undefined {
 }
 
 /**
+ * The Application without the final-backup Jobs of earlier marks: a retried store's failed Job
+ * stays until Argo CD syncs the new mark (which prunes it); its Degraded is not this mark's failure.
+ */
+function withoutEarlierJobs(app: AppSummary, jobName: string): AppSummary {
+  const earlier = (p: ResourceProblem) => p.kind === 'Job' && p.name.startsWith(`${BACKUP_NAMES.finalJob}-`) && p.name !== jobName;
+  const unhealthy = app.unhealthy.filter((p) => !earlier(p));
+  if (unhealthy.length === app.unhealthy.length) return app;
+  if (app.health.status !== 'Degraded' || unhealthy.some((p) => p.status === 'Degraded') || app.backupFailed) return { ...app, unhealthy };
+  return { ...app, unhealthy, health: { status: (unhealthy[0]?.status ?? 'Healthy') as AppSummary['health']['status'] } };
+}
+
+/**
  * A store marked `deleting` (two-phase delete): `deleting — final backup` while the Job runs,
  * done once Argo CD synced the mark (or later) and judges the Job final-backup Healthy (complete);
  * `failed` with the Job's reason when it failed or did not finish in time. Nothing is removed then.
  */
 function finalBackupLifecycle(input: LifecycleInput, app: AppSummary | undefined, elapsed: number | undefined): Lifecycle {
   const mark = input.git.deleting!.requestedAt;
-  const kept = 'the store and its data are kept (an admin can force the delete)';
+  const kept = 'the store and its data are kept (delete it again to retry the final backup; an admin can force the delete)';
   const failed = (reason: string): Lifecycle => ({ status: 'failed', reason, finalBackup: { mark, state: 'failed' } });
   const pending = (why: string): Lifecycle => {
     if (elapsed !== undefined && elapsed > input.provisioningTimeoutMinutes) {
@@ -206,14 +219,16 @@ function finalBackupLifecycle(input: LifecycleInput, app: AppSummary | undefined
   // "Synced": the apps' volumes carry Prune=false, so a marked store stays OutOfSync on them.
   const op = app.operation;
   const synced = includes(input, app.sync.revision) === true && op?.phase === 'Succeeded' && (op.revision ? includes(input, op.revision) : undefined) === true;
-  const job = app.finalBackup;
+  // Only this mark's Job counts: a failed Job of an earlier mark (retried since) is being pruned.
+  const jobName = finalBackupJobName(mark);
+  const job = app.finalBackups?.find((j) => j.name === jobName);
   if (synced && job?.health === 'Healthy') return { status: 'deleting', reason: 'final backup: complete; removing the store folder', finalBackup: { mark, state: 'complete' } };
-  if (job?.health === 'Degraded') return failed(`final backup failed: ${job.message ?? 'Job final-backup failed'}; ${kept}`);
-  const broken = failure(input, app);
+  if (job?.health === 'Degraded') return failed(`final backup failed: ${job.message ?? `Job ${jobName} failed`}; ${kept}`);
+  const broken = failure(input, withoutEarlierJobs(app, jobName));
   if (broken) return failed(`final backup cannot run: ${broken}; ${kept}`);
   if (!synced) return pending(`waiting for Argo CD to apply the deletion mark ${short(input.git.latestCommit?.sha)}`);
-  if (!job) return pending('waiting for the Job final-backup');
-  return pending(job.health === 'Progressing' ? 'Job final-backup running' : `Job final-backup ${job.health}${job.message ? `: ${job.message}` : ''}`);
+  if (!job) return pending(`waiting for the Job ${jobName}`);
+  return pending(job.health === 'Progressing' ? `Job ${jobName} running` : `Job ${jobName} ${job.health}${job.message ? `: ${job.message}` : ''}`);
 }
 
 export function computeLifecycle(input: LifecycleInput): Lifecycle {

@@ -14,6 +14,8 @@ export class FinalDeleteDriver {
   /** Removals in flight, and marks already removed (or found gone), by `name\0mark`. */
   readonly #running = new Map<string, Promise<void>>();
   readonly #done = new Set<string>();
+  /** The last final-backup status seen per store: a Delete retries a failed one (rules.ts). */
+  readonly #last = new Map<string, FinalBackupStatus>();
 
   constructor(stores: Pick<StoreService, 'removeAfterFinalBackup'>, log?: Pick<Logger, 'info' | 'warn'>) {
     this.#stores = stores;
@@ -22,6 +24,7 @@ export class FinalDeleteDriver {
 
   /** For the status service's `onFinalBackup`: never throws, never waits. */
   readonly observe = (name: string, status: FinalBackupStatus, git: { deleting?: { requestedAt: string } }): void => {
+    this.#last.set(name, status);
     if (!removalDue(git, status)) return;
     const key = `${name}\0${status.mark}`;
     if (this.#done.has(key) || this.#running.has(key)) return;
@@ -41,6 +44,11 @@ export class FinalDeleteDriver {
       .finally(() => this.#running.delete(key));
     this.#running.set(key, run);
   };
+
+  /** The store's final backup as last reported (its mark says which deletion it belongs to). */
+  lastStatus(name: string): FinalBackupStatus | undefined {
+    return this.#last.get(name);
+  }
 
   /** Waits for the removals in flight (tests, shutdown). */
   async settled(): Promise<void> {

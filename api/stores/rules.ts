@@ -21,6 +21,14 @@ export interface RuleDeps {
    * an Argo CD reports the Job's completion to this API (else nothing would ever remove the folder).
    */
   finalBackups: boolean;
+  /** What the status reader knows about the store right now (undefined: nothing, e.g. no Argo CD). */
+  live?(name: string): LiveStoreFacts | undefined;
+}
+
+/** Status facts a delete decides on (api/status/: the lifecycle and the Application view). */
+export interface LiveStoreFacts {
+  /** The final backup of the store's current or an earlier deletion mark. */
+  finalBackup?: FinalBackupStatus;
 }
 
 export function nameOf(req: WriteRequest): string {
@@ -46,6 +54,11 @@ export interface FinalBackupStatus {
  */
 export function removalDue(spec: { deleting?: { requestedAt: string } } | undefined, status: FinalBackupStatus | undefined): boolean {
   return !!spec?.deleting && status?.state === 'complete' && status.mark === spec.deleting.requestedAt;
+}
+
+/** The final backup of this very mark failed (a status of an earlier mark says nothing about it). */
+function finalBackupFailed(mark: { requestedAt: string }, live: LiveStoreFacts | undefined): boolean {
+  return live?.finalBackup?.state === 'failed' && live.finalBackup.mark === mark.requestedAt;
 }
 
 export async function decide(req: WriteRequest, view: StoreView, deps: RuleDeps): Promise<Decision> {
@@ -87,9 +100,13 @@ export async function decide(req: WriteRequest, view: StoreView, deps: RuleDeps)
     if (!canSee(who, entry.spec)) throw new StoreNotFound(name);
     if (pending) throw new StoreBusy(name, pending.url);
     const spec = entry.spec;
-    if (spec?.deleting) {
-      throw new StoreBusy(name, undefined, `"${name}" is already being deleted (since ${spec.deleting.requestedAt}): its final backup runs first; if it failed, an admin can force the delete.`);
+    // Delete again after the final backup of the current mark failed: a new mark, so a new Job
+    // (final-backup-<hash of the mark>) runs; while it runs (or its outcome is unknown) it is busy.
+    if (spec?.deleting && !finalBackupFailed(spec.deleting, deps.live?.(name))) {
+      throw new StoreBusy(name, undefined, `"${name}" is already being deleted (since ${spec.deleting.requestedAt}): its final backup runs first; if it fails, delete it again to retry, or an admin can force the delete.`);
     }
+    // Marks have second resolution: a retry within the mark's own second would name the same Job.
+    if (spec?.deleting?.requestedAt === req.createdAt) throw new StoreBusy(name, undefined, `"${name}" was marked for deletion this very second; try again in a moment.`);
     // With a backup target the store is marked first; its folder goes once the final backup completed.
     // A hand-broken store.yaml cannot be re-rendered: it goes in one commit, as without a target.
     if (spec && platform.config.backup && deps.finalBackups) {

@@ -6,7 +6,7 @@ import { TEMPLATE_PLATFORM_TEXT } from '../../generator/test/helpers.ts';
 import type { StoreSpec } from '../../generator/spec.ts';
 import { ForceDeleteForbidden, IdempotencyKeyReused, InvalidStoreRequest, StoreBusy, StoreLimitReached, StoreNotDeleting, StoreNotFound } from './errors.ts';
 import type { ChangeSet, Decide, Deletion, GitTransport, PendingChange, StoreView } from './port.ts';
-import { nameOf, removalDue } from './rules.ts';
+import { nameOf, removalDue, type LiveStoreFacts } from './rules.ts';
 import { StoreService } from './service.ts';
 import type { Requester, WriteRequest, WriteResult } from './types.ts';
 
@@ -149,10 +149,10 @@ describe('two-phase delete (a final backup before the folder goes)', () => {
     return render();
   };
   /** A service over `stores` with the platform's backup target (or none), decisions applied at once. */
-  const setup = (stores: StoreSpec[], o: { target?: boolean; finalBackups?: boolean } = {}) => {
+  const setup = (stores: StoreSpec[], o: { target?: boolean; finalBackups?: boolean; live?: LiveStoreFacts } = {}) => {
     const base = view({ stores });
     const t = new DoorTransport({ ...base, platform: () => (o.target === false ? platform : withTarget) });
-    const s = new StoreService(t, { render: recordingRender, finalBackups: o.finalBackups ?? true });
+    const s = new StoreService(t, { render: recordingRender, finalBackups: o.finalBackups ?? true, live: () => o.live });
     const run = async <T>(p: Promise<T>) => {
       await settle();
       t.open();
@@ -185,6 +185,28 @@ describe('two-phase delete (a final backup before the folder goes)', () => {
   it('a marked store is busy for another Delete', async () => {
     const { s } = setup([marked('shop', 'alice')]);
     await expect(s.delete('shop', { requester: alice })).rejects.toThrow(/already being deleted .* final backup/);
+  });
+
+  it('Delete again after the final backup of the current mark failed: a new mark (new Job), by the owner too', async () => {
+    const { t, s, run } = setup([marked('shop', 'alice')], { live: { finalBackup: { mark: '2026-12-05T12:00:00Z', state: 'failed' } } });
+    seen.length = 0;
+    await run(s.delete('shop', { requester: alice }));
+    const change = t.changes[0];
+    expect(change.action).toBe('mark');
+    if (change.action !== 'mark') return;
+    expect(change.spec.deleting).toEqual({ requestedAt: t.applied[0].createdAt, by: 'alice' });
+    expect(change.spec.deleting?.requestedAt).not.toBe('2026-12-05T12:00:00Z');
+    expect(seen.at(-1)?.spec.deleting?.requestedAt).toBe(t.applied[0].createdAt);
+  });
+
+  it.each([
+    ['running', { finalBackup: { mark: '2026-12-05T12:00:00Z', state: 'pending' as const } }],
+    ['failed for an earlier mark', { finalBackup: { mark: '2026-12-05T11:00:00Z', state: 'failed' as const } }],
+    ['not known', undefined],
+  ])('a marked store whose final backup is %s stays busy for another Delete', async (_what, live) => {
+    const { s } = setup([marked('shop', 'alice')], { live });
+    await expect(s.delete('shop', { requester: alice })).rejects.toThrow(/already being deleted .* delete it again to retry/);
+    await expect(s.delete('shop', { requester: bob })).rejects.toBeInstanceOf(StoreNotFound);
   });
 
   it('phase 2 removes the folder only while the store carries the mark whose backup completed; history names who asked', async () => {

@@ -7,7 +7,7 @@ import { renderStore, type RenderResult } from '../../generator/render.ts';
 import { specTimestamp, type StoreSpec } from '../../generator/spec.ts';
 import { IdempotencyKeyReused } from './errors.ts';
 import type { GitTransport } from './port.ts';
-import { decide } from './rules.ts';
+import { decide, type RuleDeps } from './rules.ts';
 import type { CreateInput, RequestBody, Requester, RollbackInput, WriteRequest, WriteResult } from './types.ts';
 
 export interface StoreServiceOptions {
@@ -18,6 +18,8 @@ export interface StoreServiceOptions {
    * on when an Argo CD reports the backup Job to this API. Default off.
    */
   finalBackups?: boolean;
+  /** The status reader's facts about a store (a failed final backup, a never-synced Application): rules.ts. */
+  live?: RuleDeps['live'];
 }
 
 /** Who asks for phase 2 of a two-phase delete: the API itself (history names the person who asked for the delete). */
@@ -45,6 +47,7 @@ export class StoreService {
   readonly transport: GitTransport;
   private readonly render: NonNullable<StoreServiceOptions['render']>;
   private readonly finalBackupsOn: boolean;
+  private readonly live: RuleDeps['live'];
   /** Requests in flight by requester and key: a key answers one request at a time. */
   private readonly inflight = new Map<string, { digest: string; answer: Promise<WriteResult> }>();
 
@@ -52,6 +55,7 @@ export class StoreService {
     this.transport = transport;
     this.render = opts.render ?? renderStore;
     this.finalBackupsOn = opts.finalBackups ?? false;
+    this.live = opts.live;
   }
 
   get mode(): GitTransport['mode'] {
@@ -117,6 +121,6 @@ export class StoreService {
       if (memo?.platform !== platform) memo = { platform, result: this.render({ spec, platform }) };
       return memo.result;
     };
-    return this.transport.apply(req, (view) => decide(req, view, { render, finalBackups: this.finalBackupsOn }));
+    return this.transport.apply(req, (view) => decide(req, view, { render, finalBackups: this.finalBackupsOn, ...(this.live ? { live: this.live } : {}) }));
   }
 }

@@ -11,6 +11,7 @@ import { storeDir } from '../../generator/layout.ts';
 import { withBackupTarget } from '../../generator/test/helpers.ts';
 import { StoreNotDeleting } from './errors.ts';
 import { StoreService } from './service.ts';
+import { finalBackupJobName } from '../../constructs/backup/backup.ts';
 
 const problem = (slug: string) => expect.objectContaining({ type: `https://storefleet.dev/problems/${slug}` });
 
@@ -171,10 +172,11 @@ describe.each<TransportKind>(['direct', 'pull-request'])('transport contract, fi
     expect(r.body.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(r.body.store).toMatchObject({ name: 'fb-a', deleting: { by: 'alice' } });
     const manifests = `${dirOf('fb-a')}/manifests`;
+    const job = `job-${finalBackupJobName((r.body.store as { deleting: { requestedAt: string } }).deleting.requestedAt)}.yaml`;
     if (kind === 'direct') {
       expect(await show(`${dirOf('fb-a')}/store.yaml`)).toMatch(/deleting:\n  requestedAt: "[^"]+"\n  by: "alice"/);
       const files = (await runGit(t.remote.dir, ['ls-tree', '--name-only', `main:${manifests}`])).stdout;
-      expect(files).toContain('job-final-backup.yaml');
+      expect(files).toContain(job);
       expect(files).not.toContain('deployment-wordpress.yaml');
       expect(files).not.toContain('cronjob-backup.yaml');
     } else {
@@ -182,7 +184,7 @@ describe.each<TransportKind>(['direct', 'pull-request'])('transport contract, fi
       const tree = lastTree().tree;
       expect(tree.find((e) => e.path === `${dirOf('fb-a')}/store.yaml`)?.content).toMatch(/deleting:\n  requestedAt: "[^"]+"\n  by: "alice"/);
       expect(tree.find((e) => e.path === `${manifests}/deployment-wordpress.yaml`)).toMatchObject({ sha: null });
-      expect(tree.find((e) => e.path === `${manifests}/job-final-backup.yaml`)?.content).toContain('value: final');
+      expect(tree.find((e) => e.path === `${manifests}/${job}`)?.content).toContain('value: final');
     }
   });
 

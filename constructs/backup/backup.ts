@@ -100,7 +100,7 @@ export interface BackupSource {
 export const BACKUP_NAMES = {
   component: 'backup',
   cronJob: 'backup',
-  /** The Job of a store being deleted: its last snapshot (tag `final`) before the folder goes. */
+  /** Prefix of the Job of a store being deleted (its last snapshot, tag `final`): see finalBackupJobName. */
   finalJob: 'final-backup',
   scripts: 'backup-scripts',
   credentials: 'backup-target',
@@ -123,6 +123,14 @@ const shortHash = (text: string, length: number) => createHash('sha256').update(
 /** The manual backup Job of a request: a new request time is a new Job (Argo CD prunes the old one). */
 export function manualBackupJobName(requestedAt: string): string {
   return `manual-backup-${shortHash(requestedAt, 10)}`;
+}
+
+/**
+ * The final-backup Job of a deletion mark (store.yaml `deleting.requestedAt`): a new mark (a retry
+ * after a failed final backup) is a new Job, run afresh; Argo CD prunes the failed one.
+ */
+export function finalBackupJobName(requestedAt: string): string {
+  return `${BACKUP_NAMES.finalJob}-${shortHash(requestedAt, 10)}`;
 }
 
 /** The ID a roll-back request is recorded under in the database (hex: it goes into SQL as data). */
@@ -235,7 +243,7 @@ export function appRestoreStep(scope: Construct, props: StoreProps, source: Back
  * credentials, and the NetworkPolicies for it: backup pods → database, backup pods → backup target.
  */
 export class StoreBackup extends Construct {
-  constructor(scope: Construct, id: string, props: StoreProps, b: StoreBackupProps, s: BackupSource, opts: { final?: boolean } = {}) {
+  constructor(scope: Construct, id: string, props: StoreProps, b: StoreBackupProps, s: BackupSource, opts: { final?: { requestedAt: string } } = {}) {
     super(scope, id);
     const namespace = storeNamespace(props.store.name);
     const labels = storeLabels(props);
@@ -295,7 +303,7 @@ export class StoreBackup extends Construct {
       // No ttlSecondsAfterFinished: Argo CD would re-create a Job that disappears, and the API
       // reads its completion (Argo CD's health of the Job) before it removes the store's folder.
       new k8s.KubeJob(this, 'FinalJob', {
-        metadata: { name: BACKUP_NAMES.finalJob, namespace, labels: podLabels, annotations: syncWave(WAVE.app) },
+        metadata: { name: finalBackupJobName(opts.final.requestedAt), namespace, labels: podLabels, annotations: syncWave(WAVE.app) },
         // One retry for a passing S3 hiccup; a failure after that keeps the store (`failed`).
         spec: { backoffLimit: 1, activeDeadlineSeconds: 4 * 3600, template: pod('final') },
       });

@@ -8,6 +8,7 @@ import { manifestPolicyViolations } from '../platform/manifest-policy.ts';
 import { validateAgainstSchema } from '../platform/testing/kube-schemas.ts';
 import { engineOf, registerEngine } from '../engines/index.ts';
 import { backupProps, backupSource } from './test-props.ts';
+import { finalBackupJobName } from './backup.ts';
 
 type Obj = Record<string, any>;
 const FIRST_STEP: Record<string, { app: string; next: string }> = { woocommerce: { app: 'wordpress', next: 'install-wordpress' }, medusa: { app: 'medusa-backend', next: 'migrate' } };
@@ -104,15 +105,16 @@ describe('backups in the store chart', () => {
 });
 
 describe.each(ENGINES)('%s store being deleted (store.yaml `deleting`, final backup)', (engine) => {
-  const props = { ...storeProps(engine, 'small'), backup: backupProps(), finalBackup: true };
+  const props = { ...storeProps(engine, 'small'), backup: backupProps(), finalBackup: { requestedAt: '2026-01-02T03:04:05.000Z' } };
   const objects = renderStoreObjects(props) as Obj[];
-  const full = renderStoreObjects({ ...props, finalBackup: false }) as Obj[];
+  const full = renderStoreObjects({ ...props, finalBackup: undefined }) as Obj[];
+  const jobName = finalBackupJobName(props.finalBackup.requestedAt);
   const key = (o: Obj) => `${o.kind}/${o.metadata.name}`;
   const source = backupSource(props);
 
   it('keeps the namespace, guardrails, secrets and database as they were; the apps, ingress, CronJob and smoke test go', () => {
     // The quota and limit range are derived from the containers rendered (docs/constructs.md): they shrink.
-    const kept = objects.filter((o) => !(o.kind === 'Job' && o.metadata.name === 'final-backup') && !['ResourceQuota', 'LimitRange'].includes(o.kind));
+    const kept = objects.filter((o) => !(o.kind === 'Job' && o.metadata.name === jobName) && !['ResourceQuota', 'LimitRange'].includes(o.kind));
     // Unchanged for what stays: Argo CD changes nothing about the database while it backs up.
     for (const o of kept) expect(full.find((f) => key(f) === key(o))).toEqual(o);
     const kinds = new Set(objects.map((o) => o.kind));
@@ -122,8 +124,16 @@ describe.each(ENGINES)('%s store being deleted (store.yaml `deleting`, final bac
     expect(objects.some((o) => o.metadata.annotations?.['argocd.argoproj.io/hook'])).toBe(false);
   });
 
-  it('renders the Job final-backup: the backup pod with BACKUP_KIND=final, no retention of its own, no TTL', () => {
-    const job = objects.find((o) => o.kind === 'Job' && o.metadata.name === 'final-backup')!;
+  it('names the Job after its mark: a new mark (a retry) is a new Job', () => {
+    expect(jobName).toMatch(/^final-backup-[0-9a-f]{10}$/);
+    const again = renderStoreObjects({ ...props, finalBackup: { requestedAt: '2026-01-02T04:00:00.000Z' } }) as Obj[];
+    const jobs = again.filter((o) => o.kind === 'Job').map((o) => o.metadata.name);
+    expect(jobs).toEqual([finalBackupJobName('2026-01-02T04:00:00.000Z')]);
+    expect(jobs).not.toContain(jobName);
+  });
+
+  it('renders the Job final-backup-<hash>: the backup pod with BACKUP_KIND=final, no retention of its own, no TTL', () => {
+    const job = objects.find((o) => o.kind === 'Job' && o.metadata.name === jobName)!;
     expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
     const c = job.spec.template.spec.containers[0];
     const envOf = (n: string) => c.env.find((e: Obj) => e.name === n)?.value;

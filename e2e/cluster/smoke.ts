@@ -128,7 +128,8 @@ function watchFinalBackup(ns: string): { done: Promise<FinalBackupWatch>; stop: 
   let stopped = false;
   const done = (async () => {
     while (!stopped) {
-      const job = kubeOr(['-n', ns, 'get', 'job', 'final-backup']);
+      // One Job per deletion mark: final-backup-<hash of the mark> (constructs/backup).
+      const job = (kubeOr(['-n', ns, 'get', 'jobs'])?.items ?? []).find((j: any) => String(j.metadata?.name).startsWith('final-backup-'));
       const namespace = kubeOr(['get', 'namespace', ns]);
       const complete = (job?.status?.conditions ?? []).some((c: any) => c.type === 'Complete' && c.status === 'True');
       if (complete) seen.completionTime ??= job.status.completionTime;

@@ -15,6 +15,7 @@ import { unsealClusterWide } from '../sealing.ts';
 import { checkRepo } from '../check.ts';
 import { storeDir } from '../layout.ts';
 import { platformErrors, runCli, spec, TEMPLATE_PLATFORM_TEXT, testKeyPair, testPlatform } from './helpers.ts';
+import { finalBackupJobName } from '../../constructs/backup/backup.ts';
 
 const F = 'platform.yaml';
 const fakeSealed = () => randomBytes(2 + 256 + 40).toString('base64');
@@ -137,7 +138,7 @@ describe('a store marked for deletion (store.yaml `deleting`)', () => {
     const config = parsePlatform(withBackup());
     const marked = renderStore({ spec: spec({ engine: 'woocommerce', deleting }), platform: { ...platform, config } }).files;
     const names = [...marked.keys()].map((f) => f.split('/').pop());
-    expect(names).toContain('job-final-backup.yaml');
+    expect(names).toContain(`job-${finalBackupJobName(deleting.requestedAt)}.yaml`);
     expect(names.filter((n) => /^(deployment|ingress|cronjob)-/.test(n!))).toEqual([]);
     expect(names).toContain('statefulset-mariadb.yaml');
     expect([...marked].find(([f]) => f.endsWith('/store.yaml'))![1]).toContain('deleting:\n  requestedAt: "2026-12-05T12:00:00Z"\n  by: "alice"\n');
@@ -160,7 +161,7 @@ describe('a store marked for deletion (store.yaml `deleting`)', () => {
     expect(checkRepo(r).problems.length).toBeGreaterThan(0);
     expect((await runCli('render', r)).code).toBe(0);
     expect(checkRepo(r).problems).toEqual([]);
-    expect(readdirSync(join(r, storeDir('going'), 'manifests'))).toContain('job-final-backup.yaml');
+    expect(readdirSync(join(r, storeDir('going'), 'manifests'))).toContain(`job-${finalBackupJobName('2026-12-05T12:00:00Z')}.yaml`);
   });
 });
 

@@ -18,7 +18,7 @@ const FAILING = [
   },
   {
     name: 'storefleet-dev-final-backup-fails',
-    when: `(.metadata.namespace | startswith("store-${FAILING_BACKUP_PREFIX}")) and .metadata.labels["job-name"] == "final-backup"`,
+    when: `(.metadata.namespace | startswith("store-${FAILING_BACKUP_PREFIX}")) and ((.metadata.labels["job-name"] // "") | startswith("final-backup-"))`,
     message: 'dev cluster: the final backup of a keep-* store fails on purpose',
   },
 ];

@@ -17,7 +17,7 @@ spec:
 `;
 
 const SMOKE = '(.metadata.namespace | startswith("store-fail-")) and .metadata.labels["app.kubernetes.io/component"] == "smoke-test"';
-const FINAL = '(.metadata.namespace | startswith("store-keep-")) and .metadata.labels["job-name"] == "final-backup"';
+const FINAL = '(.metadata.namespace | startswith("store-keep-")) and ((.metadata.labels["job-name"] // "") | startswith("final-backup-"))';
 
 describe('kwok stages: smoke tests of fail-* stores and final backups of keep-* stores fail', () => {
   const out = withFailingSmokeTests([stage('pod-ready'), stage('pod-complete')]).map((t) => parse(t));

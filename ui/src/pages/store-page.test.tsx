@@ -168,6 +168,14 @@ describe('StorePage: a store whose final backup failed', () => {
     show('member');
     expect((await screen.findByText(/The final backup failed/)).textContent).toContain('Only an admin can force the delete.');
     expect(screen.queryByRole('button', { name: 'Force delete' })).toBeNull();
-    expect((screen.getByRole('button', { name: 'Delete store' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.queryByRole('button', { name: 'Delete store' })).toBeNull();
+  });
+
+  it.each(['member', 'admin'] as const)('offers the %s "Retry final backup": Delete again, which marks the store anew (a new backup Job)', async (role) => {
+    const { fake, onChanged } = show(role);
+    fireEvent.click(await screen.findByRole('button', { name: 'Retry final backup' }));
+    await vi.waitFor(() => expect(onChanged).toHaveBeenCalledOnce());
+    expect(onChanged.mock.calls[0][0]).toContain('Retrying the final backup of hats');
+    expect(fake.calls.filter((c) => c.method === 'DELETE')).toMatchObject([{ path: '/api/stores/hats' }]);
   });
 });

@@ -63,6 +63,7 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
   const [forcing, setForcing] = useState(false);
   const [restoreError, setRestoreError] = useState<unknown>();
   const [restoring, setRestoring] = useState(false);
+  const [retrying, setRetrying] = useState(false);
 
   useEffect(() => {
     let current = true;
@@ -83,6 +84,21 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
       current = false;
     };
   }, [api, name, revision]);
+
+  // Delete again after a failed final backup: a new mark, so a new Job runs (no typed
+  // confirmation: the store stays until that backup completed, nothing is lost by retrying).
+  const retryFinalBackup = async () => {
+    setRetrying(true);
+    setRestoreError(undefined);
+    try {
+      await api.deleteStore(name);
+      onChanged(`Retrying the final backup of ${name}: a new backup Job runs; the store is removed once it completes.`);
+    } catch (e) {
+      setRestoreError(e);
+    } finally {
+      setRetrying(false);
+    }
+  };
 
   const restore = async () => {
     setRestoring(true);
@@ -134,10 +150,17 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
           <button type="button" onClick={restore} disabled={restoring}>
             {restoring ? 'Restoring…' : 'Restore store'}
           </button>
-        ) : finalBackupFailed && admin ? (
-          <button type="button" class="danger" onClick={() => setForcing(true)}>
-            Force delete
-          </button>
+        ) : finalBackupFailed ? (
+          <div class="actions">
+            <button type="button" onClick={retryFinalBackup} disabled={retrying}>
+              {retrying ? 'Retrying…' : 'Retry final backup'}
+            </button>
+            {admin && (
+              <button type="button" class="danger" onClick={() => setForcing(true)}>
+                Force delete
+              </button>
+            )}
+          </div>
         ) : (
           <button type="button" class="danger" onClick={() => setDeleting(true)} disabled={shown.status === 'deleting' || marked}>
             Delete store
@@ -148,8 +171,8 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
         <p class="notice final-backup-failed">
           The final backup failed: the store and its data are kept.{' '}
           {admin
-            ? 'Fix the cause and delete the failed Job final-backup in the cluster (Argo CD re-creates it and the backup runs again), or force the delete: its data will be lost.'
-            : 'Only an admin can force the delete.'}
+            ? 'Fix the cause and retry the final backup (a new backup Job runs), or force the delete: its data will be lost.'
+            : 'Fix the cause (or ask an admin) and retry the final backup: a new backup Job runs. Only an admin can force the delete.'}
         </p>
       )}
       {goneButListed ? (
