@@ -428,6 +428,7 @@ export function createApp(ctx: ApiContext): Express {
       commit: result.commit,
       ...(result.pullRequest ? { pullRequest: result.pullRequest } : {}),
       ...(result.adminLogin ? { adminLogin: { ...result.adminLogin, url: urls.urls?.admin } } : {}),
+      ...(result.notice ? { notice: result.notice } : {}),
       ...(result.replayed ? { replayed: true as const } : {}),
     };
     res.status(okStatus).json(answer);

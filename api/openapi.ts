@@ -145,7 +145,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/stores/{name}': {
         get: { summary: 'Store detail: spec, URLs, folder history, rendered files, live status', parameters: [name], responses: { '200': { description: 'Store' }, ...errors } },
         delete: {
-          summary: "Delete. Without a backup target in platform.yaml: a commit reverting the store's addition. With one: a commit marking the store `deleting` (store.yaml), which renders only its database and the Job final-backup-<hash of the mark>; the API removes the folder once Argo CD reports the Job complete. If the Job fails the store stays, `failed` with the reason; a Delete then re-marks it (a new mark, a new Job: the retry).",
+          summary: "Delete. Without a backup target in platform.yaml: a commit reverting the store's addition. With one: a commit marking the store `deleting` (store.yaml), which renders only its database and the Job final-backup-<hash of the mark>; the API removes the folder once Argo CD reports the Job complete. If the Job fails the store stays, `failed` with the reason; a Delete then re-marks it (a new mark, a new Job: the retry). A store whose Application never synced successfully goes in one commit; the answer's `notice` says no final backup was taken because it never ran.",
           parameters: [name, idem],
           responses: { '200': { description: 'Deleted, or marked (`store.status` is `deleting`)' }, ...errors, '409': problemResponse('Already being deleted, or a pull request is open') },
         },

@@ -147,7 +147,8 @@ export async function startServer(config: ServeConfig, opts: ServerOptions = {})
   // The rules ask the status reader (created below: it reports to the driver, which needs the service).
   const liveFacts: RuleDeps['live'] = (name) => {
     const finalBackup = finalDeletes.lastStatus(name);
-    return finalBackup ? { finalBackup } : undefined;
+    const neverSynced = live.neverSynced?.(name);
+    return finalBackup || neverSynced ? { ...(finalBackup ? { finalBackup } : {}), ...(neverSynced ? { neverSynced } : {}) } : undefined;
   };
   const stores = new StoreService(transport, { ...(opts.render ? { render: opts.render } : {}), finalBackups: opts.finalBackups ?? argoConfigured, live: liveFacts });
   for (const h of opts.onPush ?? []) transport.onPush(h);

@@ -105,6 +105,8 @@ export interface ArgoInfo {
   lastOperation?: { phase: string; message?: string; revision?: string; startedAt?: string; finishedAt?: string; retryCount?: number };
   /** Argo CD calls that failed while the API built this answer. */
   errors?: string[];
+  /** The Application is there and never synced successfully: a Delete takes no final backup (docs/design.md). */
+  neverSynced?: true;
   [extra: string]: unknown;
 }
 
@@ -139,6 +141,8 @@ export interface WriteAnswer {
   pullRequest?: string;
   /** Only in the answer of the create that generated it. */
   adminLogin?: AdminLogin;
+  /** What the person who asked should know about the write (e.g. a delete that took no final backup because the store never ran). */
+  notice?: string;
   replayed?: true;
 }
 

@@ -115,9 +115,13 @@ export function markMessage(name: string): string {
 }
 
 /** What the removal commit adds to its message: why the folder goes now. */
-export function removalNote(why: 'delete' | 'remove' | 'force-delete'): string {
+/** Why a store with a backup target goes without a final backup (commit, pull request and API answer). */
+export const NEVER_RAN = 'No final backup: the store never synced successfully in Argo CD, so it never ran and no shopper used it.';
+
+export function removalNote(why: 'delete' | 'remove' | 'force-delete' | 'never-ran'): string {
   if (why === 'remove') return '\n\nIts final backup completed (Job final-backup).';
   if (why === 'force-delete') return '\n\nForced by an admin without a final backup: the data since the last backup is lost.';
+  if (why === 'never-ran') return `\n\n${NEVER_RAN}`;
   return '';
 }
 
@@ -533,7 +537,7 @@ export class DirectWriter implements GitTransport {
         trailers,
         paths: await this.folderFiles(folderTree, dir),
         commit: commit(message, [{ op: 'delete', path: dir }]),
-        result: { action: 'delete', name, spec: entry.spec, replayed: false },
+        result: { action: 'delete', name, spec: entry.spec, ...(change.why === 'never-ran' ? { notice: NEVER_RAN } : {}), replayed: false },
       };
     }
 

@@ -7,7 +7,7 @@ import type { ResolvedPlatform } from '../../generator/platform.ts';
 import { storeDir } from '../../generator/layout.ts';
 import { parseStoreSpec, storeSpecYaml, type StoreSpec } from '../../generator/spec.ts';
 import { ValidationError } from '../../generator/errors.ts';
-import { markMessage, removalNote, restoreMessage } from '../git/direct-writer.ts';
+import { markMessage, NEVER_RAN, removalNote, restoreMessage } from '../git/direct-writer.ts';
 import { StoreLifetimes } from '../git/lifetimes.ts';
 import type { Mirror } from '../git/mirror.ts';
 import type { RepoState, Snapshot } from '../git/repo-state.ts';
@@ -98,7 +98,7 @@ export class PullRequestWriter implements GitTransport {
     const { name } = change;
     const who = req.requester;
     // Phase 2 and a forced delete get branches of their own: the mark's branch may still exist after its merge.
-    const branch = `storefleet/${change.action === 'delete' && change.why !== 'delete' ? change.why : change.action === 'mark' ? 'delete' : change.action}-${name}`;
+    const branch = `storefleet/${change.action === 'delete' && (change.why === 'remove' || change.why === 'force-delete') ? change.why : change.action === 'mark' ? 'delete' : change.action}-${name}`;
     const baseTree = (await mirror.cat.read(`${baseSha}^{tree}`))?.sha ?? (await this.gh(() => octokit.rest.git.getCommit({ owner, repo, commit_sha: baseSha }))).data.tree.sha;
     const { tree, title, detail } = await this.treeOf(change, snap, tip);
     const spec = change.spec;
@@ -148,7 +148,7 @@ export class PullRequestWriter implements GitTransport {
     const pr = await this.gh(() => octokit.rest.pulls.create({ owner, repo, title, head: branch, base, body }));
     this.prCache = undefined;
     const action = change.action === 'mark' ? 'delete' : change.action;
-    return { action, name, commit: commit.data.sha, pullRequest: pr.data.html_url, spec, adminLogin, ...(change.action === 'mark' ? { marked: true } : {}), replayed: false };
+    return { action, name, commit: commit.data.sha, pullRequest: pr.data.html_url, spec, adminLogin, ...(change.action === 'mark' ? { marked: true } : {}), ...(change.action === 'delete' && change.why === 'never-ran' ? { notice: NEVER_RAN } : {}), replayed: false };
   }
 
   /** The base branch plus the open pull requests, as the rules see it. */

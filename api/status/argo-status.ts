@@ -95,6 +95,8 @@ export interface ArgoStatus {
   /** For `ApiContext.extend`: mounts GET /api/events (behind the API's authentication). */
   extend: (app: Express, deps: { authenticate: RequestHandler }) => void;
   service: StatusService;
+  /** The store's Application is there and never synced successfully (empty `status.history`). */
+  neverSynced?: (name: string) => boolean;
   hub: EventsHub<RequesterLike>;
   stop(): Promise<void>;
 }
@@ -208,6 +210,12 @@ export function createArgoStatus(deps: {
   service.start();
   refreshGit();
 
+  // The Application exists and Argo CD recorded no successful sync of it (status.history holds
+  // only those: controller/sync.go appends after a successful, non-selective, non-dry-run sync).
+  const neverSynced = (name: string): boolean => {
+    const app = client?.view.get(name);
+    return app !== undefined && app.history.length === 0;
+  };
   const provider: StatusProviderLike | undefined = client
     ? {
         statusOf: (_name, git) => {
@@ -223,7 +231,7 @@ export function createArgoStatus(deps: {
             events: d.events,
             timeline: d.timeline,
             links: d.links,
-            argocd: { ...(d.argocd ?? {}), deployments: d.history, ...(d.operation ? { lastOperation: d.operation } : {}), ...(d.errors ? { errors: d.errors } : {}) },
+            argocd: { ...(d.argocd ?? {}), deployments: d.history, ...(d.operation ? { lastOperation: d.operation } : {}), ...(d.errors ? { errors: d.errors } : {}), ...(neverSynced(name) ? { neverSynced: true } : {}) },
           };
         },
         // The backup CronJob's last run failed (Argo CD's CronJob health): a backup warning (api/backups/).
@@ -237,6 +245,7 @@ export function createArgoStatus(deps: {
 
   return {
     provider,
+    neverSynced,
     onPush: (headSha, changedStores, details) => {
       // The pushing process knows whose stores these are before any re-read of Git: the owner's
       // own browser hears about its new store at once.

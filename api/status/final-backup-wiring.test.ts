@@ -116,4 +116,26 @@ describe('final backup on delete, through the API and Argo CD', () => {
     argo.put(withFinalBackup('retried', again.body.commit as string, requestedAt, 'Progressing'));
     await vi.waitFor(async () => expect(await statusOf('retried')).toMatchObject({ status: 'deleting', reason: `final backup: Job ${finalBackupJobName(requestedAt)} running` }), WAIT);
   });
+
+  it('a store whose Application never synced successfully: its owner’s Delete removes it in one commit, without a final backup, and says why', async () => {
+    const created = await call(api.url, 'POST', '/api/stores', { token: TOKENS.alice, body: { name: 'never', engine: 'woocommerce' } });
+    expect(created.status).toBe(201);
+    // Its PostSync smoke test failed: the sync Failed, so Argo CD recorded no history.
+    argo.put(
+      variant((a) => {
+        a.status!.history = [];
+        a.status!.operationState!.phase = 'Failed';
+        a.status!.operationState!.message = 'one or more synchronization tasks completed unsuccessfully';
+      }, readyApp('never', created.body.commit as string)),
+    );
+    await vi.waitFor(async () => expect((await statusOf('never'))?.status).toBe('failed'), WAIT);
+    const detail = await call(api.url, 'GET', '/api/stores/never', { token: TOKENS.alice });
+    expect(detail.body.argocd).toMatchObject({ neverSynced: true });
+
+    const deleted = await call(api.url, 'DELETE', '/api/stores/never', { token: TOKENS.alice });
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.notice).toContain('No final backup: the store never synced successfully');
+    expect(await onMain('never')).toBe(false);
+    expect((await runGit(remote.dir, ['log', '-1', '--format=%B', 'main'])).stdout).toContain('No final backup: the store never synced successfully');
+  });
 });

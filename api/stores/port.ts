@@ -87,7 +87,8 @@ export type ChangeSet =
   /** Two-phase delete, phase 1: the folder re-rendered with store.yaml `deleting` (files replace the folder). */
   | (ChangeCommon & { action: 'mark'; spec: StoreSpec; files: ReadonlyMap<string, string> })
   /** The folder's removal: a one-commit delete, phase 2 (`remove`) or a forced delete. */
-  | (ChangeCommon & { action: 'delete'; spec?: StoreSpec; why: 'delete' | 'remove' | 'force-delete' })
+  /** `never-ran`: a store whose Application never synced successfully, removed without a final backup. */
+  | (ChangeCommon & { action: 'delete'; spec?: StoreSpec; why: 'delete' | 'remove' | 'force-delete' | 'never-ran' })
   | (ChangeCommon & { action: 'restore'; spec?: StoreSpec; from: Deletion })
   | StoreRequestChange<'backup'>
   | StoreRequestChange<'rollback'>;

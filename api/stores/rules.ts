@@ -29,6 +29,12 @@ export interface RuleDeps {
 export interface LiveStoreFacts {
   /** The final backup of the store's current or an earlier deletion mark. */
   finalBackup?: FinalBackupStatus;
+  /**
+   * Argo CD has the store's Application and it never synced successfully (`status.history` is
+   * empty: Argo CD records only successful syncs). Such a store never passed its PostSync smoke
+   * test, so it was never `ready` and no shopper used it: its delete takes no final backup.
+   */
+  neverSynced?: boolean;
 }
 
 export function nameOf(req: WriteRequest): string {
@@ -100,6 +106,9 @@ export async function decide(req: WriteRequest, view: StoreView, deps: RuleDeps)
     if (!canSee(who, entry.spec)) throw new StoreNotFound(name);
     if (pending) throw new StoreBusy(name, pending.url);
     const spec = entry.spec;
+    // Never synced (never `ready`, no shopper used it): one commit, as without a target. A mark would
+    // not help: Argo CD does not apply it while the failed sync stands, so its backup could never run.
+    if (deps.live?.(name)?.neverSynced) return { change: { ...common, action: 'delete', spec, why: 'never-ran' } };
     // Delete again after the final backup of the current mark failed: a new mark, so a new Job
     // (final-backup-<hash of the mark>) runs; while it runs (or its outcome is unknown) it is busy.
     if (spec?.deleting && !finalBackupFailed(spec.deleting, deps.live?.(name))) {

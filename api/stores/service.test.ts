@@ -209,6 +209,19 @@ describe('two-phase delete (a final backup before the folder goes)', () => {
     await expect(s.delete('shop', { requester: bob })).rejects.toBeInstanceOf(StoreNotFound);
   });
 
+  it('a store whose Application never synced successfully goes in one commit, without a final backup (also once marked)', async () => {
+    for (const spec of [specOf('shop', 'alice'), marked('shop', 'alice')]) {
+      const { t, s, run } = setup([spec], { live: { neverSynced: true } });
+      const r = await run(s.delete('shop', { requester: alice }));
+      expect(t.changes[0]).toMatchObject({ action: 'delete', why: 'never-ran', trailers: { action: 'delete', requestedBy: 'alice' } });
+      expect(r.marked).toBeUndefined();
+    }
+    // Synced once (or not known): the two-phase delete as before.
+    const { t, s, run } = setup([specOf('shop', 'alice')], { live: { neverSynced: false } });
+    await run(s.delete('shop', { requester: alice }));
+    expect(t.changes[0].action).toBe('mark');
+  });
+
   it('phase 2 removes the folder only while the store carries the mark whose backup completed; history names who asked', async () => {
     const { t, s, run } = setup([marked('shop', 'alice'), specOf('plain', 'alice'), marked('again', 'alice', '2026-12-05T13:00:00Z')]);
     await run(s.removeAfterFinalBackup('shop', '2026-12-05T12:00:00Z'));

@@ -61,6 +61,8 @@ export interface WriteResult {
   spec?: StoreSpec;
   /** A delete that marked the store (its final backup runs first): the folder is still there. */
   marked?: boolean;
+  /** Said to the person who asked (e.g. why a delete took no final backup); not stored. */
+  notice?: string;
   /** Only on the answer that created the secret; never stored, never logged. */
   adminLogin?: AdminLogin;
   replayed: boolean;

@@ -6,8 +6,9 @@
 // Argo CD's reason, a delete through the dashboard go Deleting (final backup) → Deleted with the
 // Job final-backup complete before the namespace goes, a restore become Ready again with the
 // restore step first in its app pod, and a store whose final backup fails stay, shown Failed with
-// the reason, until an admin forces its delete. Prints each step with its duration. Exit 1 on the
-// first failure.
+// the reason, until an admin forces its delete; the store whose smoke test failed (it never synced)
+// is deleted by its owner in one commit, without a final backup. Prints each step with its
+// duration. Exit 1 on the first failure.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -302,12 +303,13 @@ async function main(): Promise<void> {
       if (now.join() !== loadIds.join()) throw new Error('a dashboard page was reloaded');
     });
 
-    await step('DELETE /api/stores for all three (final backups, then removal; fail-smoke forced); Applications and namespaces gone', async () => {
-      for (const s of [...stores, failing]) await product.api('DELETE', `/api/stores/${s.name}`, undefined, [200, 202]);
-      // The failing store's Application goes once its (bounded) sync retries end: no terminate-op.
-      // Its sync failed, so Argo CD does not apply the deletion mark on its own and the final
-      // backup cannot run (the store shows `failed`): an admin forces the delete.
-      await product.api('POST', `/api/stores/${failing.name}/force-delete`, { confirm: failing.name }, [200]);
+    await step(`DELETE /api/stores for all three (final backups, then removal; ${failing.name}, never synced, in one commit by its owner, no force); Applications and namespaces gone`, async () => {
+      for (const s of stores) await product.api('DELETE', `/api/stores/${s.name}`, undefined, [200, 202]);
+      // The failing store never synced successfully (its Application's status.history is empty):
+      // its Delete removes the folder at once, without a final backup, and says why.
+      const never = await product.api('DELETE', `/api/stores/${failing.name}`, undefined, [200]);
+      if (never.store?.deleting || !/No final backup: the store never synced successfully/.test(String(never.notice))) throw new Error(`${failing.name}: expected a one-commit delete without a final backup, got ${JSON.stringify(never).slice(0, 300)}`);
+      // Its Application goes once its (bounded) sync retries end: no terminate-op.
       await waitFor('Applications gone', () => {
         const left = [...stores, failing].filter((s) => application(`store-${s.name}`));
         if (left.length) throw new Error(`still there: ${left.map((s) => `store-${s.name}`).join(', ')}`);

@@ -53,4 +53,12 @@ describe('DeleteDialog: what is kept', () => {
     expect(text).toContain('No backup target: the data is deleted for good.');
     expect(text).not.toContain('final backup');
   });
+
+  it('a store that never ran (never synced in Argo CD): no final backup, and why', () => {
+    render(<DeleteDialog api={api} name="shoes" onClose={() => {}} onDeleted={() => {}} finalBackupDays={30} neverRan />);
+    const text = screen.getByRole('dialog').textContent!;
+    expect(text).toContain('This store never ran');
+    expect(text).toContain('No final backup is taken');
+    expect(text).not.toContain('kept for 30 days');
+  });
 });

@@ -123,6 +123,23 @@ describe('StorePage', () => {
     await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText(/to confirm/)));
   });
 
+  it('a store that never synced in Argo CD: the delete dialog says no final backup is taken, and the answer’s notice is passed on', async () => {
+    const fake = fakeFetch(({ method, url }) => {
+      if (method === 'DELETE') return { status: 200, body: { commit: 'c'.repeat(40), store: { name: 'hats' }, notice: 'No final backup: the store never synced successfully.' } };
+      return url.pathname === '/api/stores/hats' ? { body: { ...detail, status: 'failed', argocd: { neverSynced: true } } } : undefined;
+    });
+    const onChanged = vi.fn();
+    render(<StorePage api={createApi({ token: 't', fetch: fake.fetch })} name="hats" revision={0} facts={{ finalBackupDays: 30 }} onChanged={onChanged} />);
+    await screen.findByText('failed', { exact: false });
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete store' }));
+    const dialog = screen.getByRole('dialog');
+    expect(dialog.textContent).toContain('No final backup is taken');
+    fireEvent.input(screen.getByLabelText(/to confirm/), { target: { value: 'hats' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete store' }));
+    await vi.waitFor(() => expect(onChanged).toHaveBeenCalledOnce());
+    expect(onChanged.mock.calls[0][0]).toContain('No final backup: the store never synced successfully.');
+  });
+
   it('shows a deleted store from its list entry and restores it', async () => {
     const fake = fakeFetch(({ method, url }) => {
       if (method === 'POST' && url.pathname === '/api/stores/old/restore') return { status: 202, body: { commit: 'cafe' } };

@@ -47,12 +47,14 @@ function storeLinks(s: StoreSummary & Partial<StoreDetail>): { label: string; ur
 function deletedMessage(name: string, result: unknown): string {
   const commit = (result as { commit?: unknown } | undefined)?.commit;
   const marked = (result as { store?: { deleting?: unknown } } | undefined)?.store?.deleting;
+  const notice = (result as { notice?: unknown } | undefined)?.notice;
   if (marked) {
     return `Deleting ${name}${typeof commit === 'string' ? ` (commit ${commit.slice(0, 7)})` : ''}: its apps stop and a final backup of its database runs; the store is removed once it has completed.`;
   }
   return (
     `Deleted ${name}: its folder is removed from Git${typeof commit === 'string' ? ` (commit ${commit.slice(0, 7)})` : ''}. ` +
-    'Argo CD removes its namespace, and its data with it. Deleted stores lists it; a restore brings back its configuration, not its data.'
+    'Argo CD removes its namespace, and its data with it. Deleted stores lists it; a restore brings back its configuration, not its data.' +
+    (typeof notice === 'string' ? ` ${notice}` : '')
   );
 }
 
@@ -296,6 +298,7 @@ export function StorePage({ api, name, revision, summary, facts = {}, onChanged 
           api={api}
           name={shown.name}
           finalBackupDays={facts.finalBackupDays}
+          neverRan={Boolean(store?.argocd?.neverSynced)}
           onClose={() => setDeleting(false)}
           onDeleted={(result) => {
             setDeleting(false);
