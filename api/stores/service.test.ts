@@ -160,15 +160,18 @@ describe('two-phase delete (a final backup before the folder goes)', () => {
     };
     return { t, s, run };
   };
-
-  it('with a backup target, Delete commits a mark (who, when) rendered over the store’s own files, not a removal', async () => {
-    const { t, s, run } = setup([specOf('shop', 'alice')]);
+  /** alice's Delete on `shop` committed a mark with her name and the request's time. */
+  const markedBy = async ({ t, s, run }: ReturnType<typeof setup>) => {
     seen.length = 0;
     await run(s.delete('shop', { requester: alice }));
     const change = t.changes[0];
-    expect(change.action).toBe('mark');
-    if (change.action !== 'mark') return;
+    if (change.action !== 'mark') throw new Error(`expected a mark, got ${change.action}`);
     expect(change.spec.deleting).toEqual({ requestedAt: t.applied[0].createdAt, by: 'alice' });
+    return { change, t };
+  };
+
+  it('with a backup target, Delete commits a mark (who, when) rendered over the store’s own files, not a removal', async () => {
+    const { change } = await markedBy(setup([specOf('shop', 'alice')]));
     expect(seen.at(-1)?.spec.deleting?.by).toBe('alice');
     expect([...(seen.at(-1)?.existing ?? new Map()).values()]).toEqual(['existing']);
     expect(change.trailers).toMatchObject({ action: 'delete', requestedBy: 'alice' });
@@ -188,13 +191,7 @@ describe('two-phase delete (a final backup before the folder goes)', () => {
   });
 
   it('Delete again after the final backup of the current mark failed: a new mark (new Job), by the owner too', async () => {
-    const { t, s, run } = setup([marked('shop', 'alice')], { live: { finalBackup: { mark: '2026-12-05T12:00:00Z', state: 'failed' } } });
-    seen.length = 0;
-    await run(s.delete('shop', { requester: alice }));
-    const change = t.changes[0];
-    expect(change.action).toBe('mark');
-    if (change.action !== 'mark') return;
-    expect(change.spec.deleting).toEqual({ requestedAt: t.applied[0].createdAt, by: 'alice' });
+    const { change, t } = await markedBy(setup([marked('shop', 'alice')], { live: { finalBackup: { mark: '2026-12-05T12:00:00Z', state: 'failed' } } }));
     expect(change.spec.deleting?.requestedAt).not.toBe('2026-12-05T12:00:00Z');
     expect(seen.at(-1)?.spec.deleting?.requestedAt).toBe(t.applied[0].createdAt);
   });
