@@ -2,7 +2,7 @@
 // pending or failed one; a lost race (another replica removed it) ends the attempts, a passing
 // failure is retried on the store's next status.
 import { describe, expect, it } from 'vitest';
-import { StoreNotFound, TransportUnavailable } from './errors.ts';
+import { StoreBusy, StoreNotFound, TransportUnavailable } from './errors.ts';
 import { FinalDeleteDriver } from './final-delete.ts';
 import type { WriteResult } from './types.ts';
 
@@ -55,5 +55,20 @@ describe('FinalDeleteDriver', () => {
     d.observe('shop', { mark: '2026-12-05T11:00:00Z', state: 'complete' }, git);
     await d.settled();
     expect(stores.calls).toEqual([]);
+  });
+
+  it('a removal waiting for review is looked at again later: a pull request closed without merging is opened anew', async () => {
+    let now = 1_000_000;
+    const stores = fakeStores([() => Promise.reject(new StoreBusy('shop', 'https://github.example/o/r/pull/7')), ok]);
+    const d = new FinalDeleteDriver(stores, undefined, { now: () => now, recheckMs: 60_000 });
+    d.observe('shop', { mark: MARK, state: 'complete' }, git);
+    await d.settled();
+    d.observe('shop', { mark: MARK, state: 'complete' }, git); // still in review: not asked again yet
+    expect(stores.calls).toHaveLength(1);
+    now += 60_001;
+    d.observe('shop', { mark: MARK, state: 'complete' }, git); // closed meanwhile: the rule opens a new one
+    await d.settled();
+    d.observe('shop', { mark: MARK, state: 'complete' }, git); // done
+    expect(stores.calls).toEqual([['shop', MARK], ['shop', MARK]]);
   });
 });

@@ -17,9 +17,16 @@ export class FinalDeleteDriver {
   /** The last final-backup status seen per store: a Delete retries a failed one (rules.ts). */
   readonly #last = new Map<string, FinalBackupStatus>();
 
-  constructor(stores: Pick<StoreService, 'removeAfterFinalBackup'>, log?: Pick<Logger, 'info' | 'warn'>) {
+  /** Marks whose removal waits for review (pull-request mode): when to look again (ms epoch). */
+  readonly #review = new Map<string, number>();
+  readonly #now: () => number;
+  readonly #recheckMs: number;
+
+  constructor(stores: Pick<StoreService, 'removeAfterFinalBackup'>, log?: Pick<Logger, 'info' | 'warn'>, opts: { now?: () => number; recheckMs?: number } = {}) {
     this.#stores = stores;
     this.#log = log;
+    this.#now = opts.now ?? Date.now;
+    this.#recheckMs = opts.recheckMs ?? 60_000;
   }
 
   /** For the status service's `onFinalBackup`: never throws, never waits. */
@@ -28,6 +35,7 @@ export class FinalDeleteDriver {
     if (!removalDue(git, status)) return;
     const key = `${name}\0${status.mark}`;
     if (this.#done.has(key) || this.#running.has(key)) return;
+    if ((this.#review.get(key) ?? 0) > this.#now()) return;
     const run = this.#stores
       .removeAfterFinalBackup(name, status.mark)
       .then((r) => {
@@ -37,8 +45,13 @@ export class FinalDeleteDriver {
       .catch((err: unknown) => {
         // Removed or re-marked by another replica: nothing left to do for this mark.
         if (err instanceof StoreNotDeleting || err instanceof StoreNotFound) this.#done.add(key);
-        // A pull request for it is open (pull-request mode): it waits for review.
-        else if (err instanceof StoreBusy && err.pendingUrl) this.#done.add(key);
+        // A pull request for it is open (pull-request mode): it waits for review. Looked at again
+        // later: a pull request closed without merging is then opened anew (the store stays marked).
+        // Busy otherwise (e.g. the closed one's branch left behind): said once per look, not per status.
+        else if (err instanceof StoreBusy) {
+          this.#review.set(key, this.#now() + this.#recheckMs);
+          if (!err.pendingUrl) this.#log?.warn({ err: { message: err.message }, store: name }, 'removing a store after its final backup is blocked; looked at again in a minute');
+        }
         else this.#log?.warn({ err: { message: (err as Error).message }, store: name }, 'removing a store after its final backup failed; retried on its next status');
       })
       .finally(() => this.#running.delete(key));
