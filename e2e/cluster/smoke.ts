@@ -13,6 +13,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { finalBackupJobName } from '../../constructs/backup/backup.ts';
 import { storeDir } from '../../generator/layout.ts';
 import { FAILING_BACKUP_PREFIX, FAILING_STORE_PREFIX, gitUrl, paths } from './lib/config.ts';
 import { kubectl, kubectlJson } from './lib/kube.ts';
@@ -276,7 +277,7 @@ async function main(): Promise<void> {
       process.stdout.write(` (click → Ready ${secs(ready.at - at)}; shown ${shown.join(' → ')}; init containers ${names.join(' → ')})`);
     });
 
-    await step(`${keeping.name}: its final backup fails → the dashboard shows Failed with the reason, the store and its data stay; admin force delete removes it`, async () => {
+    await step(`${keeping.name}: its final backup fails → the dashboard shows Failed with the reason, the store and its data stay; Delete again retries it with a new Job; admin force delete removes it`, async () => {
       await list!.until(keeping.name, 'Ready', 'list', READY_TIMEOUT_MS);
       const at = Date.now();
       await product.api('DELETE', `/api/stores/${keeping.name}`, undefined, [200]);
@@ -287,6 +288,22 @@ async function main(): Promise<void> {
       const ns = `store-${keeping.name}`;
       if (!namespaceExists(ns) || !kubeOr(['-n', ns, 'get', 'statefulset', 'postgres'])) throw new Error(`${ns} or its database is gone after a failed final backup`);
       const failedAfter = secs(failed.at - at);
+      // Retry without the cluster: Delete again re-marks the store, so a new Job runs (kwok fails it
+      // again here) and Argo CD prunes the failed one.
+      const jobNames = () => ((kubeOr(['-n', ns, 'get', 'jobs'])?.items ?? []) as any[]).map((j) => String(j.metadata?.name)).filter((n) => n.startsWith('final-backup-'));
+      const [firstJob] = jobNames();
+      const retryAt = Date.now();
+      const retried = await product.api('DELETE', `/api/stores/${keeping.name}`, undefined, [200]);
+      const newJob = finalBackupJobName(String(retried.store?.deleting?.requestedAt));
+      if (newJob === firstJob) throw new Error(`the retry did not re-mark ${keeping.name}: ${JSON.stringify(retried.store?.deleting)}`);
+      const redeleting = await list!.until(keeping.name, 'Deleting', 'list', READY_TIMEOUT_MS, retryAt);
+      await list!.until(keeping.name, 'Failed', 'list', READY_TIMEOUT_MS, redeleting.at);
+      await waitFor(`Job ${newJob} (and not ${firstJob})`, () => {
+        const names = jobNames();
+        if (!names.includes(newJob) || names.includes(firstJob)) throw new Error(`jobs: ${names.join(', ') || 'none'}`);
+        return true;
+      }, 60_000, 500);
+      const retriedAfter = secs(Date.now() - retryAt);
       // Members get a clear answer; an admin confirms with the store's name that its data will be lost.
       await product.api('POST', `/api/stores/${keeping.name}/force-delete`, { confirm: 'wrong' }, [400]);
       await product.api('POST', `/api/stores/${keeping.name}/force-delete`, { confirm: keeping.name }, [200]);
@@ -295,7 +312,7 @@ async function main(): Promise<void> {
         return true;
       }, TIMEOUT_MS, 1000);
       await waitFor(`namespace ${ns} gone`, () => namespaceGone(ns), 60_000, 500);
-      process.stdout.write(` (DELETE → Failed ${failedAfter}: "${failed.reason.slice(0, 160)}"; force delete → gone ${secs(Date.now() - at)})`);
+      process.stdout.write(` (DELETE → Failed ${failedAfter}: "${failed.reason.slice(0, 160)}"; retry → Deleting → Failed with ${newJob} in place of ${firstJob} ${retriedAfter}; force delete → gone ${secs(Date.now() - at)})`);
     });
 
     await step('no page was reloaded (every status arrived over the event stream)', async () => {
