@@ -111,11 +111,6 @@ export function RestoreBackupDialog({ api, name, snapshot, takenAt, onClose, onR
         </p>
         <TypedConfirmFields
           inputId="confirm-restore-name"
-          label={
-            <>
-              Type <strong>{name}</strong> to confirm
-            </>
-          }
           state={state}
           onClose={onClose}
           action="Overwrite with this backup"

@@ -41,11 +41,6 @@ export function DeleteDialog({ api, name, onClose, onDeleted, finalBackupDays, n
         <p class="kept">{whatIsKept(finalBackupDays, neverRan)}</p>
         <TypedConfirmFields
           inputId="confirm-name"
-          label={
-            <>
-              Type <strong>{name}</strong> to confirm
-            </>
-          }
           state={state}
           onClose={onClose}
           action="Delete store"

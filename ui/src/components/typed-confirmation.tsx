@@ -21,13 +21,13 @@ export function useTypedConfirmation(name: string, act: (typed: string) => Promi
       setBusy(false);
     }
   };
-  return { typed, setTyped, busy, error, confirmed, submit };
+  return { name, typed, setTyped, busy, error, confirmed, submit };
 }
 
 interface FieldsProps {
   inputId: string;
-  /** The label's text; the store's name is shown in it. */
-  label: ComponentChildren;
+  /** The label's text, naming the store (default: "Type <name> to confirm"). */
+  label?: ComponentChildren;
   state: ReturnType<typeof useTypedConfirmation>;
   onClose: () => void;
   action: string;
@@ -37,11 +37,17 @@ interface FieldsProps {
 
 /** The name field, the error and Cancel / the action. */
 export function TypedConfirmFields({ inputId, label, state, onClose, action, busyLabel = 'Deleting…' }: FieldsProps) {
-  const { typed, setTyped, busy, error, confirmed } = state;
+  const { name, typed, setTyped, busy, error, confirmed } = state;
   return (
     <>
       <div class="field">
-        <label for={inputId}>{label}</label>
+        <label for={inputId}>
+          {label ?? (
+            <>
+              Type <strong>{name}</strong> to confirm
+            </>
+          )}
+        </label>
         <input id={inputId} autoComplete="off" spellcheck={false} value={typed} onInput={(e) => setTyped(e.currentTarget.value)} autofocus />
       </div>
       <ErrorBox error={error} />
