@@ -186,6 +186,15 @@ export function createApp(ctx: ApiContext): Express {
     if (!r.success) throw new ApiProblem(404, 'store-not-found', 'Store not found', 'No store has that name.');
     return r.data;
   };
+  // The start of a store's read routes: who asks, which store, the branch as this replica knows it.
+  const readStore = async (req: Request, res: Response) => {
+    const user = requester(res);
+    const name = nameParam(req);
+    const tip = tipOrUnavailable();
+    const snap = await state.snapshot(tip);
+    await state.catchUp(tip);
+    return { user, name, tip, entry: snap.stores.get(name) };
+  };
 
   // Per head SHA: the summaries without status (status is live and added per request).
   let listCache: { tip: string; platform?: ResolvedPlatform; rows: Row[] } | undefined;
@@ -266,12 +275,7 @@ export function createApp(ctx: ApiContext): Express {
   });
 
   app.get('/api/stores/:name', async (req, res) => {
-    const user = requester(res);
-    const name = nameParam(req);
-    const tip = tipOrUnavailable();
-    const snap = await state.snapshot(tip);
-    await state.catchUp(tip);
-    const entry = snap.stores.get(name);
+    const { user, name, tip, entry } = await readStore(req, res);
     let spec = entry?.spec;
     const present = Boolean(entry);
     // The folder as this lifetime left it: at the tip, or (deleted) just before the requester's latest deletion.
@@ -311,12 +315,7 @@ export function createApp(ctx: ApiContext): Express {
 
   // A store's backups (owner or admin; live and deleted stores): api/backups/service.ts.
   app.get('/api/stores/:name/backups', async (req, res) => {
-    const user = requester(res);
-    const name = nameParam(req);
-    const tip = tipOrUnavailable();
-    const snap = await state.snapshot(tip);
-    await state.catchUp(tip);
-    const entry = snap.stores.get(name);
+    const { user, name, tip, entry } = await readStore(req, res);
     const spec = entry?.spec ?? (await lifetimes.deletion(tip, name, user.role === 'admin' ? undefined : user.id))?.spec;
     if (!spec || !canSee(user, spec)) throw new ApiProblem(404, 'store-not-found', 'Store not found', `There is no store named "${name}".`);
     if (!ctx.backups) {
