@@ -166,9 +166,9 @@ export class BackupService {
         try {
           listing = await this.#o.catalog.list(store.name);
         } catch (err) {
-          const since = this.#checked.get(store.name)?.failingSince ?? this.#now().toISOString();
-          const reason = err instanceof BackupTargetError ? err.message : `listing backups failed: ${(err as Error).message}`;
           const prev = this.#checked.get(store.name);
+          const since = prev?.failingSince ?? this.#now().toISOString();
+          const reason = err instanceof BackupTargetError ? err.message : `listing backups failed: ${(err as Error).message}`;
           next.set(store.name, { deleted: store.deleted, lastSuccessAt: prev?.lastSuccessAt, failingSince: since, summary: store.deleted ? (prev?.summary ?? {}) : { backupWarning: { reason: `cannot check backups: ${reason}`, since } } });
           return;
         }

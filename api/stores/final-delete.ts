@@ -40,6 +40,9 @@ export class FinalDeleteDriver {
       .removeAfterFinalBackup(name, status.mark)
       .then((r) => {
         this.#done.add(key);
+        // The store is gone: its last status and review timer say nothing any more.
+        this.#last.delete(name);
+        this.#review.delete(key);
         this.#log?.info({ store: name, commit: r.commit, ...(r.pullRequest ? { pullRequest: r.pullRequest } : {}) }, 'final backup complete: store folder removed');
       })
       .catch((err: unknown) => {
