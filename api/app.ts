@@ -331,9 +331,9 @@ export function createApp(ctx: ApiContext): Express {
       ...(!entry && last?.action === 'delete' && last.time ? { deletedAt: last.time } : {}),
     };
     // A failed backup Job shows in the live resource tree (Argo CD connected).
-    const live = entry ? await ctx.status.detail(name, factsOf(name, true)).catch(() => undefined) : undefined;
+    const resources = entry ? await ctx.status.resources?.(name).catch(() => undefined) : undefined;
     try {
-      res.json(await ctx.backups.storeBackups(facts, live?.resources as Parameters<BackupService['storeBackups']>[1]));
+      res.json(await ctx.backups.storeBackups(facts, resources));
     } catch (err) {
       if (err instanceof BackupTargetError) throw new ApiProblem(503, 'backup-target-unavailable', 'Backup target unavailable', err.message);
       throw err;

@@ -13,6 +13,8 @@ export interface StatusProvider {
   statusOf(name: string, git: GitStoreFacts): StoreStatusView;
   /** Live extras for the store page (resources, events, timeline, links); merged into the detail answer. */
   detail(name: string, git: GitStoreFacts): Promise<Record<string, unknown> | undefined>;
+  /** Optional: the store's live resource tree alone (kind, name, health and its message, parent): one Argo CD call. */
+  resources?(name: string): Promise<Array<{ kind: string; name: string; health?: string; message?: string; parent?: string }>>;
   /** Optional: the store's backup CronJob failed its last run (Argo CD's CronJob health), with its message. */
   backupFailure?(name: string): { message?: string } | undefined;
   /** Readiness of the provider's dependency (e.g. Argo CD); reported by /readyz, never fails it alone. */

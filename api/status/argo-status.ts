@@ -25,6 +25,7 @@ export interface StatusProviderLike {
   detail(name: string): Promise<Record<string, unknown> | undefined>;
   ready(): { ok: boolean; reason?: string };
   backupFailure?(name: string): { message?: string } | undefined;
+  resources?(name: string): Promise<Array<{ kind: string; name: string; health?: string; message?: string; parent?: string }>>;
 }
 interface MirrorLike {
   dir: string;
@@ -234,6 +235,7 @@ export function createArgoStatus(deps: {
             argocd: { ...(d.argocd ?? {}), deployments: d.history, ...(d.operation ? { lastOperation: d.operation } : {}), ...(d.errors ? { errors: d.errors } : {}), ...(neverSynced(name) ? { neverSynced: true } : {}) },
           };
         },
+        resources: (name) => service.resources(name),
         // The backup CronJob's last run failed (Argo CD's CronJob health): a backup warning (api/backups/).
         backupFailure: (name) => client.view.get(name)?.backupFailed,
         ready: () => {

@@ -102,6 +102,17 @@ describe('StatusService', () => {
     expect(d.links.argocd).toBe('https://argocd.example.com/applications/argocd/store-acme');
   });
 
+  it('resources: the tree alone (health, message, parent), without the other calls; none for a store Argo CD does not know', async () => {
+    const { argo, client, service } = await setup();
+    argo.put(readyApp('acme'));
+    service.start();
+    await vi.waitFor(() => expect(client.view.size).toBe(1), WAIT);
+    const resources = await service.resources('acme');
+    expect(resources).toContainEqual({ kind: 'Deployment', name: 'wordpress', namespace: 'store-acme', health: 'Healthy' });
+    expect(resources).toContainEqual(expect.objectContaining({ kind: 'ReplicaSet', parent: 'Deployment/wordpress' }));
+    expect(await service.resources('nobody')).toEqual([]);
+  });
+
   it('Argo CD goes away: stores become unknown, readiness degraded with the reason; both recover by themselves', async () => {
     const { argo, client, service, published, known } = await setup();
     const port = argo.port;

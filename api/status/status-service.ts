@@ -150,6 +150,14 @@ export class StatusService {
     return out;
   }
 
+  /** The store's resource tree alone (no sync states, events or history): what the backups answer reads. */
+  async resources(name: string): Promise<ResourceEntry[]> {
+    const argo = this.#o.argocd;
+    const summary = argo?.view.get(name);
+    if (!argo || !summary) return [];
+    return resourcesOf(await argo.resourceTree(summary.appName), undefined);
+  }
+
   /** Everything about one store; Argo CD calls run in parallel and a failing one only adds to `errors`. */
   async detail(git: GitStoreFacts): Promise<StoreStatusDetail> {
     const view = this.statusOf(git);
